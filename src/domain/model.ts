@@ -1,0 +1,290 @@
+/**
+ * The plan model: tilbud (institution), borger (citizen) with the individual plan,
+ * formål (purpose), temaer (themes), mål/delmål (goals/sub-goals) and the two diaries.
+ * Pure: zod schemas and types only. Stored documents are parsed with these schemas.
+ */
+import { z } from 'zod';
+
+export const IsoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'yyyy-MM-dd');
+export const IsoDateTimeSchema = z.string().datetime({ offset: true });
+
+export const TargetGroupSchema = z.enum(['adult', 'child']);
+export type TargetGroup = z.infer<typeof TargetGroupSchema>;
+
+export const GoalStateSchema = z.enum([
+  'active', // aktiv
+  'achieved', // opnået
+  'partlyAchieved', // delvist opnået
+  'notAchieved', // ikke opnået
+  'revised', // revideret
+  'closed', // afsluttet
+]);
+export type GoalState = z.infer<typeof GoalStateSchema>;
+
+export const RepresentativeRoleSchema = z.enum(['guardian', 'relative', 'custodyHolder']);
+export type RepresentativeRole = z.infer<typeof RepresentativeRoleSchema>;
+
+/** A Teams user as the bot knows it. The name is for display only: never logged. */
+export const MemberSchema = z.object({
+  aadObjectId: z.string().min(1),
+  teamsUserId: z.string().min(1).optional(),
+  name: z.string().default(''),
+  role: z.enum(['owner', 'member']).default('member'),
+});
+export type Member = z.infer<typeof MemberSchema>;
+
+export const SupportScaleStepSchema = z.object({
+  value: z.number().int().min(0).max(10),
+  label: z.object({ da: z.string(), en: z.string() }),
+});
+export type SupportScaleStep = z.infer<typeof SupportScaleStepSchema>;
+
+export const ResidentContextSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  types: z.array(z.object({ id: z.string().min(1), name: z.string().min(1) })).min(1),
+});
+export type ResidentContext = z.infer<typeof ResidentContextSchema>;
+
+export const InstitutionSettingsSchema = z.object({
+  supportScale: z.array(SupportScaleStepSchema).min(2),
+  residentContexts: z.array(ResidentContextSchema).min(1),
+  themesAdult: z.array(z.string().min(1)).min(1),
+  themesChild: z.array(z.string().min(1)).min(1),
+  trialCycleLimitDays: z.number().int().positive().default(14),
+});
+export type InstitutionSettings = z.infer<typeof InstitutionSettingsSchema>;
+
+/** Tilbud = one Teams team in one tenant. Its id is the team id. */
+export const InstitutionSchema = z.object({
+  id: z.string().min(1),
+  tenantId: z.string().min(1),
+  teamId: z.string().min(1),
+  name: z.string().default(''),
+  demo: z.boolean().default(false),
+  members: z.array(MemberSchema).default([]),
+  membersRefreshedAt: IsoDateTimeSchema.optional(),
+  settings: InstitutionSettingsSchema,
+  createdAt: IsoDateTimeSchema,
+  createdBy: z.string(),
+  updatedAt: IsoDateTimeSchema,
+});
+export type Institution = z.infer<typeof InstitutionSchema>;
+
+export const PurposeRevisionSchema = z.object({
+  text: z.string(),
+  receivedOn: IsoDateSchema,
+  recordedAt: IsoDateTimeSchema,
+  recordedBy: z.string(),
+});
+export type PurposeRevision = z.infer<typeof PurposeRevisionSchema>;
+
+/** Formål fra handleplanen. Absent = "mangler" (a visible state on the plan). */
+export const PurposeSchema = z.object({
+  id: z.string().min(1),
+  text: z.string().min(1),
+  receivedOn: IsoDateSchema,
+  recordedAt: IsoDateTimeSchema,
+  recordedBy: z.string(),
+  revisions: z.array(PurposeRevisionSchema).default([]),
+});
+export type Purpose = z.infer<typeof PurposeSchema>;
+
+export const ThemeSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  resources: z.string().default(''),
+  challenges: z.string().default(''),
+  latestEvaluation: z.string().optional(),
+});
+export type Theme = z.infer<typeof ThemeSchema>;
+
+export const GoalChangeSchema = z.object({
+  at: IsoDateTimeSchema,
+  by: z.string(),
+  /** Which fields changed; the values themselves stay in the plan, never in logs. */
+  fields: z.array(z.string()),
+  fromState: GoalStateSchema.optional(),
+  toState: GoalStateSchema.optional(),
+  previous: z.record(z.string(), z.unknown()).optional(),
+});
+export type GoalChange = z.infer<typeof GoalChangeSchema>;
+
+/**
+ * Mål (parentId absent) or delmål (parentId = the goal's id). Fields beyond the
+ * core (text, theme, owner, revisionsdato, state) are optional here and filled
+ * by the SMORTE wizard.
+ */
+export const GoalSchema = z.object({
+  id: z.string().min(1),
+  parentId: z.string().optional(),
+  themeId: z.string().min(1),
+  purposeLinked: z.boolean().default(false),
+  text: z.string().min(1),
+  ownerId: z.string().min(1),
+  revisionDate: IsoDateSchema,
+  endDate: IsoDateSchema.optional(),
+  state: GoalStateSchema.default('active'),
+  kind: z.enum(['progression', 'maintenance']).optional(),
+  indicator: z.string().optional(),
+  /** Borgerens medvirken: how the citizen took part, or that a representative did. */
+  participationMode: z.enum(['citizen', 'representative', 'declined']).optional(),
+  participation: z.string().optional(),
+  /** The goal this one revises (the old one is kept with state "revideret"). */
+  revisionOf: z.string().optional(),
+  /** SMORTE finding codes when the goal was last saved (the plan card's badges). */
+  smorteCodes: z.array(z.string()).optional(),
+  interventions: z.array(z.string()).default([]),
+  externalActors: z.array(z.string()).default([]),
+  createdAt: IsoDateTimeSchema,
+  createdBy: z.string(),
+  updatedAt: IsoDateTimeSchema,
+  history: z.array(GoalChangeSchema).default([]),
+});
+export type Goal = z.infer<typeof GoalSchema>;
+
+// ---------------------------------------------------------------- evaluation (seed 001, section 3)
+
+export const AssessmentSchema = z.enum(['achieved', 'partlyAchieved', 'maintained', 'notAchieved', 'worsened']);
+export type Assessment = z.infer<typeof AssessmentSchema>;
+
+export const DecisionSchema = z.enum(['continue', 'revise', 'close']);
+export type Decision = z.infer<typeof DecisionSchema>;
+
+export const GasScoreSchema = z.number().int().min(-2).max(2);
+
+export const EvidenceSchema = z.object({
+  periodFrom: IsoDateTimeSchema,
+  periodTo: IsoDateTimeSchema,
+  entries: z.number().int().min(0),
+  scored: z.number().int().min(0),
+  notes: z.number().int().min(0),
+  first: z.number().optional(),
+  latest: z.number().optional(),
+  average: z.number().optional(),
+  trend: z.enum(['improving', 'stable', 'worsening', 'insufficient']),
+});
+export type Evidence = z.infer<typeof EvidenceSchema>;
+
+export const EvaluationSchema = z.object({
+  id: z.string().min(1),
+  goalId: z.string().min(1),
+  evidence: EvidenceSchema,
+  assessment: AssessmentSchema,
+  whatWorked: z.string().default(''),
+  decision: DecisionSchema,
+  newRevisionDate: IsoDateSchema.optional(),
+  gas: GasScoreSchema.optional(),
+  evaluatedAt: IsoDateTimeSchema,
+  evaluatedBy: z.string().min(1),
+});
+export type Evaluation = z.infer<typeof EvaluationSchema>;
+
+
+/** The borger with the individual plan. Stored as one document; etag guards it. */
+export const PlanSchema = z.object({
+  id: z.string().min(1),
+  tenantId: z.string().min(1),
+  teamId: z.string().min(1),
+  alias: z.string().min(1),
+  aliasKey: z.string().min(1),
+  targetGroup: TargetGroupSchema,
+  contactPersons: z.array(z.string()).default([]),
+  representative: RepresentativeRoleSchema.optional(),
+  purpose: PurposeSchema.optional(),
+  themes: z.array(ThemeSchema),
+  goals: z.array(GoalSchema).default([]),
+  evaluations: z.array(EvaluationSchema).default([]),
+  demo: z.boolean().default(false),
+  /** Submission ids of the latest writes (newest last): a repeated delivery is a no-op. */
+  recentSubmissions: z.array(z.string()).default([]),
+  createdAt: IsoDateTimeSchema,
+  createdBy: z.string(),
+  updatedAt: IsoDateTimeSchema,
+  updatedBy: z.string(),
+});
+export type Plan = z.infer<typeof PlanSchema>;
+
+const DiaryBaseSchema = z.object({
+  id: z.string().min(1),
+  tenantId: z.string().min(1),
+  teamId: z.string().min(1),
+  citizenId: z.string().min(1),
+  note: z.string().min(1),
+  occurredAt: IsoDateTimeSchema,
+  recordedAt: IsoDateTimeSchema,
+  recordedBy: z.string().min(1),
+  /** The card submission (or activity) that caused the write: the idempotency key. */
+  submissionId: z.string().min(1),
+});
+
+/** Delmålsdagbog: støttebehov score (null = "ikke vurderet") and a note, both required. */
+export const SubGoalDiaryEntrySchema = DiaryBaseSchema.extend({
+  kind: z.literal('subGoal'),
+  goalId: z.string().min(1),
+  score: z.number().int().nullable(),
+  intervention: z.string().optional(),
+  externalActors: z.string().optional(),
+});
+export type SubGoalDiaryEntry = z.infer<typeof SubGoalDiaryEntrySchema>;
+
+/** Beboerdagbog: a note with a kontekst and a type, both required. */
+export const ResidentDiaryEntrySchema = DiaryBaseSchema.extend({
+  kind: z.literal('resident'),
+  contextId: z.string().min(1),
+  entryTypeId: z.string().min(1),
+});
+export type ResidentDiaryEntry = z.infer<typeof ResidentDiaryEntrySchema>;
+
+export const DiaryEntrySchema = z.discriminatedUnion('kind', [SubGoalDiaryEntrySchema, ResidentDiaryEntrySchema]);
+export type DiaryEntry = z.infer<typeof DiaryEntrySchema>;
+
+/** Where the bot can reach a user or a conversation later (reminders). No message content. */
+export const ConversationRefSchema = z.object({
+  tenantId: z.string().min(1),
+  aadObjectId: z.string().optional(),
+  teamsUserId: z.string().optional(),
+  conversationId: z.string().min(1),
+  conversationType: z.string().default('personal'),
+  serviceUrl: z.string().min(1),
+  botId: z.string().optional(),
+  channelId: z.string().default('msteams'),
+  teamId: z.string().optional(),
+  locale: z.string().optional(),
+  updatedAt: IsoDateTimeSchema,
+});
+export type ConversationRef = z.infer<typeof ConversationRefSchema>;
+
+/** A user's membership of a tilbud, kept in the user's own partition to list "my" tilbud. */
+export const MembershipSchema = z.object({
+  tenantId: z.string().min(1),
+  aadObjectId: z.string().min(1),
+  teamId: z.string().min(1),
+  teamName: z.string().default(''),
+  updatedAt: IsoDateTimeSchema,
+});
+export type Membership = z.infer<typeof MembershipSchema>;
+
+export const AuditEventSchema = z.object({
+  id: z.string().min(1),
+  tenantId: z.string().min(1),
+  at: IsoDateTimeSchema,
+  actor: z.string(),
+  action: z.string(),
+  teamId: z.string().optional(),
+  resourceType: z.string(),
+  resourceId: z.string().optional(),
+  outcome: z.enum(['allowed', 'denied']),
+  reason: z.string().optional(),
+});
+export type AuditEvent = z.infer<typeof AuditEventSchema>;
+
+/** A card flow in progress (wizard drafts): survives a closed chat. */
+export const DraftSchema = z.object({
+  tenantId: z.string().min(1),
+  aadObjectId: z.string().min(1),
+  key: z.string().min(1),
+  data: z.record(z.string(), z.unknown()),
+  updatedAt: IsoDateTimeSchema,
+});
+export type Draft = z.infer<typeof DraftSchema>;

@@ -1,0 +1,60 @@
+/** Shared rules for free text typed by staff: length limits, CPR guard, Danish messages. */
+import { containsCpr, CPR_REFUSAL } from './cpr.js';
+
+export interface LocalizedText {
+  da: string;
+  en: string;
+}
+
+/** Errors per input field, shown next to the field on the same card. */
+export type FieldErrors = Record<string, LocalizedText>;
+
+export const TEXT_LIMITS = {
+  alias: 24,
+  note: 4000,
+  goal: 1000,
+  purpose: 4000,
+  short: 200,
+} as const;
+
+export const MESSAGES = {
+  required: { da: 'Skal udfyldes.', en: 'Required.' },
+  tooLong: (max: number): LocalizedText => ({
+    da: `Teksten er for lang (højst ${max} tegn).`,
+    en: `The text is too long (at most ${max} characters).`,
+  }),
+  cpr: CPR_REFUSAL,
+  invalidDate: { da: 'Skriv en gyldig dato.', en: 'Enter a valid date.' },
+  invalidChoice: { da: 'Vælg en af mulighederne.', en: 'Pick one of the options.' },
+} as const;
+
+/**
+ * Checks one free-text field: CPR first (never stored), then required and length.
+ * Returns the error or undefined.
+ */
+export function checkText(
+  value: string | undefined,
+  options: { required: boolean; max: number },
+): LocalizedText | undefined {
+  const text = value ?? '';
+  if (containsCpr(text)) return MESSAGES.cpr;
+  if (options.required && text.trim() === '') return MESSAGES.required;
+  if (text.length > options.max) return MESSAGES.tooLong(options.max);
+  return undefined;
+}
+
+/** Collects field errors from a map of checks; undefined entries are fine fields. */
+export function collectErrors(checks: Record<string, LocalizedText | undefined>): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const [field, error] of Object.entries(checks)) if (error) errors[field] = error;
+  return errors;
+}
+
+export function hasErrors(errors: FieldErrors): boolean {
+  return Object.keys(errors).length > 0;
+}
+
+/** Normalises an alias for look-ups: trimmed, lower case (Danish), single spaces. */
+export function toAliasKey(alias: string): string {
+  return alias.trim().replace(/\s+/g, ' ').toLocaleLowerCase('da-DK');
+}
