@@ -1,0 +1,79 @@
+/**
+ * Builds the running application from a parsed config: store, repositories, bot, adapter
+ * and HTTP server. `main.ts` calls it with the environment's config; tests and benchmarks
+ * call it with their own (a temp data dir, a local Cosmos, a fixed clock).
+ */
+import type { AddressInfo } from 'node:net';
+import type restify from 'restify';
+import type { Config } from './config/config.js';
+import { isLocalMode } from './config/config.js';
+import type { Logger } from './logger.js';
+import { createAdapter } from './bot/adapter.js';
+import { RefleksBot } from './bot/refleks-bot.js';
+import { createHttpServer } from './http/server.js';
+import type { DocumentStore } from './store/ports.js';
+import { createRepositories, type Repositories } from './store/repositories.js';
+
+export interface App {
+  server: restify.Server;
+  repos: Repositories;
+  store: DocumentStore;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  config: Config;
+  logger: Logger;
+  store: DocumentStore;
+  clock?: () => Date;
+  /** Overrides the Bot Framework OpenID metadata URL (tests). */
+  openIdMetadataUrl?: string;
+}
+
+export async function startApp(options: AppOptions): Promise<App> {
+  const { config, logger, store } = options;
+  const repos = createRepositories(store);
+  const bot = new RefleksBot({ repos, logger, ...(options.clock ? { clock: options.clock } : {}) });
+  const adapter = createAdapter(
+    {
+      appId: config.MicrosoftAppId,
+      appPassword: config.MicrosoftAppPassword,
+      appType: config.MicrosoftAppType,
+      tenantId: config.MicrosoftAppTenantId,
+      authTimeoutMs: config.AUTH_METADATA_TIMEOUT_MS,
+      openIdMetadataUrl: options.openIdMetadataUrl,
+    },
+    logger,
+  );
+  const server = createHttpServer({
+    adapter,
+    bot,
+    logger,
+    checkReady: async () => {
+      await store.ping();
+      return { store: store.kind };
+    },
+  });
+  // Local mode has no authentication, so it listens on loopback only.
+  const host = isLocalMode(config) ? '127.0.0.1' : (config.HOST ?? '0.0.0.0');
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  logger.info({ port, host, store: store.kind, auth: isLocalMode(config) ? 'none (local mode)' : config.MicrosoftAppType ?? 'SingleTenant' }, 'listening');
+  return {
+    server,
+    repos,
+    store,
+    url,
+    port,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+    },
+  };
+}

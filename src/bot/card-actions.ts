@@ -1,0 +1,330 @@
+/**
+ * Card actions: verb → handler. Each handler parses its data with zod (ids are required:
+ * a malformed payload is a 400), calls one use case and returns the card to show.
+ * Field errors come back on the same card with the user's text kept.
+ */
+import { z } from 'zod';
+import type { Plan, RepresentativeRole, TargetGroup } from '../domain/model.js';
+import { findGoal, todayInZone, topLevelGoals } from '../domain/plan.js';
+import { summarizeScores } from '../domain/scores.js';
+import { findCprFields } from '../domain/cpr.js';
+import { MESSAGES, type FieldErrors } from '../domain/text.js';
+import { strings, type Locale } from '../cards/i18n.js';
+import {
+  citizenFormCard,
+  citizensCard,
+  diaryPickCitizenCard,
+  diaryPickTargetCard,
+  diarySavedCard,
+  helpCard,
+  messageCard,
+  newSubmissionId,
+  planCard,
+  purposeFormCard,
+  residentDiaryFormCard,
+  subGoalDiaryFormCard,
+  type Card,
+} from '../cards/views.js';
+import { VERBS, type Verb } from '../cards/verbs.js';
+import type { Call } from '../usecases/context.js';
+import { AccessDeniedError, InputError, NotFoundError, RefusedError, StaleError } from '../usecases/errors.js';
+import { createCitizen, listMyCitizens, recordCitizenPurpose } from '../usecases/manage-citizens.js';
+import { logDiaryEntry } from '../usecases/log-diary-entry.js';
+import { loadPlan } from '../usecases/plan-access.js';
+import { viewPlan } from '../usecases/view-plan.js';
+import { listMyInstitutions } from '../usecases/access.js';
+import { BadPayloadError, type Handler } from './action-types.js';
+import { GOAL_HANDLERS, openEvaluationList, openWizard } from './goal-actions.js';
+
+export { BadPayloadError, type Handler };
+
+const id = z.string().min(1).max(200);
+const input = z.preprocess((v) => (v === undefined || v === null ? '' : v), z.string().max(20_000));
+const CitizenRef = z.object({ teamId: id, citizenId: id });
+
+function parse<S extends z.ZodType>(schema: S, data: Record<string, unknown>): z.infer<S> {
+  const result = schema.safeParse(data);
+  if (!result.success) throw new BadPayloadError(result.error.issues.map((i) => i.path.join('.')).join(','));
+  return result.data;
+}
+
+function locale(call: Call): Locale {
+  return call.actor.locale;
+}
+
+/** Refuses CPR numbers in any free-text input before anything else happens. */
+function cprErrors(fields: Record<string, string>): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const name of findCprFields(fields)) errors[name] = MESSAGES.cpr;
+  return errors;
+}
+
+/** Blanks any input that holds a CPR number, so it is not even echoed back on the card. */
+function withoutCpr<T extends Record<string, string>>(form: T, errors: FieldErrors): T {
+  const copy: Record<string, string> = { ...form };
+  for (const key of Object.keys(copy)) if (errors[key] === MESSAGES.cpr) copy[key] = '';
+  return copy as T;
+}
+
+async function renderPlan(call: Call, teamId: string, citizenId: string, notice?: { text: string; style: 'attention' | 'good' | 'warning' | 'accent' }): Promise<Card> {
+  const view = await viewPlan(call, teamId, citizenId);
+  return planCard(locale(call), {
+    institution: view.institution,
+    plan: view.plan.value,
+    scores: view.scores,
+    residentEntries: view.residentEntries,
+    now: call.now,
+    ...(notice ? { notice } : {}),
+  });
+}
+
+// ------------------------------------------------------------ citizens
+
+const citizenList: Handler = async (call) => {
+  const { institutions, citizens } = await listMyCitizens(call);
+  return citizensCard(locale(call), citizens, institutions);
+};
+
+export async function openCitizenForm(call: Call): Promise<Card> {
+  const institutions = await listMyInstitutions(call);
+  if (institutions.length === 0) return messageCard(locale(call), strings(locale(call)).noInstitution, { style: 'warning', actions: [] });
+  return citizenFormCard(locale(call), {
+    institutions,
+    form: { alias: '', targetGroup: 'adult', teamId: institutions[0]?.teamId ?? '', representative: 'none' },
+    errors: {},
+    submissionId: newSubmissionId(),
+  });
+}
+
+const citizenSave: Handler = async (call, data) => {
+  const d = parse(
+    z.object({ submissionId: id, defaultTeamId: input, alias: input, targetGroup: input, teamId: input, representative: input }),
+    data,
+  );
+  const institutions = await listMyInstitutions(call);
+  const form = { alias: d.alias, targetGroup: d.targetGroup, teamId: d.teamId || d.defaultTeamId, representative: d.representative };
+  const redraw = (errors: FieldErrors): Card =>
+    citizenFormCard(locale(call), { institutions, form: withoutCpr(form, errors), errors, submissionId: d.submissionId });
+  const errors = cprErrors({ alias: d.alias });
+  if (!['adult', 'child'].includes(d.targetGroup)) errors['targetGroup'] = MESSAGES.invalidChoice;
+  if (!institutions.some((i) => i.teamId === form.teamId)) errors['teamId'] = MESSAGES.invalidChoice;
+  if (Object.keys(errors).length > 0) return redraw(errors);
+  const representative = ['guardian', 'relative', 'custodyHolder'].includes(d.representative) ? (d.representative as RepresentativeRole) : undefined;
+  try {
+    const { plan } = await createCitizen(call, {
+      teamId: form.teamId,
+      alias: d.alias,
+      targetGroup: d.targetGroup as TargetGroup,
+      ...(representative ? { representative } : {}),
+      submissionId: d.submissionId,
+    });
+    return renderPlan(call, plan.value.teamId, plan.value.id, { text: strings(locale(call)).citizenCreated, style: 'good' });
+  } catch (error) {
+    if (error instanceof InputError) return redraw(error.errors);
+    throw error;
+  }
+};
+
+const planShow: Handler = async (call, data) => {
+  const d = parse(CitizenRef, data);
+  return renderPlan(call, d.teamId, d.citizenId);
+};
+
+// ------------------------------------------------------------ formål
+
+const purposeEdit: Handler = async (call, data) => {
+  const d = parse(CitizenRef, data);
+  const { plan } = await loadPlan(call, d.teamId, d.citizenId, 'purpose.open');
+  return purposeFormCard(locale(call), {
+    plan: plan.value,
+    form: { text: plan.value.purpose?.text ?? '', receivedOn: plan.value.purpose?.receivedOn ?? todayInZone(call.now) },
+    errors: {},
+    submissionId: newSubmissionId(),
+    now: call.now,
+  });
+};
+
+const purposeSave: Handler = async (call, data) => {
+  const d = parse(CitizenRef.extend({ submissionId: id, basePurposeId: input, purposeText: input, receivedOn: input }), data);
+  const form = { text: d.purposeText, receivedOn: d.receivedOn };
+  const redraw = async (errors: FieldErrors, plan?: Plan): Promise<Card> => {
+    const current = plan ?? (await loadPlan(call, d.teamId, d.citizenId, 'purpose.open')).plan.value;
+    const safe = withoutCpr({ purposeText: form.text, receivedOn: form.receivedOn }, errors);
+    return purposeFormCard(locale(call), { plan: current, form: { text: safe.purposeText, receivedOn: safe.receivedOn }, errors, submissionId: d.submissionId, now: call.now });
+  };
+  const errors = cprErrors({ purposeText: d.purposeText });
+  if (Object.keys(errors).length > 0) return redraw(errors);
+  try {
+    await recordCitizenPurpose(call, { teamId: d.teamId, citizenId: d.citizenId, text: d.purposeText, receivedOn: d.receivedOn, basePurposeId: d.basePurposeId, submissionId: d.submissionId });
+    return renderPlan(call, d.teamId, d.citizenId, { text: strings(locale(call)).purposeSaved, style: 'good' });
+  } catch (error) {
+    if (error instanceof InputError) {
+      const mapped: FieldErrors = {};
+      for (const [k, v] of Object.entries(error.errors)) mapped[k === 'text' ? 'purposeText' : k] = v;
+      return redraw(mapped);
+    }
+    if (error instanceof StaleError) {
+      const { plan } = await loadPlan(call, d.teamId, d.citizenId, 'purpose.open');
+      return purposeFormCard(locale(call), {
+        plan: plan.value,
+        form: { text: plan.value.purpose?.text ?? '', receivedOn: plan.value.purpose?.receivedOn ?? todayInZone(call.now) },
+        errors: {},
+        submissionId: newSubmissionId(),
+        now: call.now,
+        notice: { text: error.notice[locale(call)], style: 'warning' },
+      });
+    }
+    throw error;
+  }
+};
+
+// ------------------------------------------------------------ goals
+
+/** "Nyt mål" / "Nyt delmål" open the SMORTE wizard (resuming an unfinished draft). */
+export async function openGoalForm(call: Call, teamId: string, citizenId: string, sub: boolean): Promise<Card> {
+  if (sub) {
+    const { plan } = await loadPlan(call, teamId, citizenId, 'subgoal.open');
+    if (topLevelGoals(plan.value).filter((g) => g.state === 'active').length === 0) {
+      const s = strings(locale(call));
+      return messageCard(locale(call), s.noGoalsForSub, {
+        style: 'accent',
+        actions: [
+          { title: s.btnNewGoal, verb: VERBS.goalNew, data: { teamId, citizenId, kind: 'goal' } },
+          { title: s.btnShowPlan, verb: VERBS.planShow, data: { teamId, citizenId } },
+        ],
+      });
+    }
+  }
+  return openWizard(call, { teamId, citizenId, sub, mode: 'new' });
+}
+
+const goalNew: Handler = async (call, data) => {
+  const d = parse(CitizenRef.extend({ kind: z.enum(['goal', 'sub']) }), data);
+  return openGoalForm(call, d.teamId, d.citizenId, d.kind === 'sub');
+};
+
+// ------------------------------------------------------------ diary
+
+export async function startDiary(call: Call): Promise<Card> {
+  const { institutions, citizens } = await listMyCitizens(call);
+  return diaryPickCitizenCard(locale(call), citizens, institutions);
+}
+
+export async function openDiaryTargets(call: Call, teamId: string, citizenId: string): Promise<Card> {
+  const { plan, institution } = await loadPlan(call, teamId, citizenId, 'diary.open');
+  return diaryPickTargetCard(locale(call), institution.value, plan.value);
+}
+
+const diaryStart: Handler = async (call) => startDiary(call);
+
+const diaryPickCitizen: Handler = async (call, data) => {
+  const d = parse(CitizenRef, data);
+  return openDiaryTargets(call, d.teamId, d.citizenId);
+};
+
+const diaryPickTarget: Handler = async (call, data) => {
+  const d = parse(CitizenRef.extend({ target: z.enum(['subGoal', 'resident']), goalId: input }), data);
+  const { plan, institution } = await loadPlan(call, d.teamId, d.citizenId, 'diary.open');
+  if (d.target === 'resident') {
+    return residentDiaryFormCard(locale(call), { institution: institution.value, plan: plan.value, form: { contextType: '', note: '' }, errors: {}, submissionId: newSubmissionId() });
+  }
+  const goal = findGoal(plan.value, d.goalId);
+  if (!goal) throw new BadPayloadError('goalId');
+  return subGoalDiaryFormCard(locale(call), {
+    institution: institution.value,
+    plan: plan.value,
+    goal,
+    form: { score: '', note: '', intervention: '', externalActors: '' },
+    errors: {},
+    submissionId: newSubmissionId(),
+  });
+};
+
+const diarySave: Handler = async (call, data) => {
+  const d = parse(
+    CitizenRef.extend({
+      target: z.enum(['subGoal', 'resident']),
+      goalId: input,
+      submissionId: id,
+      score: input,
+      note: input,
+      intervention: input,
+      externalActors: input,
+      contextType: input,
+    }),
+    data,
+  );
+  const redraw = async (errors: FieldErrors): Promise<Card> => {
+    const { plan, institution } = await loadPlan(call, d.teamId, d.citizenId, 'diary.open');
+    if (d.target === 'resident') {
+      const form = withoutCpr({ contextType: d.contextType, note: d.note }, errors);
+      return residentDiaryFormCard(locale(call), { institution: institution.value, plan: plan.value, form, errors, submissionId: d.submissionId });
+    }
+    const goal = findGoal(plan.value, d.goalId);
+    if (!goal) return diaryPickTargetCard(locale(call), institution.value, plan.value);
+    const form = withoutCpr({ score: d.score, note: d.note, intervention: d.intervention, externalActors: d.externalActors }, errors);
+    return subGoalDiaryFormCard(locale(call), { institution: institution.value, plan: plan.value, goal, form, errors, submissionId: d.submissionId });
+  };
+  const errors = cprErrors(d.target === 'resident' ? { note: d.note } : { note: d.note, intervention: d.intervention, externalActors: d.externalActors });
+  if (Object.keys(errors).length > 0) return redraw(errors);
+  try {
+    const [contextId = '', entryTypeId = ''] = d.contextType.split('/');
+    const logged = await logDiaryEntry(
+      call,
+      d.target === 'resident'
+        ? { kind: 'resident', teamId: d.teamId, citizenId: d.citizenId, note: d.note, submissionId: d.submissionId, contextId, entryTypeId }
+        : {
+            kind: 'subGoal',
+            teamId: d.teamId,
+            citizenId: d.citizenId,
+            note: d.note,
+            submissionId: d.submissionId,
+            goalId: d.goalId,
+            score: d.score,
+            intervention: d.intervention,
+            externalActors: d.externalActors,
+          },
+    );
+    const institution = await call.deps.repos.institutions.get(call.actor.tenantId, d.teamId);
+    if (!institution) throw new NotFoundError('institution');
+    let summary;
+    if (logged.entry.kind === 'subGoal') {
+      const goalId = logged.entry.goalId;
+      const entries = await call.deps.repos.diary.list({ tenantId: call.actor.tenantId, teamId: d.teamId, citizenId: d.citizenId, goalId });
+      summary = summarizeScores(entries.filter((e) => e.kind === 'subGoal'));
+    }
+    return diarySavedCard(locale(call), { institution: institution.value, plan: logged.plan, entry: logged.entry, ...(summary ? { summary } : {}) });
+  } catch (error) {
+    if (error instanceof InputError) return redraw(error.errors);
+    throw error;
+  }
+};
+
+const GOAL_VERBS = [VERBS.goalWizardNext, VERBS.goalWizardBack, VERBS.goalWizardSave, VERBS.goalWizardRestart, VERBS.goalEdit, VERBS.evalStart, VERBS.evalOpen, VERBS.evalSave] as const;
+
+export const HANDLERS: Record<Verb, Handler> = {
+  [VERBS.helpShow]: async (call) => helpCard(locale(call)),
+  [VERBS.citizenList]: citizenList,
+  [VERBS.citizenNew]: async (call) => openCitizenForm(call),
+  [VERBS.citizenSave]: citizenSave,
+  [VERBS.planShow]: planShow,
+  [VERBS.purposeEdit]: purposeEdit,
+  [VERBS.purposeSave]: purposeSave,
+  [VERBS.goalNew]: goalNew,
+  [VERBS.diaryStart]: diaryStart,
+  [VERBS.diaryPickCitizen]: diaryPickCitizen,
+  [VERBS.diaryPickTarget]: diaryPickTarget,
+  [VERBS.diarySave]: diarySave,
+  ...(GOAL_HANDLERS as Record<(typeof GOAL_VERBS)[number], Handler>),
+};
+
+/** Turns a use-case refusal into the card the user sees; anything else is rethrown. */
+export function refusalCard(call: Call, error: unknown): Card | undefined {
+  const l = locale(call);
+  const s = strings(l);
+  if (error instanceof AccessDeniedError) return messageCard(l, s.errorAccess);
+  if (error instanceof NotFoundError) return messageCard(l, s.errorNotFound);
+  if (error instanceof RefusedError) return messageCard(l, error.refusal[l]);
+  if (error instanceof StaleError) return messageCard(l, error.notice[l], { style: 'warning' });
+  return undefined;
+}

@@ -1,0 +1,51 @@
+/** Text commands in the 1:1 chat (Danish with English aliases) and in a team channel. */
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'newCitizen' }
+  | { kind: 'citizens' }
+  | { kind: 'plan'; alias: string }
+  | { kind: 'purpose'; alias: string }
+  | { kind: 'newGoal'; alias: string }
+  | { kind: 'newSubGoal'; alias: string }
+  | { kind: 'diary'; alias: string }
+  | { kind: 'evaluate'; alias: string }
+  | { kind: 'setup' }
+  | { kind: 'aliasMissing' }
+  | { kind: 'unknown' };
+
+/** Removes Teams mention markup (`<at>Refleks</at>`), HTML tags and extra white space. */
+export function cleanText(text: string | undefined): string {
+  return (text ?? '')
+    .replace(/<at>[^<]*<\/at>/gi, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;/gi, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const WITH_ALIAS: Array<[RegExp, 'plan' | 'purpose' | 'newGoal' | 'newSubGoal' | 'diary' | 'evaluate']> = [
+  [/^(?:evaluér|evaluer|evaluate)(?:\s+(.*))?$/iu, 'evaluate'],
+  [/^(?:nyt delmål|nyt delmaal|ny delmål|new sub-?goal)(?:\s+(.*))?$/iu, 'newSubGoal'],
+  [/^(?:nyt mål|nyt maal|nyt maal|new goal)(?:\s+(.*))?$/iu, 'newGoal'],
+  [/^(?:formål|formaal|purpose)(?:\s+(.*))?$/iu, 'purpose'],
+  [/^(?:plan|vis plan|show plan)(?:\s+(.*))?$/iu, 'plan'],
+  [/^(?:dagbog|log|diary)(?:\s+(.*))?$/iu, 'diary'],
+];
+
+export function parseCommand(raw: string | undefined): Command {
+  const text = cleanText(raw);
+  const lower = text.toLocaleLowerCase('da-DK');
+  if (/^(?:hjælp|hjaelp|help|\?|hej|hi|hello|start)$/u.test(lower)) return { kind: 'help' };
+  if (/^(?:ny borger|new citizen)$/u.test(lower)) return { kind: 'newCitizen' };
+  if (/^(?:borgere|mine borgere|citizens|my citizens)$/u.test(lower)) return { kind: 'citizens' };
+  if (/^(?:opsæt|opsaet|setup|set up)$/u.test(lower)) return { kind: 'setup' };
+  for (const [pattern, kind] of WITH_ALIAS) {
+    const match = pattern.exec(text);
+    if (!match) continue;
+    const alias = (match[1] ?? '').trim();
+    if (alias === '' && kind !== 'diary') return { kind: 'aliasMissing' };
+    return { kind, alias };
+  }
+  return { kind: 'unknown' };
+}

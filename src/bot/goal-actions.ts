@@ -1,0 +1,173 @@
+/** Card actions of the SMORTE goal wizard and of evaluation. */
+import { z } from 'zod';
+import { isWizardStep, type GoalDraftFields } from '../domain/goal-wizard.js';
+import { findGoal } from '../domain/plan.js';
+import { findCprFields } from '../domain/cpr.js';
+import { MESSAGES, type FieldErrors } from '../domain/text.js';
+import { evaluationFormCard, evaluationPickCard, evaluationSavedNotice, goalWizardCard, wizardSavedNotice, type EvaluationForm } from '../cards/goal-views.js';
+import { newSubmissionId, planCard, type Card } from '../cards/views.js';
+import { VERBS, type Verb } from '../cards/verbs.js';
+import type { Call } from '../usecases/context.js';
+import { InputError, StaleError } from '../usecases/errors.js';
+import { listEvaluationCandidates, openEvaluation, saveEvaluation } from '../usecases/evaluate-goal.js';
+import { advanceWizard, discardWizard, startWizard, type WizardMode, type WizardMove, type WizardView } from '../usecases/goal-wizard.js';
+import { viewPlan } from '../usecases/view-plan.js';
+import { BadPayloadError, type Handler } from './action-types.js';
+
+const id = z.string().min(1).max(300);
+const input = z.preprocess((v) => (v === undefined || v === null ? '' : v), z.string().max(20_000));
+const CitizenRef = z.object({ teamId: id, citizenId: id });
+
+function parse<S extends z.ZodType>(schema: S, data: Record<string, unknown>): z.infer<S> {
+  const result = schema.safeParse(data);
+  if (!result.success) throw new BadPayloadError(result.error.issues.map((i) => i.path.join('.')).join(','));
+  return result.data;
+}
+
+async function planWithNotice(call: Call, teamId: string, citizenId: string, text: string, style: 'good' | 'warning' | 'attention' | 'accent'): Promise<Card> {
+  const view = await viewPlan(call, teamId, citizenId);
+  return planCard(call.actor.locale, { institution: view.institution, plan: view.plan.value, scores: view.scores, residentEntries: view.residentEntries, now: call.now, notice: { text, style } });
+}
+
+function wizardCard(call: Call, view: WizardView): Card {
+  const target = view.state.targetGoalId ? findGoal(view.plan, view.state.targetGoalId) : undefined;
+  return goalWizardCard(call.actor.locale, {
+    plan: view.plan,
+    institution: view.institution,
+    key: view.state.key,
+    sub: view.state.sub,
+    mode: view.state.mode,
+    step: view.state.step,
+    fields: view.state.fields,
+    errors: view.errors,
+    submissionId: view.state.submissionId,
+    resumed: view.resumed,
+    now: call.now,
+    ...(target ? { target } : {}),
+  });
+}
+
+/** Opens the wizard (resuming an unfinished draft for the same citizen and kind). */
+export async function openWizard(call: Call, args: { teamId: string; citizenId: string; sub: boolean; mode: WizardMode; targetGoalId?: string; restart?: boolean }): Promise<Card> {
+  const view = await startWizard(call, args);
+  return wizardCard(call, view);
+}
+
+const WizardData = z.object({
+  key: z.string().min(1).max(1000).refine((k) => k.startsWith('goal|') && k.split('|').length === 6),
+  step: z.string().refine(isWizardStep),
+  submissionId: id,
+});
+
+const INPUT_NAMES: ReadonlyArray<keyof GoalDraftFields> = [
+  'parentId',
+  'themeId',
+  'purposeLinked',
+  'goalText',
+  'indicator',
+  'kind',
+  'participationMode',
+  'participation',
+  'interventions',
+  'externalActors',
+  'externalOther',
+  'ownerId',
+  'endDate',
+  'revisionDate',
+];
+
+function wizardMove(move: WizardMove): Handler {
+  return async (call, data) => {
+    const d = parse(WizardData, data);
+    const inputs: Partial<Record<keyof GoalDraftFields, string>> = {};
+    for (const name of INPUT_NAMES) {
+      const value = data[name];
+      if (value === undefined || value === null) continue;
+      if (typeof value !== 'string' || value.length > 20_000) throw new BadPayloadError(name);
+      inputs[name] = value;
+    }
+    try {
+      const view = await advanceWizard(call, { key: d.key, step: d.step as WizardView['state']['step'], submissionId: d.submissionId, inputs, move });
+      if (view.saved) {
+        return planWithNotice(call, view.state.teamId || view.saved.plan.value.teamId, view.saved.plan.value.id, wizardSavedNotice(call.actor.locale, view.state.mode, view.state.sub), 'good');
+      }
+      return wizardCard(call, view);
+    } catch (error) {
+      if (error instanceof StaleError) {
+        const [, teamId = '', citizenId = ''] = d.key.split('|');
+        await discardWizard(call, d.key);
+        return planWithNotice(call, teamId, citizenId, error.notice[call.actor.locale], 'warning');
+      }
+      throw error;
+    }
+  };
+}
+
+const wizardRestart: Handler = async (call, data) => {
+  const d = parse(WizardData, data);
+  const [, teamId = '', citizenId = '', kind = 'goal', mode = 'new', targetGoalId = ''] = d.key.split('|');
+  if (!['new', 'revise', 'edit'].includes(mode)) throw new BadPayloadError('key');
+  return openWizard(call, { teamId, citizenId, sub: kind === 'sub', mode: mode as WizardMode, ...(targetGoalId ? { targetGoalId } : {}), restart: true });
+};
+
+const goalEdit: Handler = async (call, data) => {
+  const d = parse(CitizenRef.extend({ goalId: id }), data);
+  return openWizard(call, { teamId: d.teamId, citizenId: d.citizenId, sub: false, mode: 'edit', targetGoalId: d.goalId });
+};
+
+// ---------------------------------------------------------------- evaluation
+
+export async function openEvaluationList(call: Call, teamId: string, citizenId: string, notice?: string): Promise<Card> {
+  const c = await listEvaluationCandidates(call, teamId, citizenId);
+  return evaluationPickCard(call.actor.locale, { plan: c.plan, due: c.due, later: c.later, ...(notice ? { notice } : {}) });
+}
+
+const evalStart: Handler = async (call, data) => {
+  const d = parse(CitizenRef, data);
+  return openEvaluationList(call, d.teamId, d.citizenId);
+};
+
+const emptyEvaluation: EvaluationForm = { assessment: '', whatWorked: '', decision: '', newRevisionDate: '', gas: '' };
+
+const evalOpen: Handler = async (call, data) => {
+  const d = parse(CitizenRef.extend({ goalId: id }), data);
+  const ctx = await openEvaluation(call, d.teamId, d.citizenId, d.goalId);
+  return evaluationFormCard(call.actor.locale, { ...ctx, form: emptyEvaluation, errors: {}, submissionId: newSubmissionId(), now: call.now });
+};
+
+const evalSave: Handler = async (call, data) => {
+  const d = parse(
+    CitizenRef.extend({ goalId: id, baseUpdatedAt: id, submissionId: id, assessment: input, whatWorked: input, decision: input, newRevisionDate: input, gas: input }),
+    data,
+  );
+  const form: EvaluationForm = { assessment: d.assessment, whatWorked: d.whatWorked, decision: d.decision, newRevisionDate: d.newRevisionDate, gas: d.gas };
+  const redraw = async (errors: FieldErrors): Promise<Card> => {
+    const ctx = await openEvaluation(call, d.teamId, d.citizenId, d.goalId);
+    const safe = { ...form, whatWorked: errors['whatWorked'] === MESSAGES.cpr ? '' : form.whatWorked };
+    return evaluationFormCard(call.actor.locale, { ...ctx, form: safe, errors, submissionId: d.submissionId, now: call.now });
+  };
+  const cpr = findCprFields({ whatWorked: d.whatWorked });
+  if (cpr.length > 0) return redraw({ whatWorked: MESSAGES.cpr });
+  try {
+    await saveEvaluation(call, { teamId: d.teamId, citizenId: d.citizenId, goalId: d.goalId, baseUpdatedAt: d.baseUpdatedAt, submissionId: d.submissionId, assessment: d.assessment, whatWorked: d.whatWorked, decision: d.decision, newRevisionDate: d.newRevisionDate, gas: d.gas });
+  } catch (error) {
+    if (error instanceof InputError) return redraw(error.errors);
+    if (error instanceof StaleError) return planWithNotice(call, d.teamId, d.citizenId, error.notice[call.actor.locale], 'warning');
+    throw error;
+  }
+  if (d.decision === 'revise') {
+    return openWizard(call, { teamId: d.teamId, citizenId: d.citizenId, sub: false, mode: 'revise', targetGoalId: d.goalId });
+  }
+  return planWithNotice(call, d.teamId, d.citizenId, evaluationSavedNotice(call.actor.locale), 'good');
+};
+
+export const GOAL_HANDLERS: Partial<Record<Verb, Handler>> = {
+  [VERBS.goalWizardNext]: wizardMove('next'),
+  [VERBS.goalWizardBack]: wizardMove('back'),
+  [VERBS.goalWizardSave]: wizardMove('save'),
+  [VERBS.goalWizardRestart]: wizardRestart,
+  [VERBS.goalEdit]: goalEdit,
+  [VERBS.evalStart]: evalStart,
+  [VERBS.evalOpen]: evalOpen,
+  [VERBS.evalSave]: evalSave,
+};

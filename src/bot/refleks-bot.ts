@@ -1,0 +1,335 @@
+/**
+ * The Teams adapter of Refleks: text commands, card actions (Action.Execute invokes and
+ * the Action.Submit fallback), team registration and roster events, and conversation
+ * references for the reminders. All real work happens in the use cases.
+ */
+import {
+  ActivityTypes,
+  CardFactory,
+  TeamsActivityHandler,
+  type Activity,
+  type InvokeResponse,
+  type TeamsChannelAccount,
+  type TurnContext,
+} from 'botbuilder';
+import type { Logger } from '../logger.js';
+import { containsCpr, CPR_REFUSAL } from '../domain/cpr.js';
+import { strings, type Locale } from '../cards/i18n.js';
+import { ambiguousCitizenCard, helpCard, messageCard, type Card } from '../cards/views.js';
+import { isVerb, VERBS, type Verb } from '../cards/verbs.js';
+import type { Repositories } from '../store/repositories.js';
+import type { Actor, Call, Deps } from '../usecases/context.js';
+import { findCitizensByAlias } from '../usecases/manage-citizens.js';
+import { registerInstitution, updateRoster } from '../usecases/manage-institution.js';
+import { actorOf, teamOf, tenantOf } from './actor.js';
+import { BadPayloadError, HANDLERS, openCitizenForm, openDiaryTargets, openGoalForm, refusalCard, startDiary } from './card-actions.js';
+import { parseCommand, type Command } from './commands.js';
+import { openEvaluationList } from './goal-actions.js';
+import { readTeamRoster, turnRosterProvider } from './roster.js';
+import { ConversationRefCache } from './conversation-refs.js';
+
+export interface BotOptions {
+  repos: Repositories;
+  logger: Logger;
+  clock?: () => Date;
+}
+
+const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+
+function invokeCard(card: Card): InvokeResponse {
+  return { status: 200, body: { statusCode: 200, type: CARD_CONTENT_TYPE, value: card } };
+}
+
+function invokeError(status: 400 | 403 | 500, code: string, message: string): InvokeResponse {
+  return { status, body: { statusCode: status, type: 'application/vnd.microsoft.error', value: { code, message } } };
+}
+
+export class RefleksBot extends TeamsActivityHandler {
+  private readonly clock: () => Date;
+  private readonly refs: ConversationRefCache;
+
+  constructor(private readonly options: BotOptions) {
+    super();
+    this.clock = options.clock ?? (() => new Date());
+    this.refs = new ConversationRefCache(options.repos);
+  }
+
+  private log(context: TurnContext, verb?: string): Logger {
+    return this.options.logger.child({ activityId: context.activity.id, tenantId: tenantOf(context.activity), verb });
+  }
+
+  private call(context: TurnContext, actor: Actor, logger: Logger): Call {
+    const deps: Deps = { repos: this.options.repos, roster: turnRosterProvider(context), logger };
+    return { actor, now: this.clock(), deps };
+  }
+
+  override async run(context: TurnContext): Promise<void> {
+    await this.captureReference(context);
+    await super.run(context);
+  }
+
+  /** Remembers where to reach this user and conversation (for reminders). Never blocks the turn on failure. */
+  private async captureReference(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    const tenantId = tenantOf(a);
+    if (!tenantId || !a.conversation?.id || !a.serviceUrl || !a.from) return;
+    const team = teamOf(a);
+    try {
+      await this.refs.remember({
+        tenantId,
+        ...(a.from.aadObjectId ? { aadObjectId: a.from.aadObjectId } : {}),
+        ...(a.from.id ? { teamsUserId: a.from.id } : {}),
+        conversationId: a.conversation.id,
+        conversationType: a.conversation.conversationType ?? 'personal',
+        serviceUrl: a.serviceUrl,
+        ...(a.recipient?.id ? { botId: a.recipient.id } : {}),
+        channelId: a.channelId ?? 'msteams',
+        ...(team ? { teamId: team.id } : {}),
+        ...(a.locale ? { locale: a.locale } : {}),
+        updatedAt: this.clock().toISOString(),
+      });
+    } catch (error) {
+      this.log(context).warn({ err: error }, 'conversation reference not stored');
+    }
+  }
+
+  // ------------------------------------------------------------------ messages
+
+  protected override async onMessageActivity(context: TurnContext): Promise<void> {
+    const value = context.activity.value as Record<string, unknown> | undefined;
+    if (value && typeof value === 'object' && 'verb' in value) {
+      await this.onSubmitFallback(context, value);
+      return;
+    }
+    const actor = actorOf(context.activity);
+    const locale: Locale = actor?.locale ?? 'da';
+    const text = context.activity.text ?? '';
+    if (containsCpr(text)) {
+      // Refused before anything else; the text is neither stored nor logged.
+      this.log(context, 'message').info({ refused: 'cpr' }, 'message refused');
+      await context.sendActivity(CPR_REFUSAL[locale]);
+      return;
+    }
+    const command = parseCommand(text);
+    const logger = this.log(context, `cmd.${command.kind}`);
+    if (!actor) {
+      logger.warn('message without tenant or user');
+      await context.sendActivity(strings(locale).errorGeneric);
+      return;
+    }
+    const isChannel = context.activity.conversation?.conversationType === 'channel' || !!teamOf(context.activity);
+    try {
+      if (isChannel) {
+        await this.onChannelCommand(context, actor, command, logger);
+        return;
+      }
+      const card = await this.cardForCommand(this.call(context, actor, logger), command);
+      if (typeof card === 'string') await context.sendActivity(card);
+      else await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+    } catch (error) {
+      const refusal = refusalCard(this.call(context, actor, logger), error);
+      if (refusal) {
+        await context.sendActivity({ attachments: [CardFactory.adaptiveCard(refusal)] });
+        return;
+      }
+      logger.error({ err: error }, 'command failed');
+      await context.sendActivity(strings(locale).errorGeneric);
+    }
+  }
+
+  private async resolveAlias(call: Call, alias: string, verb: Verb, open: (teamId: string, citizenId: string) => Promise<Card>): Promise<Card> {
+    const found = await findCitizensByAlias(call, alias);
+    const s = strings(call.actor.locale);
+    if (found.length === 0) return messageCard(call.actor.locale, s.errorNotFound);
+    if (found.length > 1) return ambiguousCitizenCard(call.actor.locale, found, verb);
+    const only = found[0]!;
+    return open(only.plan.teamId, only.plan.id);
+  }
+
+  private async cardForCommand(call: Call, command: Command): Promise<Card | string> {
+    const l = call.actor.locale;
+    const s = strings(l);
+    switch (command.kind) {
+      case 'help':
+        return helpCard(l);
+      case 'citizens':
+        return HANDLERS[VERBS.citizenList](call, {});
+      case 'newCitizen':
+        return openCitizenForm(call);
+      case 'plan':
+        return this.resolveAlias(call, command.alias, VERBS.planShow, (teamId, citizenId) => HANDLERS[VERBS.planShow](call, { teamId, citizenId }));
+      case 'purpose':
+        return this.resolveAlias(call, command.alias, VERBS.purposeEdit, (teamId, citizenId) => HANDLERS[VERBS.purposeEdit](call, { teamId, citizenId }));
+      case 'newGoal':
+        return this.resolveAlias(call, command.alias, VERBS.planShow, (teamId, citizenId) => openGoalForm(call, teamId, citizenId, false));
+      case 'newSubGoal':
+        return this.resolveAlias(call, command.alias, VERBS.planShow, (teamId, citizenId) => openGoalForm(call, teamId, citizenId, true));
+      case 'diary':
+        return command.alias
+          ? this.resolveAlias(call, command.alias, VERBS.diaryPickCitizen, (teamId, citizenId) => openDiaryTargets(call, teamId, citizenId))
+          : startDiary(call);
+      case 'evaluate':
+        return this.resolveAlias(call, command.alias, VERBS.evalStart, (teamId, citizenId) => openEvaluationList(call, teamId, citizenId));
+      case 'setup':
+        return s.teamOnly;
+      case 'aliasMissing':
+        return s.errorAliasMissing;
+      case 'unknown':
+        return s.errorUnknownCommand;
+    }
+  }
+
+  private async onChannelCommand(context: TurnContext, actor: Actor, command: Command, logger: Logger): Promise<void> {
+    const s = strings(actor.locale);
+    const team = teamOf(context.activity);
+    if (command.kind === 'setup' && team) {
+      const { institution, created } = await this.registerTeam(context, actor, team, logger);
+      const count = institution.members.length;
+      await context.sendActivity(created ? s.setupDone(institution.name, count) : s.setupRefreshed(institution.name, count));
+      return;
+    }
+    if (command.kind === 'help') {
+      await context.sendActivity({ attachments: [CardFactory.adaptiveCard(helpCard(actor.locale))] });
+      return;
+    }
+    await context.sendActivity(s.personalOnly);
+  }
+
+  private async registerTeam(context: TurnContext, actor: Actor, team: { id: string; name: string }, logger: Logger) {
+    const members = await readTeamRoster(context, team.id);
+    let name = team.name;
+    if (!name) {
+      const { TeamsInfo } = await import('botbuilder');
+      name = (await TeamsInfo.getTeamDetails(context, team.id).catch(() => undefined))?.name ?? team.id;
+    }
+    const { institution, created } = await registerInstitution(this.call(context, actor, logger), { teamId: team.id, teamName: name, members });
+    logger.info({ teamId: team.id, created, members: members.length }, 'tilbud registered');
+    return { institution: institution.value, created };
+  }
+
+  // ------------------------------------------------------------------ team events
+
+  protected override async onInstallationUpdateAddActivity(context: TurnContext): Promise<void> {
+    const team = teamOf(context.activity);
+    const actor = actorOf(context.activity);
+    if (team && actor) {
+      const logger = this.log(context, 'install');
+      try {
+        const { institution, created } = await this.registerTeam(context, actor, team, logger);
+        const s = strings(actor.locale);
+        await context.sendActivity(created ? s.setupDone(institution.name, institution.members.length) : s.setupRefreshed(institution.name, institution.members.length));
+      } catch (error) {
+        logger.error({ err: error }, 'install registration failed');
+      }
+    }
+  }
+
+  protected override async onTeamsMembersAdded(context: TurnContext): Promise<void> {
+    const added: TeamsChannelAccount[] = context.activity.membersAdded ?? [];
+    await this.onRosterChange(context, added.some((m) => m.id === context.activity.recipient?.id));
+  }
+
+  protected override async onTeamsMembersRemoved(context: TurnContext): Promise<void> {
+    await this.onRosterChange(context, false);
+  }
+
+  private async onRosterChange(context: TurnContext, botAdded: boolean): Promise<void> {
+    const team = teamOf(context.activity);
+    const actor = actorOf(context.activity);
+    if (!team || !actor) return;
+    const logger = this.log(context, 'roster');
+    try {
+      if (botAdded) {
+        await this.registerTeam(context, actor, team, logger);
+        return;
+      }
+      const members = await readTeamRoster(context, team.id);
+      await updateRoster(this.call(context, actor, logger), team.id, members);
+    } catch (error) {
+      logger.error({ err: error }, 'roster update failed');
+    }
+  }
+
+  // ------------------------------------------------------------------ card actions
+
+  /** Runs a verb's handler and maps refusals to cards; BadPayloadError propagates (→ 400). */
+  private async runAction(context: TurnContext, verb: Verb, data: Record<string, unknown>, actor: Actor, logger: Logger): Promise<Card> {
+    const call = this.call(context, actor, logger);
+    try {
+      return await HANDLERS[verb](call, data);
+    } catch (error) {
+      const refusal = refusalCard(call, error);
+      if (refusal) {
+        logger.info({ refused: (error as Error).name }, 'action refused');
+        return refusal;
+      }
+      throw error;
+    }
+  }
+
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (context.activity.name !== 'adaptiveCard/action') return super.onInvokeActivity(context);
+    const value = context.activity.value as { action?: { type?: unknown; verb?: unknown; data?: unknown } } | undefined;
+    const verb = value?.action?.verb;
+    const logger = this.log(context, typeof verb === 'string' && isVerb(verb) ? verb : 'invalid');
+    if (!value || typeof value !== 'object' || !value.action || typeof value.action !== 'object') {
+      return invokeError(400, 'BadRequest', 'Ugyldig handling: mangler action.');
+    }
+    if (value.action.type !== undefined && value.action.type !== 'Action.Execute') {
+      return invokeError(400, 'NotSupported', 'Kun Action.Execute understøttes.');
+    }
+    if (!isVerb(verb)) return invokeError(400, 'BadRequest', 'Ukendt handling.');
+    const data = value.action.data ?? {};
+    if (typeof data !== 'object' || Array.isArray(data) || data === null) return invokeError(400, 'BadRequest', 'Ugyldige data i handlingen.');
+    const actor = actorOf(context.activity);
+    if (!actor) return invokeError(400, 'BadRequest', 'Handlingen mangler tenant eller bruger.');
+    try {
+      const card = await this.runAction(context, verb, data as Record<string, unknown>, actor, logger);
+      return invokeCard(card);
+    } catch (error) {
+      if (error instanceof BadPayloadError) {
+        logger.info({ fields: error.message }, 'malformed action data');
+        return invokeError(400, 'BadRequest', 'Ugyldige data i handlingen.');
+      }
+      logger.error({ err: error }, 'action failed');
+      return invokeCard(messageCard(actor.locale, strings(actor.locale).errorGeneric));
+    }
+  }
+
+  /** Action.Submit fallback: a message whose value carries the verb. The card is replaced in place when possible. */
+  private async onSubmitFallback(context: TurnContext, value: Record<string, unknown>): Promise<void> {
+    const verb = value['verb'];
+    const actor = actorOf(context.activity);
+    const logger = this.log(context, typeof verb === 'string' && isVerb(verb) ? verb : 'invalid');
+    const locale: Locale = actor?.locale ?? 'da';
+    if (!isVerb(verb) || !actor) {
+      await context.sendActivity(strings(locale).errorUnknownCommand);
+      return;
+    }
+    const { verb: _omit, ...data } = value;
+    let card: Card;
+    try {
+      card = await this.runAction(context, verb, data, actor, logger);
+    } catch (error) {
+      if (error instanceof BadPayloadError) {
+        logger.info({ fields: error.message }, 'malformed submit data');
+        await context.sendActivity(strings(locale).errorUnknownCommand);
+        return;
+      }
+      logger.error({ err: error }, 'submit failed');
+      await context.sendActivity(strings(locale).errorGeneric);
+      return;
+    }
+    const attachment = CardFactory.adaptiveCard(card);
+    const replyToId = context.activity.replyToId;
+    if (replyToId) {
+      try {
+        await context.updateActivity({ id: replyToId, type: ActivityTypes.Message, attachments: [attachment] } as Partial<Activity>);
+        return;
+      } catch (error) {
+        logger.warn({ err: error }, 'card update failed; sending a new card');
+      }
+    }
+    await context.sendActivity({ attachments: [attachment] });
+  }
+}

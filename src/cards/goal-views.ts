@@ -1,0 +1,331 @@
+/**
+ * Cards for the SMORTE goal wizard and for evaluation. The wizard is one form card per
+ * step; findings from the goal checker are shown under the field they are about.
+ */
+import { format, parseISO } from 'date-fns';
+import { da as daLocale, enGB } from 'date-fns/locale';
+import { EXTERNAL_ACTORS, STEP_LETTERS, WIZARD_STEPS, checkDraft, stepIndex, type GoalDraftFields, type WizardStep } from '../domain/goal-wizard.js';
+import type { Evidence, Goal, Institution, Plan } from '../domain/model.js';
+import { findGoal, todayInZone, topLevelGoals } from '../domain/plan.js';
+import type { SmorteFinding } from '../domain/smorte.js';
+import { TEXT_LIMITS, type FieldErrors } from '../domain/text.js';
+import { strings, type Locale } from './i18n.js';
+import { renderCard } from './templates.js';
+import { VERBS } from './verbs.js';
+import type { Card } from './views.js';
+
+type L = { da: string; en: string };
+const t = (locale: Locale, text: L): string => text[locale];
+
+const W = {
+  titleGoal: { da: 'Nyt mål', en: 'New goal' },
+  titleSub: { da: 'Nyt delmål', en: 'New sub-goal' },
+  titleEdit: { da: 'Ret mål', en: 'Edit goal' },
+  titleRevise: { da: 'Revidér mål', en: 'Revise goal' },
+  step: { da: 'Trin', en: 'Step' },
+  of: { da: 'af', en: 'of' },
+  resumed: { da: 'Du fortsætter, hvor du slap. Vælg "Start forfra" for at begynde på en ny.', en: 'You are continuing where you left off. Choose "Start over" to begin anew.' },
+  next: { da: 'Næste', en: 'Next' },
+  back: { da: 'Tilbage', en: 'Back' },
+  save: { da: 'Gem målet', en: 'Save the goal' },
+  restart: { da: 'Start forfra', en: 'Start over' },
+  stepNames: {
+    relevance: { da: 'Tema og formål (R)', en: 'Theme and purpose (R)' },
+    text: { da: 'Målet (S, M, O)', en: 'The goal (S, M, O)' },
+    measure: { da: 'Sådan måler I det (M)', en: 'How you measure it (M)' },
+    participation: { da: 'Borgerens medvirken', en: 'The citizen’s participation' },
+    interventions: { da: 'Indsatser og eksterne aktører', en: 'Interventions and external actors' },
+    time: { da: 'Ansvarlig og datoer (T)', en: 'Owner and dates (T)' },
+  } satisfies Record<WizardStep, L>,
+  theme: { da: 'Tema', en: 'Theme' },
+  parent: { da: 'Hører til målet', en: 'Belongs to goal' },
+  purposeLinked: { da: 'Tjener formålet fra handleplanen', en: 'Serves the purpose from the handleplan' },
+  purposeYes: { da: 'Ja, målet tjener formålet', en: 'Yes, the goal serves the purpose' },
+  purposeNo: { da: 'Nej / ved ikke endnu', en: 'No / not yet known' },
+  purposeMissing: { da: 'Formålet fra handleplanen mangler i planen. Målet kan gemmes, men husk at bede kommunen om handleplanen.', en: 'The purpose from the handleplan is missing. The goal can be saved, but remember to ask the municipality for it.' },
+  purposeIs: { da: 'Formål', en: 'Purpose' },
+  text: { da: 'Hvad skal borgeren kunne? Skriv det sammen med borgeren.', en: 'What should the citizen be able to do? Write it with the citizen.' },
+  textPlaceholder: { da: 'Fx "Peter smører selv sin madpakke tre morgener om ugen"', en: 'E.g. "Peter makes his own packed lunch three mornings a week"' },
+  textGood: { da: '✓ Målet er specifikt, målbart og formuleret som noget at opnå.', en: '✓ The goal is specific, measurable and phrased as something to reach.' },
+  indicator: { da: 'Indikator: hvad scorer/observerer I?', en: 'Indicator: what do you score or observe?' },
+  indicatorPlaceholder: { da: 'Fx "antal morgener om ugen, hvor Peter smører selv"', en: 'E.g. "mornings a week Peter makes it himself"' },
+  kind: { da: 'Slags mål', en: 'Kind of goal' },
+  progression: { da: 'Progression (borgeren skal udvikle sig)', en: 'Progression (the citizen develops)' },
+  maintenance: { da: 'Fastholdelse (borgeren skal holde sit niveau)', en: 'Maintenance (keep the current level)' },
+  participationMode: { da: 'Hvordan var borgeren med?', en: 'How did the citizen take part?' },
+  partCitizen: { da: 'Borgeren var med til at formulere målet', en: 'The citizen helped write the goal' },
+  partRepresentative: { da: 'Borgeren ønskede ikke at deltage; en repræsentant deltog', en: 'The citizen declined; a representative took part' },
+  partDeclined: { da: 'Borgeren ønskede ikke at deltage, og ingen repræsentant deltog', en: 'The citizen declined and no representative took part' },
+  participation: { da: 'Beskriv kort hvordan', en: 'Describe briefly how' },
+  participationPlaceholder: { da: 'Fx "Aftalt med Peter ved morgenmaden; han valgte selv madpakken"', en: 'E.g. "Agreed with Peter at breakfast; he chose the packed lunch himself"' },
+  interventions: { da: 'Indsatser og metoder (hvad gør personalet?)', en: 'Interventions and methods (what do staff do?)' },
+  interventionsPlaceholder: { da: 'Fx "guidning ved køleskabet, piktogramtavle"', en: 'E.g. "guidance at the fridge, pictogram board"' },
+  external: { da: 'Eksterne aktører', en: 'External actors' },
+  externalOther: { da: 'Andre eksterne aktører (valgfri)', en: 'Other external actors (optional)' },
+  owner: { da: 'Ansvarlig', en: 'Owner' },
+  endDate: { da: 'Slutdato (hvornår skal målet være nået?)', en: 'End date (by when should the goal be reached?)' },
+  revisionDate: { da: 'Revisionsdato (hvornår evaluerer I?)', en: 'Revision date (when do you evaluate?)' },
+  summary: { da: 'SMORTE-tjek', en: 'SMORTE check' },
+  goalSaved: { da: 'Målet er gemt.', en: 'The goal has been saved.' },
+  subSaved: { da: 'Delmålet er gemt.', en: 'The sub-goal has been saved.' },
+  editSaved: { da: 'Ændringerne er gemt.', en: 'The changes have been saved.' },
+  revised: { da: 'Det nye mål er gemt; det gamle står som revideret.', en: 'The new goal is saved; the old one is marked revised.' },
+} as const;
+
+const E = {
+  title: { da: 'Evaluering', en: 'Evaluation' },
+  pick: { da: 'Hvilket mål vil du evaluere?', en: 'Which goal do you want to evaluate?' },
+  dueHeading: { da: 'Revisionsdato nået', en: 'Revision date reached' },
+  none: { da: 'Borgeren har ingen aktive mål at evaluere.', en: 'The citizen has no active goals to evaluate.' },
+  evaluate: { da: 'Evaluér', en: 'Evaluate' },
+  edit: { da: 'Ret', en: 'Edit' },
+  period: { da: 'Periode', en: 'Period' },
+  entries: { da: 'Dagbogsnotater', en: 'Diary notes' },
+  first: { da: 'Første score', en: 'First score' },
+  latest: { da: 'Seneste score', en: 'Latest score' },
+  average: { da: 'Gennemsnit', en: 'Average' },
+  trend: { da: 'Udvikling', en: 'Trend' },
+  gasT: { da: 'Borgerens GAS T-score', en: 'Citizen’s GAS T-score' },
+  noEvidence: { da: 'Der er ingen dagbogsnotater for målet i perioden. Vurdér ud fra det, I ved, og skriv det i "Hvad virkede".', en: 'There are no diary notes for the goal in the period. Assess from what you know and write it under "What worked".' },
+  assessment: { da: 'Vurdering', en: 'Assessment' },
+  achieved: { da: 'Opnået', en: 'Achieved' },
+  partlyAchieved: { da: 'Delvist opnået', en: 'Partly achieved' },
+  maintained: { da: 'Fastholdt', en: 'Maintained' },
+  notAchieved: { da: 'Ikke opnået', en: 'Not achieved' },
+  worsened: { da: 'Forværret', en: 'Worsened' },
+  whatWorked: { da: 'Hvad virkede? (og hvad virkede ikke)', en: 'What worked? (and what did not)' },
+  decision: { da: 'Beslutning', en: 'Decision' },
+  cont: { da: 'Fortsæt (med ny revisionsdato)', en: 'Continue (with a new revision date)' },
+  revise: { da: 'Revidér (skriv et nyt mål)', en: 'Revise (write a new goal)' },
+  close: { da: 'Afslut', en: 'Close' },
+  newRevisionDate: { da: 'Ny revisionsdato (ved fortsæt)', en: 'New revision date (when continuing)' },
+  gas: { da: 'GAS-score (valgfri)', en: 'GAS score (optional)' },
+  gasNone: { da: 'Ingen GAS-score', en: 'No GAS score' },
+  gasLabels: ['-2 Meget mindre end forventet', '-1 Mindre end forventet', '0 Som forventet', '+1 Mere end forventet', '+2 Meget mere end forventet'],
+  gasLabelsEn: ['-2 Much less than expected', '-1 Less than expected', '0 As expected', '+1 More than expected', '+2 Much more than expected'],
+  save: { da: 'Gem evaluering', en: 'Save evaluation' },
+  saved: { da: 'Evalueringen er skrevet ind i planen.', en: 'The evaluation has been written into the plan.' },
+} as const;
+
+export { E as EVALUATION_STRINGS, W as WIZARD_STRINGS };
+
+function fmtDate(iso: string, locale: Locale): string {
+  return format(parseISO(iso), 'd. MMM yyyy', { locale: locale === 'en' ? enGB : daLocale });
+}
+
+function adviceFor(findings: readonly SmorteFinding[], letters: readonly string[], locale: Locale): string[] {
+  return findings.filter((f) => letters.includes(f.letter)).map((f) => `${f.severity === 'error' ? '✗' : '⚠'} ${f.letter}: ${f.message[locale]}`);
+}
+
+interface WizardCardModel {
+  plan: Plan;
+  institution: Institution;
+  key: string;
+  sub: boolean;
+  mode: 'new' | 'revise' | 'edit';
+  step: WizardStep;
+  fields: GoalDraftFields;
+  errors: FieldErrors;
+  submissionId: string;
+  resumed: boolean;
+  now: Date;
+  target?: Goal;
+}
+
+type Field = Record<string, unknown>;
+
+function baseField(locale: Locale, errors: FieldErrors, f: Field & { id: string }): Field {
+  return {
+    kind: 'text',
+    value: '',
+    placeholder: '',
+    multiline: false,
+    maxLength: TEXT_LIMITS.short,
+    required: false,
+    requiredMessage: locale === 'en' ? 'Required.' : 'Skal udfyldes.',
+    style: 'compact',
+    choices: [],
+    hint: '',
+    advice: [],
+    multiSelect: false,
+    ...f,
+    error: errors[f.id]?.[locale] ?? '',
+  };
+}
+
+export function goalWizardCard(locale: Locale, m: WizardCardModel): Card {
+  const s = strings(locale);
+  const f = m.fields;
+  const findings = checkDraft(m.plan, f, m.now);
+  const field = (x: Field & { id: string }) => baseField(locale, m.errors, x);
+  const fields: Field[] = [];
+  const facts: Array<{ title: string; value: string }> = [];
+  let advice: string[] = [];
+  switch (m.step) {
+    case 'relevance': {
+      if (m.sub) {
+        fields.push(field({ kind: 'choice', id: 'parentId', label: t(locale, W.parent), value: f.parentId, required: true, choices: topLevelGoals(m.plan).filter((g) => g.state === 'active').map((g) => ({ title: g.text.slice(0, 90), value: g.id })) }));
+      } else {
+        fields.push(field({ kind: 'choice', id: 'themeId', label: t(locale, W.theme), value: f.themeId, required: true, choices: m.plan.themes.map((th) => ({ title: th.name, value: th.id })) }));
+      }
+      if (m.plan.purpose) {
+        facts.push({ title: t(locale, W.purposeIs), value: m.plan.purpose.text });
+        fields.push(field({ kind: 'choice', id: 'purposeLinked', label: t(locale, W.purposeLinked), value: f.purposeLinked, style: 'expanded', choices: [{ title: t(locale, W.purposeYes), value: 'yes' }, { title: t(locale, W.purposeNo), value: 'no' }], advice: adviceFor(findings, ['R'], locale) }));
+      } else {
+        advice = [`⚠ ${t(locale, W.purposeMissing)}`];
+      }
+      break;
+    }
+    case 'text': {
+      const a = adviceFor(findings.filter((x) => !x.code.startsWith('text.')), ['S', 'M', 'O'], locale);
+      fields.push(field({ id: 'goalText', label: t(locale, W.text), value: f.goalText, placeholder: t(locale, W.textPlaceholder), multiline: true, maxLength: TEXT_LIMITS.goal, required: true, advice: f.goalText.trim() && a.length === 0 ? [t(locale, W.textGood)] : a }));
+      break;
+    }
+    case 'measure':
+      fields.push(field({ id: 'indicator', label: t(locale, W.indicator), value: f.indicator, placeholder: t(locale, W.indicatorPlaceholder), maxLength: TEXT_LIMITS.short * 2, advice: adviceFor(findings, ['M'], locale) }));
+      fields.push(field({ kind: 'choice', id: 'kind', label: t(locale, W.kind), value: f.kind, style: 'expanded', choices: [{ title: t(locale, W.progression), value: 'progression' }, { title: t(locale, W.maintenance), value: 'maintenance' }] }));
+      break;
+    case 'participation':
+      fields.push(field({ kind: 'choice', id: 'participationMode', label: t(locale, W.participationMode), value: f.participationMode, style: 'expanded', choices: [{ title: t(locale, W.partCitizen), value: 'citizen' }, { title: t(locale, W.partRepresentative), value: 'representative' }, { title: t(locale, W.partDeclined), value: 'declined' }] }));
+      fields.push(field({ id: 'participation', label: t(locale, W.participation), value: f.participation, placeholder: t(locale, W.participationPlaceholder), multiline: true, maxLength: TEXT_LIMITS.note }));
+      break;
+    case 'interventions':
+      fields.push(field({ id: 'interventions', label: t(locale, W.interventions), value: f.interventions, placeholder: t(locale, W.interventionsPlaceholder), multiline: true, maxLength: TEXT_LIMITS.note }));
+      fields.push(field({ kind: 'choice', id: 'externalActors', label: t(locale, W.external), value: f.externalActors, multiSelect: true, style: 'expanded', choices: EXTERNAL_ACTORS.map((a) => ({ title: a, value: a })) }));
+      fields.push(field({ id: 'externalOther', label: t(locale, W.externalOther), value: f.externalOther, maxLength: TEXT_LIMITS.note }));
+      break;
+    case 'time': {
+      fields.push(field({ kind: 'choice', id: 'ownerId', label: t(locale, W.owner), value: f.ownerId, required: true, choices: m.institution.members.map((mm) => ({ title: mm.name || mm.aadObjectId, value: mm.aadObjectId })) }));
+      fields.push(field({ kind: 'date', id: 'endDate', label: t(locale, W.endDate), value: f.endDate, required: true, advice: adviceFor(findings.filter((x) => x.code !== 'T.revisionAfterEnd'), ['T'], locale) }));
+      fields.push(field({ kind: 'date', id: 'revisionDate', label: t(locale, W.revisionDate), value: f.revisionDate, required: true, advice: adviceFor(findings.filter((x) => x.code === 'T.revisionAfterEnd'), ['T'], locale) }));
+      const letters = ['S', 'M', 'O', 'R', 'T'] as const;
+      facts.push({
+        title: t(locale, W.summary),
+        value: letters.map((l) => `${l}${findings.some((x) => x.letter === l) ? (findings.some((x) => x.letter === l && x.severity === 'error') ? '✗' : '⚠') : '✓'}`).join(' '),
+      });
+      if (f.goalText) facts.push({ title: m.sub ? s.subGoalText : s.goalText, value: f.goalText });
+      break;
+    }
+  }
+  const index = stepIndex(m.step);
+  const title = m.mode === 'edit' ? W.titleEdit : m.mode === 'revise' ? W.titleRevise : m.sub ? W.titleSub : W.titleGoal;
+  const data = { key: m.key, step: m.step, submissionId: m.submissionId };
+  const actions: Array<Record<string, unknown>> = [];
+  if (index > 0) actions.push({ title: t(locale, W.back), verb: VERBS.goalWizardBack, data, style: 'default', inputs: 'auto' });
+  if (index < WIZARD_STEPS.length - 1) actions.push({ title: t(locale, W.next), verb: VERBS.goalWizardNext, data, style: 'positive', inputs: 'auto' });
+  else actions.push({ title: t(locale, W.save), verb: VERBS.goalWizardSave, data, style: 'positive', inputs: 'auto' });
+  if (m.resumed) actions.push({ title: t(locale, W.restart), verb: VERBS.goalWizardRestart, data, style: 'default', inputs: 'none' });
+  const hasErrors = Object.keys(m.errors).length > 0;
+  const notice = hasErrors ? { text: s.errorFixFields, style: 'attention' } : m.resumed ? { text: t(locale, W.resumed), style: 'accent' } : undefined;
+  // Wizard inputs are validated by the bot (not the client) so "Tilbage" never loses or blocks input.
+  const relaxed = fields.map((x) => ({ ...x, required: false }));
+  return renderCard('form', {
+    badge: m.plan.demo ? s.demoBadge : '',
+    title: `${t(locale, title)}: ${m.plan.alias}`,
+    subtitle: `${t(locale, W.step)} ${index + 1} ${t(locale, W.of)} ${WIZARD_STEPS.length} · ${t(locale, W.stepNames[m.step])}`,
+    intro: m.target && m.mode !== 'new' ? `${m.mode === 'edit' ? '✎' : '↻'} ${m.target.text}` : '',
+    notice: notice?.text ?? '',
+    noticeStyle: notice?.style ?? 'default',
+    facts,
+    advice,
+    fields: relaxed,
+    actions,
+  });
+}
+
+export function wizardSavedNotice(locale: Locale, mode: 'new' | 'revise' | 'edit', sub: boolean): string {
+  return t(locale, mode === 'edit' ? W.editSaved : mode === 'revise' ? W.revised : sub ? W.subSaved : W.goalSaved);
+}
+
+// ---------------------------------------------------------------- evaluation
+
+function goalLine(plan: Plan, goal: Goal, locale: Locale): string {
+  const parent = goal.parentId ? findGoal(plan, goal.parentId) : undefined;
+  const theme = plan.themes.find((th) => th.id === goal.themeId)?.name ?? '';
+  return [parent ? `↳ ${parent.text.slice(0, 50)}` : theme, `${strings(locale).planRevision} ${fmtDate(goal.revisionDate, locale)}`].filter(Boolean).join(' · ');
+}
+
+export function evaluationPickCard(locale: Locale, m: { plan: Plan; due: Goal[]; later: Goal[]; notice?: string }): Card {
+  const s = strings(locale);
+  const ids = { teamId: m.plan.teamId, citizenId: m.plan.id };
+  const item = (goal: Goal, due: boolean) => ({
+    title: `${due ? '⚠ ' : ''}${goal.text}`,
+    subtitle: goalLine(m.plan, goal, locale),
+    actions: [
+      { title: t(locale, E.evaluate), verb: VERBS.evalOpen, data: { ...ids, goalId: goal.id } },
+      { title: t(locale, E.edit), verb: VERBS.goalEdit, data: { ...ids, goalId: goal.id } },
+    ],
+  });
+  return renderCard('menu', {
+    badge: m.plan.demo ? s.demoBadge : '',
+    title: `${t(locale, E.title)}: ${m.plan.alias}`,
+    subtitle: t(locale, E.pick),
+    notice: m.notice ?? (m.due.length + m.later.length === 0 ? t(locale, E.none) : ''),
+    noticeStyle: m.notice ? 'good' : 'accent',
+    paragraphs: m.due.length > 0 ? [`**${t(locale, E.dueHeading)}: ${m.due.length}**`] : [],
+    facts: [],
+    items: [...m.due.map((g) => item(g, true)), ...m.later.map((g) => item(g, false))],
+    actions: [{ title: s.btnShowPlan, verb: VERBS.planShow, data: ids }],
+  });
+}
+
+function scoreText(institution: Institution, score: number | undefined, locale: Locale): string {
+  if (score === undefined) return '–';
+  const step = institution.settings.supportScale.find((x) => x.value === Math.round(score));
+  return Number.isInteger(score) && step ? `${score} ${step.label[locale]}` : String(score);
+}
+
+export interface EvaluationForm {
+  assessment: string;
+  whatWorked: string;
+  decision: string;
+  newRevisionDate: string;
+  gas: string;
+}
+
+export function evaluationFormCard(
+  locale: Locale,
+  m: { plan: Plan; institution: Institution; goal: Goal; evidence: Evidence; gasT?: number; form: EvaluationForm; errors: FieldErrors; submissionId: string; now: Date; notice?: { text: string; style: string } },
+): Card {
+  const s = strings(locale);
+  const ev = m.evidence;
+  const trendKey = { improving: s.trendImproving, stable: s.trendStable, worsening: s.trendWorsening, insufficient: s.trendInsufficient }[ev.trend];
+  const facts = [
+    { title: t(locale, E.period), value: `${fmtDate(ev.periodFrom.slice(0, 10), locale)} – ${fmtDate(todayInZone(m.now), locale)}` },
+    { title: t(locale, E.entries), value: `${ev.entries} (${ev.notes} ${locale === 'en' ? 'with text' : 'med tekst'}, ${ev.scored} ${locale === 'en' ? 'scored' : 'med score'})` },
+    { title: t(locale, E.first), value: scoreText(m.institution, ev.first, locale) },
+    { title: t(locale, E.latest), value: scoreText(m.institution, ev.latest, locale) },
+    { title: t(locale, E.average), value: ev.average === undefined ? '–' : String(ev.average) },
+    { title: t(locale, E.trend), value: trendKey },
+  ];
+  if (m.gasT !== undefined) facts.push({ title: t(locale, E.gasT), value: String(m.gasT) });
+  const field = (x: Field & { id: string }) => baseField(locale, m.errors, x);
+  const gasLabels = locale === 'en' ? E.gasLabelsEn : E.gasLabels;
+  const ids = { teamId: m.plan.teamId, citizenId: m.plan.id, goalId: m.goal.id };
+  const notice = m.notice ?? (Object.keys(m.errors).length > 0 ? { text: s.errorFixFields, style: 'attention' } : ev.entries === 0 ? { text: t(locale, E.noEvidence), style: 'accent' } : undefined);
+  return renderCard('form', {
+    badge: m.plan.demo ? s.demoBadge : '',
+    title: `${t(locale, E.title)}: ${m.plan.alias}`,
+    subtitle: m.goal.text,
+    intro: '',
+    notice: notice?.text ?? '',
+    noticeStyle: notice?.style ?? 'default',
+    facts,
+    advice: [],
+    fields: [
+      field({ kind: 'choice', id: 'assessment', label: t(locale, E.assessment), value: m.form.assessment, style: 'expanded', choices: (['achieved', 'partlyAchieved', 'maintained', 'notAchieved', 'worsened'] as const).map((v) => ({ title: t(locale, E[v]), value: v })) }),
+      field({ id: 'whatWorked', label: t(locale, E.whatWorked), value: m.form.whatWorked, multiline: true, maxLength: TEXT_LIMITS.note }),
+      field({ kind: 'choice', id: 'decision', label: t(locale, E.decision), value: m.form.decision, style: 'expanded', choices: [{ title: t(locale, E.cont), value: 'continue' }, { title: t(locale, E.revise), value: 'revise' }, { title: t(locale, E.close), value: 'close' }] }),
+      field({ kind: 'date', id: 'newRevisionDate', label: t(locale, E.newRevisionDate), value: m.form.newRevisionDate }),
+      field({ kind: 'choice', id: 'gas', label: t(locale, E.gas), value: m.form.gas, choices: [{ title: t(locale, E.gasNone), value: '' }, ...gasLabels.map((title, i) => ({ title, value: String(i - 2) }))] }),
+    ],
+    actions: [
+      { title: t(locale, E.save), verb: VERBS.evalSave, data: { ...ids, baseUpdatedAt: m.goal.updatedAt, submissionId: m.submissionId }, style: 'positive', inputs: 'auto' },
+      { title: s.btnBack, verb: VERBS.evalStart, data: { teamId: m.plan.teamId, citizenId: m.plan.id }, style: 'default', inputs: 'none' },
+    ],
+  });
+}
+
+export function evaluationSavedNotice(locale: Locale): string {
+  return t(locale, E.saved);
+}

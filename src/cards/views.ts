@@ -1,0 +1,605 @@
+/**
+ * View models for every card, rendered through the templates in `cards/`. Returns plain
+ * JSON; no botbuilder here. Every form carries a fresh submission id (the idempotency key).
+ */
+import { randomUUID } from 'node:crypto';
+import { format, parseISO } from 'date-fns';
+import { da as daLocale, enGB } from 'date-fns/locale';
+import { TZDate } from '@date-fns/tz';
+import { NOT_ASSESSED_LABEL } from '../domain/defaults.js';
+import { NOT_ASSESSED } from '../domain/diary.js';
+import type { Assessment, Decision, DiaryEntry, Goal, GoalState, Institution, Plan } from '../domain/model.js';
+import { citizenGasTScore, latestEvaluation } from '../domain/evaluation.js';
+import { smorteBadges } from '../domain/goal-wizard.js';
+import { diaryTargets, findGoal, subGoalsOf, todayInZone, topLevelGoals, ZONE } from '../domain/plan.js';
+import type { ScoreSummary, Trend } from '../domain/scores.js';
+import type { FieldErrors, LocalizedText } from '../domain/text.js';
+import { TEXT_LIMITS } from '../domain/text.js';
+import { strings, type Locale, type Strings } from './i18n.js';
+import { renderCard } from './templates.js';
+import { VERBS, type Verb } from './verbs.js';
+
+export type Card = Record<string, unknown>;
+
+interface ActionVm {
+  title: string;
+  verb: Verb;
+  data: Record<string, string>;
+  style?: 'positive' | 'default' | 'destructive';
+  inputs?: 'auto' | 'none';
+}
+
+interface Notice {
+  text: string;
+  style: 'attention' | 'good' | 'warning' | 'accent';
+}
+
+function noticeFields(notice?: Notice): { notice: string; noticeStyle: string } {
+  return { notice: notice?.text ?? '', noticeStyle: notice?.style ?? 'default' };
+}
+
+function action(title: string, verb: Verb, data: Record<string, string> = {}, extra: Partial<ActionVm> = {}): ActionVm {
+  return { title, verb, data, style: 'default', inputs: 'auto', ...extra };
+}
+
+export function newSubmissionId(): string {
+  return randomUUID();
+}
+
+function formatDate(isoDate: string, locale: Locale): string {
+  return format(parseISO(isoDate), 'd. MMM yyyy', { locale: locale === 'en' ? enGB : daLocale });
+}
+
+function formatDateTime(iso: string, locale: Locale): string {
+  return format(new TZDate(Date.parse(iso), ZONE), 'd. MMM yyyy HH:mm', { locale: locale === 'en' ? enGB : daLocale });
+}
+
+const STATE_KEYS: Record<GoalState, keyof Strings> = {
+  active: 'stateActive',
+  achieved: 'stateAchieved',
+  partlyAchieved: 'statePartlyAchieved',
+  notAchieved: 'stateNotAchieved',
+  revised: 'stateRevised',
+  closed: 'stateClosed',
+};
+
+const TREND_KEYS: Record<Trend, keyof Strings> = {
+  improving: 'trendImproving',
+  stable: 'trendStable',
+  worsening: 'trendWorsening',
+  insufficient: 'trendInsufficient',
+};
+
+const TREND_ARROWS: Record<Trend, string> = { improving: '↘', stable: '→', worsening: '↗', insufficient: '·' };
+
+function str(s: Strings, key: keyof Strings): string {
+  const value = s[key];
+  return typeof value === 'string' ? value : '';
+}
+
+function scoreLabel(institution: Institution, score: number | null, locale: Locale): string {
+  if (score === null) return NOT_ASSESSED_LABEL[locale];
+  const step = institution.settings.supportScale.find((x) => x.value === score);
+  return step ? `${score} ${step.label[locale]}` : String(score);
+}
+
+function memberName(institution: Institution, aadObjectId: string): string {
+  return institution.members.find((m) => m.aadObjectId === aadObjectId)?.name || '–';
+}
+
+function badge(s: Strings, demo: boolean): string {
+  return demo ? s.demoBadge : '';
+}
+
+// ---------------------------------------------------------------- menus
+
+export function helpCard(locale: Locale): Card {
+  const s = strings(locale);
+  return renderCard('menu', {
+    badge: '',
+    title: s.helpTitle,
+    subtitle: '',
+    ...noticeFields(),
+    paragraphs: [s.helpIntro, s.helpTeam],
+    facts: s.helpCommands.map(([title, value]) => ({ title, value })),
+    items: [],
+    actions: [action(s.btnDiary, VERBS.diaryStart), action(s.btnCitizens, VERBS.citizenList), action(s.btnNewCitizen, VERBS.citizenNew)],
+  });
+}
+
+/** A short message with optional buttons: refusals, notices, "not found". */
+export function messageCard(locale: Locale, text: string, options: { title?: string; style?: Notice['style']; actions?: ActionVm[] } = {}): Card {
+  const s = strings(locale);
+  return renderCard('menu', {
+    badge: '',
+    title: options.title ?? s.appName,
+    subtitle: '',
+    ...noticeFields({ text, style: options.style ?? 'attention' }),
+    paragraphs: [],
+    facts: [],
+    items: [],
+    actions: options.actions ?? [action(s.btnCitizens, VERBS.citizenList)],
+  });
+}
+
+export interface CitizenItem {
+  institution: Institution;
+  plan: Plan;
+  mine: boolean;
+}
+
+function citizenSubtitle(s: Strings, item: CitizenItem, many: boolean): string {
+  const parts: string[] = [];
+  if (many) parts.push(item.institution.name);
+  if (item.mine) parts.push(s.citizensMine);
+  if (!item.plan.purpose) parts.push(s.purposeMissing.split('.')[0] ?? '');
+  return parts.join(' · ');
+}
+
+export function citizensCard(locale: Locale, items: CitizenItem[], institutions: Institution[], notice?: Notice): Card {
+  const s = strings(locale);
+  const many = institutions.length > 1;
+  return renderCard('menu', {
+    badge: badge(s, institutions.some((i) => i.demo)),
+    title: s.citizensTitle,
+    subtitle: institutions.map((i) => i.name).join(', '),
+    ...noticeFields(notice ?? (institutions.length === 0 ? { text: s.noInstitution, style: 'warning' } : undefined)),
+    paragraphs: institutions.length > 0 && items.length === 0 ? [s.citizensEmpty] : [],
+    facts: [],
+    items: items.map((item) => ({
+      title: item.plan.alias,
+      subtitle: citizenSubtitle(s, item, many),
+      actions: [
+        action(s.btnPlan, VERBS.planShow, { teamId: item.plan.teamId, citizenId: item.plan.id }),
+        action(s.btnDiary, VERBS.diaryPickCitizen, { teamId: item.plan.teamId, citizenId: item.plan.id }),
+      ],
+    })),
+    actions: institutions.length > 0 ? [action(s.btnNewCitizen, VERBS.citizenNew)] : [],
+  });
+}
+
+export function diaryPickCitizenCard(locale: Locale, items: CitizenItem[], institutions: Institution[]): Card {
+  const s = strings(locale);
+  const many = institutions.length > 1;
+  return renderCard('menu', {
+    badge: badge(s, institutions.some((i) => i.demo)),
+    title: s.diaryTitle,
+    subtitle: s.diaryPickCitizen,
+    ...noticeFields(institutions.length === 0 ? { text: s.noInstitution, style: 'warning' } : undefined),
+    paragraphs: institutions.length > 0 && items.length === 0 ? [s.citizensEmpty] : [],
+    facts: [],
+    items: items.map((item) => ({
+      title: item.plan.alias,
+      subtitle: citizenSubtitle(s, item, many),
+      actions: [action(s.btnDiary, VERBS.diaryPickCitizen, { teamId: item.plan.teamId, citizenId: item.plan.id })],
+    })),
+    actions: [],
+  });
+}
+
+export function ambiguousCitizenCard(locale: Locale, items: CitizenItem[], verb: Verb): Card {
+  const s = strings(locale);
+  return renderCard('menu', {
+    badge: '',
+    title: s.appName,
+    subtitle: '',
+    ...noticeFields({ text: s.errorAmbiguous, style: 'accent' }),
+    paragraphs: [],
+    facts: [],
+    items: items.map((item) => ({
+      title: item.plan.alias,
+      subtitle: item.institution.name,
+      actions: [action(s.btnPlan, verb, { teamId: item.plan.teamId, citizenId: item.plan.id })],
+    })),
+    actions: [],
+  });
+}
+
+export function diaryPickTargetCard(locale: Locale, institution: Institution, plan: Plan): Card {
+  const s = strings(locale);
+  const ids = { teamId: plan.teamId, citizenId: plan.id };
+  const targets = diaryTargets(plan);
+  return renderCard('menu', {
+    badge: badge(s, plan.demo),
+    title: `${s.diaryTitle}: ${plan.alias}`,
+    subtitle: s.diaryPickTarget,
+    ...noticeFields(targets.length === 0 ? { text: s.diaryNoSubGoals, style: 'accent' } : undefined),
+    paragraphs: [],
+    facts: [],
+    items: [
+      ...targets.map((goal) => {
+        const parent = goal.parentId ? findGoal(plan, goal.parentId) : undefined;
+        return {
+          title: goal.text,
+          subtitle: [themeName(plan, goal), parent ? `${s.diarySubGoal} · ${truncate(parent.text, 60)}` : ''].filter(Boolean).join(' · '),
+          actions: [action(s.diaryKindSub, VERBS.diaryPickTarget, { ...ids, target: 'subGoal', goalId: goal.id })],
+        };
+      }),
+      {
+        title: s.diaryKindResident,
+        subtitle: s.diaryResident,
+        actions: [action(s.diaryKindResident, VERBS.diaryPickTarget, { ...ids, target: 'resident', goalId: '' })],
+      },
+    ],
+    actions: [action(s.btnBack, VERBS.diaryStart, {}, { inputs: 'none' })],
+  });
+  void institution;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function themeName(plan: Plan, goal: Goal): string {
+  return plan.themes.find((t) => t.id === goal.themeId)?.name ?? '';
+}
+
+// ---------------------------------------------------------------- forms
+
+interface FieldVm {
+  kind: 'text' | 'choice' | 'date';
+  id: string;
+  label: string;
+  value: string;
+  placeholder: string;
+  multiline: boolean;
+  maxLength: number;
+  required: boolean;
+  requiredMessage: string;
+  style: 'compact' | 'expanded';
+  choices: Array<{ title: string; value: string }>;
+  error: string;
+  hint: string;
+  /** SMORTE advice shown under the field (never blocks). */
+  advice: string[];
+  multiSelect: boolean;
+}
+
+function field(
+  locale: Locale,
+  errors: FieldErrors,
+  f: Partial<FieldVm> & Pick<FieldVm, 'kind' | 'id' | 'label'>,
+): FieldVm {
+  const s = strings(locale);
+  return {
+    value: '',
+    placeholder: '',
+    multiline: false,
+    maxLength: TEXT_LIMITS.short,
+    required: false,
+    requiredMessage: locale === 'en' ? 'Required.' : 'Skal udfyldes.',
+    style: 'compact',
+    choices: [],
+    hint: '',
+    advice: [],
+    multiSelect: false,
+    ...f,
+    error: errors[f.id]?.[locale] ?? '',
+  };
+  void s;
+}
+
+function formCard(
+  locale: Locale,
+  model: {
+    demo: boolean;
+    title: string;
+    subtitle: string;
+    intro: string;
+    notice?: Notice;
+    fields: FieldVm[];
+    actions: ActionVm[];
+    facts?: Array<{ title: string; value: string }>;
+    advice?: string[];
+  },
+): Card {
+  const s = strings(locale);
+  return renderCard('form', {
+    badge: badge(s, model.demo),
+    title: model.title,
+    subtitle: model.subtitle,
+    intro: model.intro,
+    ...noticeFields(model.notice),
+    facts: model.facts ?? [],
+    advice: model.advice ?? [],
+    fields: model.fields,
+    actions: model.actions,
+  });
+}
+
+/** The notice shown above a form that came back with errors. */
+export function errorNotice(locale: Locale, errors: FieldErrors): Notice | undefined {
+  if (Object.keys(errors).length === 0) return undefined;
+  return { text: strings(locale).errorFixFields, style: 'attention' };
+}
+
+export interface CitizenForm {
+  alias: string;
+  targetGroup: string;
+  teamId: string;
+  representative: string;
+}
+
+export function citizenFormCard(
+  locale: Locale,
+  model: { institutions: Institution[]; form: CitizenForm; errors: FieldErrors; submissionId: string; notice?: Notice },
+): Card {
+  const s = strings(locale);
+  const fields: FieldVm[] = [
+    field(locale, model.errors, { kind: 'text', id: 'alias', label: s.alias, value: model.form.alias, placeholder: s.aliasPlaceholder, required: true, maxLength: TEXT_LIMITS.alias }),
+    field(locale, model.errors, {
+      kind: 'choice',
+      id: 'targetGroup',
+      label: s.targetGroup,
+      value: model.form.targetGroup || 'adult',
+      style: 'expanded',
+      required: true,
+      choices: [
+        { title: s.targetAdult, value: 'adult' },
+        { title: s.targetChild, value: 'child' },
+      ],
+    }),
+  ];
+  if (model.institutions.length > 1) {
+    fields.push(
+      field(locale, model.errors, {
+        kind: 'choice',
+        id: 'teamId',
+        label: s.institution,
+        value: model.form.teamId,
+        required: true,
+        choices: model.institutions.map((i) => ({ title: i.name, value: i.teamId })),
+      }),
+    );
+  }
+  fields.push(
+    field(locale, model.errors, {
+      kind: 'choice',
+      id: 'representative',
+      label: s.representative,
+      value: model.form.representative || 'none',
+      choices: [
+        { title: s.repNone, value: 'none' },
+        { title: s.repGuardian, value: 'guardian' },
+        { title: s.repRelative, value: 'relative' },
+        { title: s.repCustody, value: 'custodyHolder' },
+      ],
+    }),
+  );
+  const data: Record<string, string> = { submissionId: model.submissionId };
+  if (model.institutions.length === 1 && model.institutions[0]) data['defaultTeamId'] = model.institutions[0].teamId;
+  return formCard(locale, {
+    demo: model.institutions.some((i) => i.demo),
+    title: s.citizenFormTitle,
+    subtitle: '',
+    intro: s.citizenFormIntro,
+    ...(model.notice ?? errorNotice(locale, model.errors) ? { notice: model.notice ?? errorNotice(locale, model.errors) } : {}),
+    fields,
+    actions: [action(s.btnSave, VERBS.citizenSave, data, { style: 'positive' })],
+  });
+}
+
+export interface PurposeForm {
+  text: string;
+  receivedOn: string;
+}
+
+export function purposeFormCard(
+  locale: Locale,
+  model: { plan: Plan; form: PurposeForm; errors: FieldErrors; submissionId: string; now: Date; notice?: Notice },
+): Card {
+  const s = strings(locale);
+  const { plan } = model;
+  const notice = model.notice ?? errorNotice(locale, model.errors);
+  return formCard(locale, {
+    demo: plan.demo,
+    title: `${s.purposeTitle}: ${plan.alias}`,
+    subtitle: plan.purpose ? `${formatDate(plan.purpose.receivedOn, locale)} · ${plan.purpose.revisions.length} ${s.purposeRevisions}` : '',
+    intro: s.purposeIntro,
+    ...(notice ? { notice } : {}),
+    fields: [
+      field(locale, model.errors, { kind: 'text', id: 'purposeText', label: s.purposeText, value: model.form.text, multiline: true, required: true, maxLength: TEXT_LIMITS.purpose }),
+      field(locale, model.errors, { kind: 'date', id: 'receivedOn', label: s.purposeReceived, value: model.form.receivedOn || todayInZone(model.now), required: true }),
+    ],
+    actions: [
+      action(s.btnSave, VERBS.purposeSave, { teamId: plan.teamId, citizenId: plan.id, basePurposeId: plan.purpose?.id ?? '', submissionId: model.submissionId }, { style: 'positive' }),
+      action(s.btnShowPlan, VERBS.planShow, { teamId: plan.teamId, citizenId: plan.id }, { inputs: 'none' }),
+    ],
+  });
+}
+
+export interface SubGoalDiaryForm {
+  score: string;
+  note: string;
+  intervention: string;
+  externalActors: string;
+}
+
+export function subGoalDiaryFormCard(
+  locale: Locale,
+  model: { institution: Institution; plan: Plan; goal: Goal; form: SubGoalDiaryForm; errors: FieldErrors; submissionId: string; notice?: Notice },
+): Card {
+  const s = strings(locale);
+  const { plan, goal, institution } = model;
+  const scaleChoices = [
+    ...institution.settings.supportScale.map((step) => ({ title: `${step.value} ${step.label[locale]}`, value: String(step.value) })),
+    { title: NOT_ASSESSED_LABEL[locale], value: NOT_ASSESSED },
+  ];
+  const notice = model.notice ?? errorNotice(locale, model.errors);
+  const ids = { teamId: plan.teamId, citizenId: plan.id };
+  return formCard(locale, {
+    demo: plan.demo,
+    title: `${s.diaryKindSub}: ${plan.alias}`,
+    subtitle: goal.text,
+    intro: '',
+    ...(notice ? { notice } : {}),
+    fields: [
+      field(locale, model.errors, { kind: 'choice', id: 'score', label: s.diaryScore, value: model.form.score, style: 'expanded', required: true, choices: scaleChoices }),
+      field(locale, model.errors, { kind: 'text', id: 'note', label: s.diaryNote, value: model.form.note, placeholder: s.diaryNotePlaceholder, multiline: true, required: true, maxLength: TEXT_LIMITS.note }),
+      field(locale, model.errors, { kind: 'text', id: 'intervention', label: s.diaryIntervention, value: model.form.intervention }),
+      field(locale, model.errors, { kind: 'text', id: 'externalActors', label: s.diaryExternal, value: model.form.externalActors }),
+    ],
+    actions: [
+      action(s.btnSave, VERBS.diarySave, { ...ids, target: 'subGoal', goalId: goal.id, submissionId: model.submissionId }, { style: 'positive' }),
+      action(s.btnBack, VERBS.diaryPickCitizen, ids, { inputs: 'none' }),
+    ],
+  });
+}
+
+export interface ResidentDiaryForm {
+  contextType: string;
+  note: string;
+}
+
+export function residentDiaryFormCard(
+  locale: Locale,
+  model: { institution: Institution; plan: Plan; form: ResidentDiaryForm; errors: FieldErrors; submissionId: string; notice?: Notice },
+): Card {
+  const s = strings(locale);
+  const { plan, institution } = model;
+  const choices = institution.settings.residentContexts.flatMap((c) => c.types.map((t) => ({ title: `${c.name} – ${t.name}`, value: `${c.id}/${t.id}` })));
+  const notice = model.notice ?? errorNotice(locale, model.errors);
+  const ids = { teamId: plan.teamId, citizenId: plan.id };
+  const errors: FieldErrors = { ...model.errors };
+  const contextError = errors['contextId'] ?? errors['entryTypeId'];
+  if (contextError) errors['contextType'] = contextError;
+  return formCard(locale, {
+    demo: plan.demo,
+    title: `${s.diaryKindResident}: ${plan.alias}`,
+    subtitle: '',
+    intro: '',
+    ...(notice ? { notice } : {}),
+    fields: [
+      field(locale, errors, { kind: 'choice', id: 'contextType', label: s.diaryContextType, value: model.form.contextType, required: true, choices }),
+      field(locale, errors, { kind: 'text', id: 'note', label: s.diaryNote, value: model.form.note, placeholder: s.diaryNotePlaceholder, multiline: true, required: true, maxLength: TEXT_LIMITS.note }),
+    ],
+    actions: [
+      action(s.btnSave, VERBS.diarySave, { ...ids, target: 'resident', goalId: '', submissionId: model.submissionId }, { style: 'positive' }),
+      action(s.btnBack, VERBS.diaryPickCitizen, ids, { inputs: 'none' }),
+    ],
+  });
+}
+
+export function diarySavedCard(locale: Locale, model: { institution: Institution; plan: Plan; entry: DiaryEntry; summary?: ScoreSummary }): Card {
+  const s = strings(locale);
+  const { plan, entry, institution } = model;
+  const facts: Array<{ title: string; value: string }> = [];
+  if (entry.kind === 'subGoal') {
+    const goal = findGoal(plan, entry.goalId);
+    facts.push({ title: s.diarySubGoal, value: goal ? truncate(goal.text, 120) : '–' });
+    facts.push({ title: s.diaryScore, value: scoreLabel(institution, entry.score, locale) });
+    if (model.summary) facts.push({ title: s.planTrend, value: `${TREND_ARROWS[model.summary.trend]} ${str(s, TREND_KEYS[model.summary.trend])}` });
+  } else {
+    const context = institution.settings.residentContexts.find((c) => c.id === entry.contextId);
+    const type = context?.types.find((t) => t.id === entry.entryTypeId);
+    facts.push({ title: s.diaryContextType, value: `${context?.name ?? entry.contextId} – ${type?.name ?? entry.entryTypeId}` });
+  }
+  facts.push({ title: locale === 'en' ? 'Time' : 'Tidspunkt', value: formatDateTime(entry.occurredAt, locale) });
+  const ids = { teamId: plan.teamId, citizenId: plan.id };
+  return renderCard('menu', {
+    badge: badge(s, plan.demo),
+    title: `✓ ${s.diarySaved}`,
+    subtitle: `${entry.kind === 'subGoal' ? s.diaryKindSub : s.diaryKindResident} · ${plan.alias}`,
+    ...noticeFields(),
+    paragraphs: [],
+    facts,
+    items: [],
+    actions: [action(s.btnNewEntry, VERBS.diaryPickCitizen, ids), action(s.btnShowPlan, VERBS.planShow, ids)],
+  });
+}
+
+// ---------------------------------------------------------------- plan
+
+const ASSESS_KEYS: Record<Assessment, keyof Strings> = {
+  achieved: 'assessAchieved',
+  partlyAchieved: 'assessPartlyAchieved',
+  maintained: 'assessMaintained',
+  notAchieved: 'assessNotAchieved',
+  worsened: 'assessWorsened',
+};
+const DECIDE_KEYS: Record<Decision, keyof Strings> = { continue: 'decideContinue', revise: 'decideRevise', close: 'decideClose' };
+
+function evaluationLine(s: Strings, locale: Locale, plan: Plan, goal: Goal): string {
+  const e = latestEvaluation(plan, goal.id);
+  if (!e) return '';
+  const gas = e.gas !== undefined ? ` · GAS ${e.gas > 0 ? '+' : ''}${e.gas}` : '';
+  return `${s.planEvaluated} ${formatDateTime(e.evaluatedAt, locale).replace(/ \d\d:\d\d$/, '')}: ${str(s, ASSESS_KEYS[e.assessment])} → ${str(s, DECIDE_KEYS[e.decision])}${gas}`;
+}
+
+function badges(goal: Goal): string {
+  if (!goal.smorteCodes) return '';
+  return `SMORTE ${smorteBadges(goal.smorteCodes).map((b) => `${b.letter}${b.ok ? '✓' : '⚠'}`).join(' ')}`;
+}
+
+function goalMeta(s: Strings, locale: Locale, institution: Institution, goal: Goal, summary: ScoreSummary | undefined, today: string, plan?: Plan): { meta: string; metaColor: string } {
+  const parts: string[] = [str(s, STATE_KEYS[goal.state])];
+  parts.push(`${s.planRevision} ${formatDate(goal.revisionDate, locale)}`);
+  parts.push(`${s.planOwner}: ${memberName(institution, goal.ownerId)}`);
+  if (summary && summary.entries > 0) {
+    const latest = summary.latest !== undefined ? scoreLabel(institution, summary.latest, locale) : s.noScore;
+    parts.push(`${s.planLatest}: ${latest}`);
+    parts.push(`${TREND_ARROWS[summary.trend]} ${str(s, TREND_KEYS[summary.trend])}`);
+  }
+  const badge = badges(goal);
+  if (badge) parts.push(badge);
+  const due = goal.state === 'active' && goal.revisionDate <= today;
+  if (due) parts.unshift(`⚠ ${s.planRevisionDue}`);
+  const evaluation = plan ? evaluationLine(s, locale, plan, goal) : '';
+  return { meta: [parts.join(' · '), evaluation].filter(Boolean).join('\n'), metaColor: due ? 'Attention' : 'Default' };
+}
+
+export function planCard(
+  locale: Locale,
+  model: { institution: Institution; plan: Plan; scores: Record<string, ScoreSummary>; residentEntries: number; now: Date; notice?: Notice },
+): Card {
+  const s = strings(locale);
+  const { plan, institution } = model;
+  const today = todayInZone(model.now);
+  const ids = { teamId: plan.teamId, citizenId: plan.id };
+  const purpose = plan.purpose
+    ? {
+        style: 'emphasis',
+        heading: s.purposeTitle,
+        text: plan.purpose.text,
+        meta: `${s.purposeReceived}: ${formatDate(plan.purpose.receivedOn, locale)}${plan.purpose.revisions.length ? ` · ${plan.purpose.revisions.length} ${s.purposeRevisions}` : ''}`,
+      }
+    : { style: 'warning', heading: s.purposeTitle, text: s.purposeMissing, meta: '' };
+  const goals = topLevelGoals(plan).map((goal) => ({
+    theme: themeName(plan, goal),
+    text: goal.text,
+    ...goalMeta(s, locale, institution, goal, model.scores[goal.id], today, plan),
+    subGoals: subGoalsOf(plan, goal.id).map((sub) => ({
+      text: `↳ ${sub.text}`,
+      ...goalMeta(s, locale, institution, sub, model.scores[sub.id], today, plan),
+    })),
+  }));
+  const usedThemes = new Set(plan.goals.map((g) => g.themeId));
+  const gasT = citizenGasTScore(plan);
+  return renderCard('plan', {
+    badge: badge(s, plan.demo),
+    title: `${s.planTitle}: ${plan.alias}`,
+    subtitle: [institution.name, plan.targetGroup === 'adult' ? s.targetAdult : s.targetChild].join(' · '),
+    ...noticeFields(model.notice),
+    purpose,
+    goalsHeading: s.planGoals,
+    noGoals: s.planNoGoals,
+    goals,
+    facts: [
+      { title: s.planThemes, value: plan.themes.filter((t) => usedThemes.has(t.id)).map((t) => t.name).join(', ') || '–' },
+      { title: s.planResidentEntries, value: String(model.residentEntries) },
+      ...(gasT !== undefined ? [{ title: s.planGas, value: String(gasT) }] : []),
+    ],
+    actions: [
+      action(s.btnDiary, VERBS.diaryPickCitizen, ids),
+      action(s.btnNewGoal, VERBS.goalNew, { ...ids, kind: 'goal' }),
+      action(s.btnNewSubGoal, VERBS.goalNew, { ...ids, kind: 'sub' }),
+      action(s.btnEvaluate, VERBS.evalStart, ids),
+      action(s.btnPurpose, VERBS.purposeEdit, ids),
+    ],
+  });
+}
+
+export type { Notice, ActionVm };
+export function localized(locale: Locale, text: LocalizedText): string {
+  return text[locale];
+}

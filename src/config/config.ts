@@ -1,0 +1,80 @@
+/**
+ * Configuration from the environment, parsed with zod. `loadConfig` fails fast with one
+ * clear line per bad key. Only `main.ts` calls it.
+ */
+import { z } from 'zod';
+
+const emptyToUndefined = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const optionalString = z.preprocess(emptyToUndefined, z.string().trim().min(1).optional());
+const booleanFlag = z.preprocess(
+  emptyToUndefined,
+  z
+    .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+    .optional()
+    .transform((v) => v === '1' || v === 'true' || v === 'yes'),
+);
+
+export const ConfigSchema = z
+  .object({
+    PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3978)),
+    HOST: optionalString,
+    MicrosoftAppId: optionalString,
+    MicrosoftAppPassword: optionalString,
+    MicrosoftAppType: z.preprocess(
+      emptyToUndefined,
+      z.enum(['SingleTenant', 'UserAssignedMSI', 'MultiTenant']).optional(),
+    ),
+    MicrosoftAppTenantId: optionalString,
+    COSMOS_ENDPOINT: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+    COSMOS_KEY: optionalString,
+    COSMOS_DATABASE: z.preprocess(emptyToUndefined, z.string().min(1).default('refleks')),
+    COSMOS_CONTAINER: z.preprocess(emptyToUndefined, z.string().min(1).default('refleks')),
+    DATA_DIR: z.preprocess(emptyToUndefined, z.string().min(1).default('./data')),
+    LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ),
+    AUTH_METADATA_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(60000).default(4000)),
+    REFLEKS_DEMO_SEED: booleanFlag,
+  })
+;
+
+type RawEnv = Record<string, string | undefined>;
+
+/** Rules across keys. Checked on the raw values so they are reported even when other keys are bad. */
+function crossFieldIssues(env: RawEnv): string[] {
+  const has = (key: string): boolean => typeof env[key] === 'string' && env[key]!.trim() !== '';
+  const issues: string[] = [];
+  if (has('MicrosoftAppId')) {
+    const type = has('MicrosoftAppType') ? env['MicrosoftAppType']!.trim() : 'SingleTenant';
+    if (type === 'MultiTenant') issues.push('  MicrosoftAppType: MultiTenant bots are deprecated; use SingleTenant or UserAssignedMSI');
+    if (!has('MicrosoftAppTenantId')) issues.push('  MicrosoftAppTenantId: required when MicrosoftAppId is set');
+    if (type === 'SingleTenant' && !has('MicrosoftAppPassword')) issues.push('  MicrosoftAppPassword: required for a SingleTenant bot');
+  } else if (has('MicrosoftAppPassword') || env['MicrosoftAppType']?.trim() === 'UserAssignedMSI') {
+    issues.push('  MicrosoftAppId: required when MicrosoftAppPassword or MicrosoftAppType is set');
+  }
+  return issues;
+}
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly lines: string[]) {
+    super(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+}
+
+/** Parses the environment. Throws ConfigError with one line per bad key (never echoes secret values). */
+export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): Config {
+  const result = ConfigSchema.safeParse(env);
+  const lines = result.success ? [] : result.error.issues.map((issue) => `  ${issue.path.join('.') || '(config)'}: ${issue.message}`);
+  lines.push(...crossFieldIssues(env as RawEnv));
+  if (result.success && lines.length === 0) return result.data;
+  throw new ConfigError(lines);
+}
+
+/** Local mode: no app id, so no auth, and the server binds to loopback only. */
+export function isLocalMode(config: Config): boolean {
+  return !config.MicrosoftAppId;
+}

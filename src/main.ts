@@ -1,0 +1,55 @@
+/** Composition root: the only place that reads the environment. */
+import { existsSync } from 'node:fs';
+import { ConfigError, loadConfig, type Config } from './config/config.js';
+import { createLogger, type Logger } from './logger.js';
+import { startApp } from './app.js';
+import type { DocumentStore } from './store/ports.js';
+import { createEmbeddedDocumentStore } from './store/embedded/embedded-document-store.js';
+import { createCosmosDocumentStore } from './store/cosmos/cosmos-document-store.js';
+import { seedDemoIfEmpty } from './dev/seed-demo.js';
+
+async function createStore(config: Config, logger: Logger): Promise<DocumentStore> {
+  if (config.COSMOS_ENDPOINT) {
+    return createCosmosDocumentStore({
+      endpoint: config.COSMOS_ENDPOINT,
+      ...(config.COSMOS_KEY ? { key: config.COSMOS_KEY } : {}),
+      database: config.COSMOS_DATABASE,
+      container: config.COSMOS_CONTAINER,
+      logger,
+    });
+  }
+  return createEmbeddedDocumentStore({ dataDir: config.DATA_DIR });
+}
+
+async function main(): Promise<void> {
+  // A local .env file is read if present (Node's own loader); the real environment wins.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Refleks kan ikke starte – ugyldig konfiguration:\n${error.lines.join('\n')}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  const store = await createStore(config, logger);
+  if (config.REFLEKS_DEMO_SEED && store.kind === 'embedded') {
+    await seedDemoIfEmpty(store, new Date(), logger);
+  }
+  const app = await startApp({ config, logger, store });
+  const stop = async (signal: string): Promise<void> => {
+    logger.info({ signal }, 'stopping');
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Refleks stoppede: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,94 @@
+/**
+ * Evaluating a goal or sub-goal: the goals to evaluate (revisionsdato reached first), the
+ * evidence computed from the diaries for the period, and saving the evaluation with its
+ * decision into the plan. Two people evaluating the same goal: the second gets the current
+ * state and a notice, never an overwrite.
+ */
+import { applyEvaluation, citizenGasTScore, computeEvidence, periodStart, type EvaluationInput } from '../domain/evaluation.js';
+import type { Evidence, Goal, Institution, Plan } from '../domain/model.js';
+import { findGoal, todayInZone } from '../domain/plan.js';
+import type { Versioned } from '../store/repositories.js';
+import { deriveId, type Call } from './context.js';
+import { NotFoundError, RefusedError, StaleError } from './errors.js';
+import { loadPlan, updatePlan } from './plan-access.js';
+
+export interface EvaluationCandidates {
+  plan: Plan;
+  institution: Institution;
+  due: Goal[];
+  later: Goal[];
+}
+
+/** Active goals and sub-goals: those whose revisionsdato has come first, then by date. */
+export async function listEvaluationCandidates(call: Call, teamId: string, citizenId: string): Promise<EvaluationCandidates> {
+  const { plan, institution } = await loadPlan(call, teamId, citizenId, 'evaluation.list');
+  const today = todayInZone(call.now);
+  const active = plan.value.goals.filter((g) => g.state === 'active').sort((a, b) => a.revisionDate.localeCompare(b.revisionDate));
+  return { plan: plan.value, institution: institution.value, due: active.filter((g) => g.revisionDate <= today), later: active.filter((g) => g.revisionDate > today) };
+}
+
+export interface EvaluationContext {
+  plan: Plan;
+  institution: Institution;
+  goal: Goal;
+  evidence: Evidence;
+  gasT?: number;
+}
+
+export async function openEvaluation(call: Call, teamId: string, citizenId: string, goalId: string): Promise<EvaluationContext> {
+  const { plan, institution } = await loadPlan(call, teamId, citizenId, 'evaluation.open');
+  const goal = findGoal(plan.value, goalId);
+  if (!goal) throw new NotFoundError('goal');
+  if (goal.state !== 'active') {
+    throw new RefusedError({ da: 'Målet er ikke aktivt længere og kan ikke evalueres igen.', en: 'The goal is no longer active and cannot be evaluated again.' });
+  }
+  const evidence = await gatherEvidence(call, plan.value, goal);
+  const gasT = citizenGasTScore(plan.value);
+  return { plan: plan.value, institution: institution.value, goal, evidence, ...(gasT !== undefined ? { gasT } : {}) };
+}
+
+async function gatherEvidence(call: Call, plan: Plan, goal: Goal): Promise<Evidence> {
+  const from = periodStart(goal, plan.evaluations);
+  const entries = await call.deps.repos.diary.list({ tenantId: call.actor.tenantId, teamId: plan.teamId, citizenId: plan.id, since: from });
+  return computeEvidence(plan, goal.id, entries, from, call.now);
+}
+
+export interface SaveEvaluationInput extends Omit<EvaluationInput, 'id'> {
+  teamId: string;
+  citizenId: string;
+  /** The goal's updatedAt when the card was drawn. */
+  baseUpdatedAt: string;
+  submissionId: string;
+}
+
+export async function saveEvaluation(call: Call, input: SaveEvaluationInput): Promise<Versioned<Plan>> {
+  const loaded = await loadPlan(call, input.teamId, input.citizenId, 'evaluation.save');
+  const goal = findGoal(loaded.plan.value, input.goalId);
+  if (!goal) throw new NotFoundError('goal');
+  const evidence = await gatherEvidence(call, loaded.plan.value, goal);
+  const { plan } = await updatePlan(call, loaded, input.submissionId, (current) => {
+    const now = findGoal(current, input.goalId);
+    if (!now || now.updatedAt !== input.baseUpdatedAt || now.state !== 'active') {
+      throw new StaleError({
+        da: 'Målet er blevet evalueret eller ændret af en anden, mens du skrev. Her er målet, som det er nu.',
+        en: 'Someone else evaluated or changed the goal while you were writing. Here is the goal as it is now.',
+      });
+    }
+    return applyEvaluation(
+      current,
+      {
+        id: deriveId(input.citizenId, 'evaluation', input.submissionId),
+        goalId: input.goalId,
+        assessment: input.assessment,
+        whatWorked: input.whatWorked,
+        decision: input.decision,
+        newRevisionDate: input.newRevisionDate,
+        gas: input.gas,
+      },
+      evidence,
+      call.actor.aadObjectId,
+      call.now,
+    );
+  });
+  return plan;
+}

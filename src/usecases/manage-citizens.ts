@@ -1,0 +1,120 @@
+/** Citizens: create (`ny borger`), list mine (`borgere`), find by alias, record the formål. */
+import type { Institution, Plan, RepresentativeRole, TargetGroup } from '../domain/model.js';
+import { createPlan, recordPurpose } from '../domain/plan.js';
+import { toAliasKey } from '../domain/text.js';
+import { AlreadyExistsError } from '../store/ports.js';
+import type { Versioned } from '../store/repositories.js';
+import { audit, listMyInstitutions, requireMember } from './access.js';
+import { deriveId, type Call } from './context.js';
+import { InputError, StaleError } from './errors.js';
+import { loadPlan, updatePlan } from './plan-access.js';
+
+export interface CreateCitizenInput {
+  teamId: string;
+  alias: string;
+  targetGroup: TargetGroup;
+  representative?: RepresentativeRole;
+  submissionId: string;
+}
+
+export async function createCitizen(call: Call, input: CreateCitizenInput): Promise<{ plan: Versioned<Plan>; created: boolean }> {
+  const { actor, now, deps } = call;
+  const institution = await requireMember(call, input.teamId, { action: 'citizen.create', resourceType: 'citizen' });
+  const id = deriveId(actor.tenantId, input.teamId, 'citizen', input.submissionId);
+  const existingSame = await deps.repos.plans.get(actor.tenantId, input.teamId, id);
+  if (existingSame) return { plan: existingSame, created: false };
+  const outcome = createPlan(
+    {
+      id,
+      tenantId: actor.tenantId,
+      teamId: input.teamId,
+      alias: input.alias,
+      targetGroup: input.targetGroup,
+      ...(input.representative ? { representative: input.representative } : {}),
+      contactPersons: [actor.aadObjectId],
+      actorId: actor.aadObjectId,
+    },
+    now,
+    institution.value,
+  );
+  if (!outcome.ok) throw new InputError(outcome.errors);
+  const clash = await deps.repos.plans.findByAlias(actor.tenantId, input.teamId, outcome.value.aliasKey);
+  if (clash) {
+    throw new InputError({
+      alias: {
+        da: `Der findes allerede en borger med aliaset "${clash.value.alias}" i dette tilbud. Vælg et andet alias.`,
+        en: `A citizen with the alias "${clash.value.alias}" already exists in this tilbud. Choose another alias.`,
+      },
+    });
+  }
+  try {
+    const plan = await deps.repos.plans.create(outcome.value);
+    return { plan, created: true };
+  } catch (error) {
+    if (!(error instanceof AlreadyExistsError)) throw error;
+    const plan = await deps.repos.plans.get(actor.tenantId, input.teamId, id);
+    if (!plan) throw error;
+    return { plan, created: false };
+  }
+}
+
+export interface CitizenListItem {
+  institution: Institution;
+  plan: Plan;
+  mine: boolean;
+}
+
+/** Citizens in the actor's tilbud, the ones the actor is kontaktperson for first. */
+export async function listMyCitizens(call: Call): Promise<{ institutions: Institution[]; citizens: CitizenListItem[] }> {
+  const { actor, deps } = call;
+  const institutions = await listMyInstitutions(call);
+  const citizens: CitizenListItem[] = [];
+  for (const institution of institutions) {
+    const plans = await deps.repos.plans.list(actor.tenantId, institution.teamId);
+    for (const { value } of plans) {
+      citizens.push({ institution, plan: value, mine: value.contactPersons.includes(actor.aadObjectId) });
+    }
+    await audit(call, { action: 'citizen.list', teamId: institution.teamId, resourceType: 'citizen', outcome: 'allowed' });
+  }
+  citizens.sort((a, b) => Number(b.mine) - Number(a.mine) || a.plan.alias.localeCompare(b.plan.alias, 'da'));
+  return { institutions, citizens };
+}
+
+/** Finds citizens by alias among the actor's tilbud (an alias is unique within one tilbud). */
+export async function findCitizensByAlias(call: Call, alias: string): Promise<CitizenListItem[]> {
+  const { actor, deps } = call;
+  const key = toAliasKey(alias);
+  const institutions = await listMyInstitutions(call);
+  const found: CitizenListItem[] = [];
+  for (const institution of institutions) {
+    const plan = await deps.repos.plans.findByAlias(actor.tenantId, institution.teamId, key);
+    if (plan) found.push({ institution, plan: plan.value, mine: plan.value.contactPersons.includes(actor.aadObjectId) });
+  }
+  return found;
+}
+
+export interface RecordPurposeInput {
+  teamId: string;
+  citizenId: string;
+  text: string;
+  receivedOn: string;
+  /** The purpose id the card was drawn from ('' when none was recorded). */
+  basePurposeId: string;
+  submissionId: string;
+}
+
+export async function recordCitizenPurpose(call: Call, input: RecordPurposeInput): Promise<Versioned<Plan>> {
+  const loaded = await loadPlan(call, input.teamId, input.citizenId, 'purpose.record');
+  const newPurposeId = deriveId(input.citizenId, 'purpose', input.submissionId);
+  const { plan } = await updatePlan(call, loaded, input.submissionId, (current) => {
+    const currentId = current.purpose?.id ?? '';
+    if (currentId !== input.basePurposeId && currentId !== newPurposeId) {
+      throw new StaleError({
+        da: 'Formålet er ændret af en anden, siden kortet blev vist. Her er det aktuelle formål – ret igen, hvis det stadig er nødvendigt.',
+        en: 'Someone else changed the purpose since this card was shown. Here is the current purpose – edit again if still needed.',
+      });
+    }
+    return recordPurpose(current, { id: newPurposeId, text: input.text, receivedOn: input.receivedOn }, call.actor.aadObjectId, call.now);
+  });
+  return plan;
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, isLocalMode, loadConfig } from '../../src/config/config.js';
+
+describe('configuration', () => {
+  it('defaults to local mode on the embedded store', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ PORT: 3978, DATA_DIR: './data', COSMOS_DATABASE: 'refleks', LOG_LEVEL: 'info' });
+    expect(config.COSMOS_ENDPOINT).toBeUndefined();
+    expect(isLocalMode(config)).toBe(true);
+  });
+
+  it('reports every bad key on its own line, without echoing secrets', () => {
+    try {
+      loadConfig({ PORT: 'abc', MicrosoftAppId: 'app', MicrosoftAppPassword: 'supersecret', COSMOS_ENDPOINT: 'not a url', LOG_LEVEL: 'loud' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const lines = (error as ConfigError).lines;
+      expect(lines.some((l) => l.includes('PORT'))).toBe(true);
+      expect(lines.some((l) => l.includes('COSMOS_ENDPOINT'))).toBe(true);
+      expect(lines.some((l) => l.includes('LOG_LEVEL'))).toBe(true);
+      expect(lines.some((l) => l.includes('MicrosoftAppTenantId'))).toBe(true);
+      expect(lines.join('\n')).not.toContain('supersecret');
+    }
+  });
+
+  it('accepts a SingleTenant bot and a managed identity bot', () => {
+    expect(isLocalMode(loadConfig({ MicrosoftAppId: 'a', MicrosoftAppPassword: 'p', MicrosoftAppTenantId: 't' }))).toBe(false);
+    expect(loadConfig({ MicrosoftAppId: 'a', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: 't' }).MicrosoftAppType).toBe('UserAssignedMSI');
+  });
+
+  it('selects Cosmos when an endpoint is set, with or without a key', () => {
+    expect(loadConfig({ COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/' }).COSMOS_ENDPOINT).toBe('https://acct.documents.azure.com:443/');
+  });
+});
