@@ -1,0 +1,89 @@
+/** Multi-step flows the e2e tests and the benchmark share: the way a user clicks through. */
+import { VERBS } from '../../src/cards/verbs.js';
+import { cardOf, findAction, inputOf, invokeCardOf, textOf, type CardJson, type Harness, type TestUser } from './e2e.js';
+
+export interface CitizenIds {
+  teamId: string;
+  citizenId: string;
+}
+
+export async function createCitizen(h: Harness, user: TestUser, alias: string, targetGroup: 'adult' | 'child' = 'adult'): Promise<CitizenIds> {
+  const form = cardOf((await h.message(user, 'ny borger')).replies[0]);
+  const plan = invokeCardOf(await h.invoke(user, VERBS.citizenSave, { ...findAction(form, VERBS.citizenSave).data, alias, targetGroup, representative: 'none' }));
+  return findAction(plan, VERBS.diaryPickCitizen).data as unknown as CitizenIds;
+}
+
+export interface WizardAnswers {
+  themeId?: string;
+  parentId?: string;
+  purposeLinked?: string;
+  goalText: string;
+  indicator?: string;
+  kind?: string;
+  participationMode?: string;
+  participation?: string;
+  interventions?: string;
+  externalActors?: string;
+  externalOther?: string;
+  ownerId: string;
+  endDate?: string;
+  revisionDate: string;
+}
+
+/** Walks the SMORTE wizard from its first card to "Gem målet"; returns the last card. */
+export async function completeWizard(h: Harness, user: TestUser, first: CardJson, a: WizardAnswers): Promise<CardJson> {
+  let card = first;
+  const answers: Record<string, string> = {
+    purposeLinked: 'yes',
+    kind: 'progression',
+    participationMode: 'citizen',
+    participation: 'Aftalt med borgeren ved morgenmaden.',
+    interventions: 'Guidning',
+    externalActors: '',
+    externalOther: '',
+    endDate: '2027-06-30',
+    indicator: '',
+    ...Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)),
+  } as Record<string, string>;
+  if (!answers['themeId'] && !answers['parentId']) {
+    const parent = findInputSafe(card, 'parentId');
+    if (parent) answers['parentId'] = String((parent['choices'] as Array<{ value: string }>)[0]?.value ?? '');
+    else answers['themeId'] = 'th1';
+  }
+  for (let i = 0; i < 6; i++) {
+    const save = findActionSafe(card, VERBS.goalWizardSave);
+    const next = findActionSafe(card, VERBS.goalWizardNext);
+    const action = save ?? next;
+    if (!action) throw new Error(`wizard card without next/save: ${textOf(card).slice(0, 300)}`);
+    card = invokeCardOf(await h.invoke(user, action.verb, { ...action.data, ...answers }));
+    if (save) return card;
+  }
+  return card;
+}
+
+export async function addGoal(h: Harness, user: TestUser, ids: CitizenIds, a: WizardAnswers & { sub?: boolean }): Promise<CardJson> {
+  const first = invokeCardOf(await h.invoke(user, VERBS.goalNew, { ...ids, kind: a.sub ? 'sub' : 'goal' }));
+  return completeWizard(h, user, first, a);
+}
+
+function findActionSafe(card: CardJson, verb: string) {
+  try {
+    return findAction(card, verb);
+  } catch {
+    return undefined;
+  }
+}
+
+function findInputSafe(card: CardJson, id: string) {
+  try {
+    return inputOf(card, id);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The first sub-goal id offered in the diary's target picker. */
+export async function firstSubGoalId(h: Harness, user: TestUser, ids: CitizenIds): Promise<string> {
+  const targets = invokeCardOf(await h.invoke(user, VERBS.diaryPickCitizen, { ...ids }));
+  return String(findAction(targets, VERBS.diaryPickTarget, (x) => x.data['target'] === 'subGoal').data['goalId']);
+}

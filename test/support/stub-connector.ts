@@ -1,0 +1,121 @@
+/**
+ * A stub Bot Connector on loopback. It records what the bot sends (new activities, replies,
+ * updates) and answers the roster calls TeamsInfo makes, from rosters the test sets.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedActivity {
+  method: 'POST' | 'PUT';
+  conversationId: string;
+  activityId?: string;
+  /** The activity the bot sent. */
+  body: Record<string, unknown>;
+}
+
+export interface StubMember {
+  id: string;
+  aadObjectId: string;
+  name: string;
+}
+
+export interface StubConnector {
+  url: string;
+  sent: RecordedActivity[];
+  /** Rosters per team id (the roster calls' conversation id is the team id). */
+  rosters: Map<string, StubMember[]>;
+  teamNames: Map<string, string>;
+  /** Waits until at least `count` activities were recorded (bounded). */
+  waitFor(count: number, timeoutMs?: number): Promise<RecordedActivity[]>;
+  clear(): void;
+  close(): Promise<void>;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+export async function startStubConnector(): Promise<StubConnector> {
+  const sent: RecordedActivity[] = [];
+  const rosters = new Map<string, StubMember[]>();
+  const teamNames = new Map<string, string>();
+  let counter = 0;
+  const waiters: Array<() => void> = [];
+
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+      const body = await readBody(req);
+      // /v3/conversations/{id}/activities[/{activityId}]
+      if (parts[0] === 'v3' && parts[1] === 'conversations' && parts[3] === 'activities' && (req.method === 'POST' || req.method === 'PUT')) {
+        const record: RecordedActivity = {
+          method: req.method,
+          conversationId: parts[2] ?? '',
+          ...(parts[4] ? { activityId: parts[4] } : {}),
+          body: JSON.parse(body || '{}') as Record<string, unknown>,
+        };
+        sent.push(record);
+        for (const wake of waiters.splice(0)) wake();
+        return json(res, 200, { id: req.method === 'PUT' ? parts[4] : `sent-${++counter}` });
+      }
+      // /v3/conversations/{teamId}/pagedmembers
+      if (parts[0] === 'v3' && parts[1] === 'conversations' && parts[3] === 'pagedmembers' && req.method === 'GET') {
+        const members = rosters.get(parts[2] ?? '') ?? [];
+        return json(res, 200, { members: members.map((m) => ({ ...m, userPrincipalName: `${m.aadObjectId}@example.org` })) });
+      }
+      // /v3/conversations/{id}/members/{userId}
+      if (parts[0] === 'v3' && parts[1] === 'conversations' && parts[3] === 'members' && parts[4] && req.method === 'GET') {
+        const member = [...rosters.values()].flat().find((m) => m.id === parts[4] || m.aadObjectId === parts[4]);
+        return member ? json(res, 200, member) : json(res, 404, { error: { code: 'MemberNotFound' } });
+      }
+      // /v3/teams/{teamId}
+      if (parts[0] === 'v3' && parts[1] === 'teams' && parts[2] && req.method === 'GET') {
+        return json(res, 200, { id: parts[2], name: teamNames.get(parts[2]) ?? 'Team', aadGroupId: 'group' });
+      }
+      if (parts[0] === 'v3' && parts[1] === 'conversations' && parts.length === 2 && req.method === 'POST') {
+        return json(res, 200, { id: `conv-${++counter}` });
+      }
+      json(res, 404, { error: 'not found' });
+    })().catch((error: unknown) => json(res, 500, { error: String(error) }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    sent,
+    rosters,
+    teamNames,
+    async waitFor(count, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      while (sent.length < count) {
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`stub connector: expected ${count} activities, got ${sent.length}`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+      return sent;
+    },
+    clear() {
+      sent.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
