@@ -1,0 +1,188 @@
+/**
+ * The SMORTE goal wizard (pure): the steps, what each step asks, the hard checks that keep
+ * a step from moving on, and the SMORTE findings shown beside the fields. A draft is plain
+ * strings, as they come from the card; it is stored between steps so it survives a closed chat.
+ */
+import type { Plan } from './model.js';
+import { findGoal, isIsoDate, type GoalInput } from './plan.js';
+import { blocksSaving, checkSmorte, type SmorteFinding, type SmorteLetter } from './smorte.js';
+import { checkText, collectErrors, MESSAGES, TEXT_LIMITS, type FieldErrors } from './text.js';
+
+export const WIZARD_STEPS = ['relevance', 'text', 'measure', 'participation', 'interventions', 'time'] as const;
+export type WizardStep = (typeof WIZARD_STEPS)[number];
+
+/** Suggested eksterne aktører; free text stays possible. */
+export const EXTERNAL_ACTORS: readonly string[] = ['Læge', 'Psykiatri', 'Jobcenter', 'Skole', 'Familie', 'Værge', 'Sagsbehandler (kommunen)', 'Fysioterapeut', 'Tandlæge'];
+
+export interface GoalDraftFields {
+  parentId: string;
+  themeId: string;
+  purposeLinked: string; // 'yes' | 'no'
+  goalText: string;
+  indicator: string;
+  kind: string; // 'progression' | 'maintenance'
+  participationMode: string; // 'citizen' | 'representative' | 'declined'
+  participation: string;
+  interventions: string;
+  externalActors: string; // comma-separated choices
+  externalOther: string;
+  ownerId: string;
+  endDate: string;
+  revisionDate: string;
+}
+
+export const EMPTY_DRAFT: GoalDraftFields = {
+  parentId: '',
+  themeId: '',
+  purposeLinked: 'yes',
+  goalText: '',
+  indicator: '',
+  kind: 'progression',
+  participationMode: 'citizen',
+  participation: '',
+  interventions: '',
+  externalActors: '',
+  externalOther: '',
+  ownerId: '',
+  endDate: '',
+  revisionDate: '',
+};
+
+export const STEP_FIELDS: Record<WizardStep, ReadonlyArray<keyof GoalDraftFields>> = {
+  relevance: ['parentId', 'themeId', 'purposeLinked'],
+  text: ['goalText'],
+  measure: ['indicator', 'kind'],
+  participation: ['participationMode', 'participation'],
+  interventions: ['interventions', 'externalActors', 'externalOther'],
+  time: ['ownerId', 'endDate', 'revisionDate'],
+};
+
+/** Which SMORTE letters each step is about (findings are shown on that step). */
+export const STEP_LETTERS: Record<WizardStep, readonly SmorteLetter[]> = {
+  relevance: ['R'],
+  text: ['S', 'M', 'O'],
+  measure: ['M'],
+  participation: [],
+  interventions: [],
+  time: ['T'],
+};
+
+export const FREE_TEXT_FIELDS: ReadonlyArray<keyof GoalDraftFields> = ['goalText', 'indicator', 'participation', 'interventions', 'externalOther'];
+
+export function stepIndex(step: WizardStep): number {
+  return WIZARD_STEPS.indexOf(step);
+}
+
+export function isWizardStep(value: unknown): value is WizardStep {
+  return typeof value === 'string' && (WIZARD_STEPS as readonly string[]).includes(value);
+}
+
+/** Splits a comma/semicolon/newline list into trimmed, de-duplicated items. */
+export function splitList(value: string): string[] {
+  return [...new Set(value.split(/[,;\n]/).map((s) => s.trim()).filter(Boolean))];
+}
+
+/** The SMORTE findings for the draft as it stands. */
+export function checkDraft(plan: Plan, fields: GoalDraftFields, now: Date): SmorteFinding[] {
+  const parent = fields.parentId ? findGoal(plan, fields.parentId) : undefined;
+  const themeId = parent?.themeId ?? fields.themeId;
+  return checkSmorte(
+    {
+      text: fields.goalText,
+      ...(fields.indicator.trim() ? { indicator: fields.indicator } : {}),
+      ...(fields.endDate ? { endDate: fields.endDate } : {}),
+      ...(fields.revisionDate ? { revisionDate: fields.revisionDate } : {}),
+      ...(plan.purpose && fields.purposeLinked === 'yes' ? { purposeId: plan.purpose.id } : {}),
+      ...(themeId ? { themeId } : {}),
+    },
+    { now },
+  );
+}
+
+/**
+ * The hard checks for one step: what must be fixed before moving on (CPR, length, required
+ * choices). SMORTE advice never blocks a step; the T errors block saving on the last step.
+ */
+export function validateStep(step: WizardStep, plan: Plan, fields: GoalDraftFields, sub: boolean, members: readonly string[], now: Date): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const name of STEP_FIELDS[step]) {
+    if (!FREE_TEXT_FIELDS.includes(name)) continue;
+    const max = name === 'goalText' ? TEXT_LIMITS.goal : name === 'indicator' ? TEXT_LIMITS.short * 2 : TEXT_LIMITS.note;
+    const error = checkText(fields[name], { required: name === 'goalText', max });
+    if (error) errors[name] = error;
+  }
+  switch (step) {
+    case 'relevance': {
+      if (sub) {
+        const parent = findGoal(plan, fields.parentId);
+        if (!parent || parent.parentId || parent.state !== 'active') errors['parentId'] = { da: 'Vælg det aktive mål, delmålet hører under.', en: 'Pick the active goal this sub-goal belongs to.' };
+      } else if (!plan.themes.some((t) => t.id === fields.themeId)) {
+        errors['themeId'] = { da: 'Vælg det tema, målet hører under.', en: 'Pick the theme the goal belongs to.' };
+      }
+      break;
+    }
+    case 'measure':
+      if (!['progression', 'maintenance'].includes(fields.kind)) errors['kind'] = MESSAGES.invalidChoice;
+      break;
+    case 'participation':
+      if (!['citizen', 'representative', 'declined'].includes(fields.participationMode)) errors['participationMode'] = MESSAGES.invalidChoice;
+      else if (fields.participation.trim() === '')
+        errors['participation'] = {
+          da: 'Beskriv kort, hvordan borgeren (eller repræsentanten) var med til at formulere målet.',
+          en: 'Briefly describe how the citizen (or the representative) took part in writing the goal.',
+        };
+      break;
+    case 'time': {
+      if (!members.includes(fields.ownerId)) errors['ownerId'] = { da: 'Vælg en ansvarlig fra teamet.', en: 'Pick an owner from the team.' };
+      const t = checkDraft(plan, fields, now).filter((f) => f.letter === 'T' && f.severity === 'error');
+      for (const finding of t) {
+        const field = finding.code === 'T.revisionAfterEnd' || (finding.code === 'T.invalidDate' && fields.revisionDate && !isIsoDate(fields.revisionDate)) ? 'revisionDate' : 'endDate';
+        errors[field] ??= finding.message;
+      }
+      if (!isIsoDate(fields.revisionDate)) errors['revisionDate'] ??= { da: 'Revisionsdato skal udfyldes.', en: 'The revision date is required.' };
+      break;
+    }
+    default:
+      break;
+  }
+  return collectErrors(errors);
+}
+
+/** Everything that keeps the draft from being saved, step by step (first failing step first). */
+export function firstBlockingStep(plan: Plan, fields: GoalDraftFields, sub: boolean, members: readonly string[], now: Date): { step: WizardStep; errors: FieldErrors } | undefined {
+  for (const step of WIZARD_STEPS) {
+    const errors = validateStep(step, plan, fields, sub, members, now);
+    if (Object.keys(errors).length > 0) return { step, errors };
+  }
+  const findings = checkDraft(plan, fields, now);
+  if (blocksSaving(findings)) return { step: 'time', errors: { endDate: findings.find((f) => f.severity === 'error')!.message } };
+  return undefined;
+}
+
+/** The goal input the draft describes (after firstBlockingStep found nothing). */
+export function draftToGoalInput(plan: Plan, fields: GoalDraftFields, sub: boolean, now: Date): Omit<GoalInput, 'id'> {
+  const findings = checkDraft(plan, fields, now);
+  const external = [...splitList(fields.externalActors), ...splitList(fields.externalOther)];
+  return {
+    ...(sub ? { parentId: fields.parentId } : {}),
+    themeId: fields.themeId,
+    text: fields.goalText.trim(),
+    ownerId: fields.ownerId,
+    revisionDate: fields.revisionDate,
+    endDate: fields.endDate,
+    ...(fields.indicator.trim() ? { indicator: fields.indicator.trim() } : {}),
+    purposeLinked: !!plan.purpose && fields.purposeLinked === 'yes',
+    kind: fields.kind === 'maintenance' ? 'maintenance' : 'progression',
+    participationMode: fields.participationMode as 'citizen' | 'representative' | 'declined',
+    participation: fields.participation.trim(),
+    interventions: splitList(fields.interventions),
+    externalActors: [...new Set(external)],
+    smorteCodes: findings.map((f) => f.code),
+  };
+}
+
+/** SMORTE badges for a saved goal: a letter is ✓ unless one of its codes was found. */
+export function smorteBadges(codes: readonly string[] | undefined): Array<{ letter: SmorteLetter; ok: boolean }> {
+  const letters: SmorteLetter[] = ['S', 'M', 'O', 'R', 'T'];
+  return letters.map((letter) => ({ letter, ok: !(codes ?? []).some((c) => c.startsWith(`${letter}.`)) }));
+}
