@@ -1,0 +1,31 @@
+/**
+ * Benchmark runner: `npm run bench` runs every benchmark, `npm run bench -- turn` one.
+ * Each benchmark measures its own baseline in the same process and run and prints ratios:
+ * absolute times on these shared machines mean little.
+ */
+import { runTurnBenchmark } from './turn.js';
+
+const BENCHMARKS: Record<string, () => Promise<void>> = {
+  turn: runTurnBenchmark,
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const names = wanted.length > 0 ? wanted : Object.keys(BENCHMARKS);
+  for (const name of names) {
+    const bench = BENCHMARKS[name];
+    if (!bench) {
+      process.stderr.write(`unknown benchmark "${name}"; have: ${Object.keys(BENCHMARKS).join(', ')}\n`);
+      process.exit(2);
+    }
+    await bench();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
