@@ -34,7 +34,7 @@ export interface AppOptions {
 
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, logger, store } = options;
-  const repos = createRepositories(store);
+  const repos = createRepositories(store, { onAuditError: (error) => logger.error({ err: error }, 'audit write failed') });
   const bot = new RefleksBot({ repos, logger, ...(options.clock ? { clock: options.clock } : {}) });
   const adapter = createAdapter(
     {
@@ -73,6 +73,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     port,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await repos.audit.flush();
       await store.close();
     },
   };

@@ -6,7 +6,6 @@
 import { z } from 'zod';
 import type { Plan, RepresentativeRole, TargetGroup } from '../domain/model.js';
 import { findGoal, todayInZone, topLevelGoals } from '../domain/plan.js';
-import { summarizeScores } from '../domain/scores.js';
 import { findCprFields } from '../domain/cpr.js';
 import { MESSAGES, type FieldErrors } from '../domain/text.js';
 import { strings, type Locale } from '../cards/i18n.js';
@@ -41,6 +40,22 @@ export { BadPayloadError, type Handler };
 const id = z.string().min(1).max(200);
 const input = z.preprocess((v) => (v === undefined || v === null ? '' : v), z.string().max(20_000));
 const CitizenRef = z.object({ teamId: id, citizenId: id });
+
+// Payload schemas are built once (zod compiles them on first use).
+const CitizenSavePayload = z.object({ submissionId: id, defaultTeamId: input, alias: input, targetGroup: input, teamId: input, representative: input });
+const PurposeSavePayload = CitizenRef.extend({ submissionId: id, basePurposeId: input, purposeText: input, receivedOn: input });
+const GoalNewPayload = CitizenRef.extend({ kind: z.enum(['goal', 'sub']) });
+const DiaryTargetPayload = CitizenRef.extend({ target: z.enum(['subGoal', 'resident']), goalId: input });
+const DiarySavePayload = CitizenRef.extend({
+      target: z.enum(['subGoal', 'resident']),
+      goalId: input,
+      submissionId: id,
+      score: input,
+      note: input,
+      intervention: input,
+      externalActors: input,
+      contextType: input,
+    });
 
 function parse<S extends z.ZodType>(schema: S, data: Record<string, unknown>): z.infer<S> {
   const result = schema.safeParse(data);
@@ -97,10 +112,7 @@ export async function openCitizenForm(call: Call): Promise<Card> {
 }
 
 const citizenSave: Handler = async (call, data) => {
-  const d = parse(
-    z.object({ submissionId: id, defaultTeamId: input, alias: input, targetGroup: input, teamId: input, representative: input }),
-    data,
-  );
+  const d = parse(CitizenSavePayload, data);
   const institutions = await listMyInstitutions(call);
   const form = { alias: d.alias, targetGroup: d.targetGroup, teamId: d.teamId || d.defaultTeamId, representative: d.representative };
   const redraw = (errors: FieldErrors): Card =>
@@ -145,7 +157,7 @@ const purposeEdit: Handler = async (call, data) => {
 };
 
 const purposeSave: Handler = async (call, data) => {
-  const d = parse(CitizenRef.extend({ submissionId: id, basePurposeId: input, purposeText: input, receivedOn: input }), data);
+  const d = parse(PurposeSavePayload, data);
   const form = { text: d.purposeText, receivedOn: d.receivedOn };
   const redraw = async (errors: FieldErrors, plan?: Plan): Promise<Card> => {
     const current = plan ?? (await loadPlan(call, d.teamId, d.citizenId, 'purpose.open')).plan.value;
@@ -199,7 +211,7 @@ export async function openGoalForm(call: Call, teamId: string, citizenId: string
 }
 
 const goalNew: Handler = async (call, data) => {
-  const d = parse(CitizenRef.extend({ kind: z.enum(['goal', 'sub']) }), data);
+  const d = parse(GoalNewPayload, data);
   return openGoalForm(call, d.teamId, d.citizenId, d.kind === 'sub');
 };
 
@@ -223,7 +235,7 @@ const diaryPickCitizen: Handler = async (call, data) => {
 };
 
 const diaryPickTarget: Handler = async (call, data) => {
-  const d = parse(CitizenRef.extend({ target: z.enum(['subGoal', 'resident']), goalId: input }), data);
+  const d = parse(DiaryTargetPayload, data);
   const { plan, institution } = await loadPlan(call, d.teamId, d.citizenId, 'diary.open');
   if (d.target === 'resident') {
     return residentDiaryFormCard(locale(call), { institution: institution.value, plan: plan.value, form: { contextType: '', note: '' }, errors: {}, submissionId: newSubmissionId() });
@@ -241,19 +253,7 @@ const diaryPickTarget: Handler = async (call, data) => {
 };
 
 const diarySave: Handler = async (call, data) => {
-  const d = parse(
-    CitizenRef.extend({
-      target: z.enum(['subGoal', 'resident']),
-      goalId: input,
-      submissionId: id,
-      score: input,
-      note: input,
-      intervention: input,
-      externalActors: input,
-      contextType: input,
-    }),
-    data,
-  );
+  const d = parse(DiarySavePayload, data);
   const redraw = async (errors: FieldErrors): Promise<Card> => {
     const { plan, institution } = await loadPlan(call, d.teamId, d.citizenId, 'diary.open');
     if (d.target === 'resident') {
@@ -285,15 +285,8 @@ const diarySave: Handler = async (call, data) => {
             externalActors: d.externalActors,
           },
     );
-    const institution = await call.deps.repos.institutions.get(call.actor.tenantId, d.teamId);
-    if (!institution) throw new NotFoundError('institution');
-    let summary;
-    if (logged.entry.kind === 'subGoal') {
-      const goalId = logged.entry.goalId;
-      const entries = await call.deps.repos.diary.list({ tenantId: call.actor.tenantId, teamId: d.teamId, citizenId: d.citizenId, goalId });
-      summary = summarizeScores(entries.filter((e) => e.kind === 'subGoal'));
-    }
-    return diarySavedCard(locale(call), { institution: institution.value, plan: logged.plan, entry: logged.entry, ...(summary ? { summary } : {}) });
+    // The confirmation shows what was saved; the trend is on the plan card (no extra query here).
+    return diarySavedCard(locale(call), { institution: logged.institution, plan: logged.plan, entry: logged.entry });
   } catch (error) {
     if (error instanceof InputError) return redraw(error.errors);
     throw error;

@@ -17,6 +17,8 @@ import { BadPayloadError, type Handler } from './action-types.js';
 const id = z.string().min(1).max(300);
 const input = z.preprocess((v) => (v === undefined || v === null ? '' : v), z.string().max(20_000));
 const CitizenRef = z.object({ teamId: id, citizenId: id });
+const GoalRef = CitizenRef.extend({ goalId: id });
+const EvaluationSavePayload = GoalRef.extend({ baseUpdatedAt: id, submissionId: id, assessment: input, whatWorked: input, decision: input, newRevisionDate: input, gas: input });
 
 function parse<S extends z.ZodType>(schema: S, data: Record<string, unknown>): z.infer<S> {
   const result = schema.safeParse(data);
@@ -111,7 +113,7 @@ const wizardRestart: Handler = async (call, data) => {
 };
 
 const goalEdit: Handler = async (call, data) => {
-  const d = parse(CitizenRef.extend({ goalId: id }), data);
+  const d = parse(GoalRef, data);
   return openWizard(call, { teamId: d.teamId, citizenId: d.citizenId, sub: false, mode: 'edit', targetGoalId: d.goalId });
 };
 
@@ -130,16 +132,13 @@ const evalStart: Handler = async (call, data) => {
 const emptyEvaluation: EvaluationForm = { assessment: '', whatWorked: '', decision: '', newRevisionDate: '', gas: '' };
 
 const evalOpen: Handler = async (call, data) => {
-  const d = parse(CitizenRef.extend({ goalId: id }), data);
+  const d = parse(GoalRef, data);
   const ctx = await openEvaluation(call, d.teamId, d.citizenId, d.goalId);
   return evaluationFormCard(call.actor.locale, { ...ctx, form: emptyEvaluation, errors: {}, submissionId: newSubmissionId(), now: call.now });
 };
 
 const evalSave: Handler = async (call, data) => {
-  const d = parse(
-    CitizenRef.extend({ goalId: id, baseUpdatedAt: id, submissionId: id, assessment: input, whatWorked: input, decision: input, newRevisionDate: input, gas: input }),
-    data,
-  );
+  const d = parse(EvaluationSavePayload, data);
   const form: EvaluationForm = { assessment: d.assessment, whatWorked: d.whatWorked, decision: d.decision, newRevisionDate: d.newRevisionDate, gas: d.gas };
   const redraw = async (errors: FieldErrors): Promise<Card> => {
     const ctx = await openEvaluation(call, d.teamId, d.citizenId, d.goalId);

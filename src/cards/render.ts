@@ -24,8 +24,16 @@ function findUnbound(node: unknown, path: string): string | undefined {
   return undefined;
 }
 
+/** A Template parses its expressions once; it can then be bound to data many times. */
+const prepared = new WeakMap<object, InstanceType<typeof TemplateCtor>>();
+
 export function renderTemplate(template: object, data: object): Record<string, unknown> {
-  const expanded = new TemplateCtor(template).expand({ $root: data }) as Record<string, unknown>;
+  let compiled = prepared.get(template);
+  if (!compiled) {
+    compiled = new TemplateCtor(template);
+    prepared.set(template, compiled);
+  }
+  const expanded = compiled.expand({ $root: data }) as Record<string, unknown>;
   const unbound = findUnbound(expanded, '$');
   if (unbound) throw new Error(`card template left an unbound expression at ${unbound}`);
   return expanded;

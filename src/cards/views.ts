@@ -480,7 +480,7 @@ export function residentDiaryFormCard(
   });
 }
 
-export function diarySavedCard(locale: Locale, model: { institution: Institution; plan: Plan; entry: DiaryEntry; summary?: ScoreSummary }): Card {
+export function diarySavedCard(locale: Locale, model: { institution: Institution; plan: Plan; entry: DiaryEntry }): Card {
   const s = strings(locale);
   const { plan, entry, institution } = model;
   const facts: Array<{ title: string; value: string }> = [];
@@ -488,7 +488,6 @@ export function diarySavedCard(locale: Locale, model: { institution: Institution
     const goal = findGoal(plan, entry.goalId);
     facts.push({ title: s.diarySubGoal, value: goal ? truncate(goal.text, 120) : '–' });
     facts.push({ title: s.diaryScore, value: scoreLabel(institution, entry.score, locale) });
-    if (model.summary) facts.push({ title: s.planTrend, value: `${TREND_ARROWS[model.summary.trend]} ${str(s, TREND_KEYS[model.summary.trend])}` });
   } else {
     const context = institution.settings.residentContexts.find((c) => c.id === entry.contextId);
     const type = context?.types.find((t) => t.id === entry.entryTypeId);

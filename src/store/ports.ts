@@ -65,6 +65,11 @@ export interface DocumentStore {
   create(doc: StoredDocument): Promise<VersionedDocument>;
   /** Replaces only if the stored etag equals `ifMatch`; otherwise ConcurrencyError. */
   replace(doc: StoredDocument, ifMatch: string): Promise<VersionedDocument>;
+  /**
+   * Creates several documents that nobody else writes (audit events). Each is created on its
+   * own, not atomically; existing ones are skipped. The embedded store writes them in one go.
+   */
+  createMany(docs: StoredDocument[]): Promise<void>;
   /** Creates or overwrites without a version check: only for single-writer data (conversation references). */
   upsert(doc: StoredDocument): Promise<VersionedDocument>;
   /** Deletes; with `ifMatch`, only that version. Missing documents are ignored. */

@@ -53,22 +53,49 @@ function toDoc(pk: string, type: string, id: string, value: object): StoredDocum
   return { ...(value as Record<string, unknown>), id, pk, type };
 }
 
+/**
+ * Tilbud documents change rarely (roster refreshes, settings) and are read on every access
+ * check, so they are cached in memory for a short time. A write through this process
+ * refreshes the cache at once; another instance's write is seen within `cacheMs`.
+ */
 export class InstitutionRepository {
-  constructor(private readonly store: DocumentStore) {}
+  private readonly cache = new Map<string, { value: Versioned<Institution>; at: number }>();
 
-  async get(tenantId: string, teamId: string): Promise<Versioned<Institution> | undefined> {
-    const found = await this.store.read(partitionKeys.institution(tenantId, teamId), `institution`);
-    return found ? parseAs(InstitutionSchema, found, found.doc['institutionId'] as string) : undefined;
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly cacheMs = 30_000,
+  ) {}
+
+  async get(tenantId: string, teamId: string, options: { fresh?: boolean } = {}): Promise<Versioned<Institution> | undefined> {
+    const pk = partitionKeys.institution(tenantId, teamId);
+    const cached = this.cache.get(pk);
+    if (!options.fresh && cached && Date.now() - cached.at < this.cacheMs) return cached.value;
+    const found = await this.store.read(pk, `institution`);
+    if (!found) {
+      this.cache.delete(pk);
+      return undefined;
+    }
+    return this.remember(parseAs(InstitutionSchema, found, found.doc['institutionId'] as string));
   }
 
   async create(institution: Institution): Promise<Versioned<Institution>> {
     const saved = await this.store.create(this.toDoc(institution));
-    return parseAs(InstitutionSchema, saved, institution.id);
+    return this.remember(parseAs(InstitutionSchema, saved, institution.id));
   }
 
   async replace(institution: Institution, etag: string): Promise<Versioned<Institution>> {
-    const saved = await this.store.replace(this.toDoc(institution), etag);
-    return parseAs(InstitutionSchema, saved, institution.id);
+    try {
+      const saved = await this.store.replace(this.toDoc(institution), etag);
+      return this.remember(parseAs(InstitutionSchema, saved, institution.id));
+    } catch (error) {
+      this.cache.delete(partitionKeys.institution(institution.tenantId, institution.teamId));
+      throw error;
+    }
+  }
+
+  private remember(value: Versioned<Institution>): Versioned<Institution> {
+    if (this.cacheMs > 0) this.cache.set(partitionKeys.institution(value.value.tenantId, value.value.teamId), { value, at: Date.now() });
+    return value;
   }
 
   /** All tilbud (cross-partition; used by the reminder scan and the demo seed only). */
@@ -86,12 +113,37 @@ export class InstitutionRepository {
   }
 }
 
+const PLAN_CACHE_SIZE = 2000;
+
 export class PlanRepository {
+  /** The newest version of each plan this process has seen, for reads that accept a few seconds' age. */
+  private readonly recent = new Map<string, { value: Versioned<Plan>; at: number }>();
+
   constructor(private readonly store: DocumentStore) {}
 
-  async get(tenantId: string, teamId: string, citizenId: string): Promise<Versioned<Plan> | undefined> {
+  /**
+   * Reads a plan. With `maxAgeMs` a version this process saw that recently may be returned
+   * instead (diary logging validates against it); every write goes through `replace` with
+   * the etag, so a stale copy can never overwrite anything.
+   */
+  async get(tenantId: string, teamId: string, citizenId: string, options: { maxAgeMs?: number } = {}): Promise<Versioned<Plan> | undefined> {
+    const key = `${partitionKeys.institution(tenantId, teamId)}|${citizenId}`;
+    const seen = this.recent.get(key);
+    if (options.maxAgeMs && seen && Date.now() - seen.at < options.maxAgeMs) return seen.value;
     const found = await this.store.read(partitionKeys.institution(tenantId, teamId), `plan:${citizenId}`);
-    return found ? parseAs(PlanSchema, found, citizenId) : undefined;
+    if (!found) {
+      this.recent.delete(key);
+      return undefined;
+    }
+    return this.remember(parseAs(PlanSchema, found, citizenId));
+  }
+
+  private remember(value: Versioned<Plan>): Versioned<Plan> {
+    const key = `${partitionKeys.institution(value.value.tenantId, value.value.teamId)}|${value.value.id}`;
+    this.recent.delete(key);
+    this.recent.set(key, { value, at: Date.now() });
+    if (this.recent.size > PLAN_CACHE_SIZE) this.recent.delete(this.recent.keys().next().value!);
+    return value;
   }
 
   async findByAlias(tenantId: string, teamId: string, aliasKey: string): Promise<Versioned<Plan> | undefined> {
@@ -115,12 +167,12 @@ export class PlanRepository {
 
   async create(plan: Plan): Promise<Versioned<Plan>> {
     const saved = await this.store.create(this.toDoc(plan));
-    return parseAs(PlanSchema, saved, plan.id);
+    return this.remember(parseAs(PlanSchema, saved, plan.id));
   }
 
   async replace(plan: Plan, etag: string): Promise<Versioned<Plan>> {
     const saved = await this.store.replace(this.toDoc(plan), etag);
-    return parseAs(PlanSchema, saved, plan.id);
+    return this.remember(parseAs(PlanSchema, saved, plan.id));
   }
 
   private toDoc(plan: Plan): StoredDocument {
@@ -233,21 +285,47 @@ export class DraftRepository {
   }
 }
 
+/**
+ * The audit trail (who, what, when, allowed or denied; never content). Writes are queued
+ * and stored behind the turn so auditing adds no latency; `flush()` waits for them, and
+ * the app flushes on shutdown. A failed write is reported to `onError` (the logger).
+ */
 export class AuditRepository {
-  constructor(private readonly store: DocumentStore) {}
+  private buffer: AuditEvent[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
 
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly onError: (error: unknown) => void = () => undefined,
+    private readonly delayMs = 50,
+  ) {}
+
+  /** Queues an event; it is stored within `delayMs`, together with its neighbours. */
   async record(event: AuditEvent): Promise<void> {
-    const month = event.at.slice(0, 7);
-    try {
-      const { id, ...rest } = event;
-      await this.store.create(toDoc(partitionKeys.audit(event.tenantId, month), 'audit', `audit:${id}`, { ...rest, eventId: id }));
-    } catch (error) {
-      // The same event id twice is the same event (a retried activity): keep the first.
-      if (!(error instanceof AlreadyExistsError)) throw error;
-    }
+    this.buffer.push(event);
+    if (this.buffer.length >= 100) this.startWrite();
+    else this.timer ??= setTimeout(() => this.startWrite(), this.delayMs).unref();
+  }
+
+  private startWrite(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.buffer;
+    this.buffer = [];
+    if (batch.length === 0) return;
+    const docs = batch.map(({ id, ...rest }) => toDoc(partitionKeys.audit(rest.tenantId, rest.at.slice(0, 7)), 'audit', `audit:${id}`, { ...rest, eventId: id }));
+    this.writing = this.writing.then(() => this.store.createMany(docs)).catch((error: unknown) => this.onError(error));
+  }
+
+  /** Resolves when every queued audit event is stored. */
+  async flush(): Promise<void> {
+    this.startWrite();
+    await this.writing;
   }
 
   async list(tenantId: string, month: string): Promise<AuditEvent[]> {
+    await this.flush();
     const found = await this.store.query({
       pk: partitionKeys.audit(tenantId, month),
       type: 'audit',
@@ -268,14 +346,20 @@ export interface Repositories {
   audit: AuditRepository;
 }
 
-export function createRepositories(store: DocumentStore): Repositories {
+export interface RepositoryOptions {
+  /** How long a tilbud document may be served from memory (ms); 0 turns the cache off. */
+  institutionCacheMs?: number;
+  onAuditError?: (error: unknown) => void;
+}
+
+export function createRepositories(store: DocumentStore, options: RepositoryOptions = {}): Repositories {
   return {
     store,
-    institutions: new InstitutionRepository(store),
+    institutions: new InstitutionRepository(store, options.institutionCacheMs),
     plans: new PlanRepository(store),
     diary: new DiaryRepository(store),
     users: new UserRepository(store),
     drafts: new DraftRepository(store),
-    audit: new AuditRepository(store),
+    audit: new AuditRepository(store, options.onAuditError),
   };
 }

@@ -60,7 +60,7 @@ export async function saveRoster(
     );
   } catch (error) {
     // Someone else refreshed at the same moment: theirs is as fresh as ours.
-    const reloaded = await deps.repos.institutions.get(institution.tenantId, institution.teamId);
+    const reloaded = await deps.repos.institutions.get(institution.tenantId, institution.teamId, { fresh: true });
     if (!reloaded) throw error;
     saved = reloaded;
   }

@@ -1,6 +1,6 @@
 /** Logging a delmålsdagbog or beboerdagbog entry. Idempotent on the card's submission id. */
 import { createResidentEntry, createSubGoalEntry } from '../domain/diary.js';
-import type { DiaryEntry, Plan } from '../domain/model.js';
+import type { DiaryEntry, Institution, Plan } from '../domain/model.js';
 import { deriveId, type Call } from './context.js';
 import { InputError } from './errors.js';
 import { loadPlan } from './plan-access.js';
@@ -28,15 +28,20 @@ export interface ResidentDiaryCommand extends DiaryTarget {
 
 export type DiaryCommand = SubGoalDiaryCommand | ResidentDiaryCommand;
 
+const PLAN_VALIDATION_AGE_MS = 5_000;
+
 export interface LoggedEntry {
   entry: DiaryEntry;
   created: boolean;
   plan: Plan;
+  institution: Institution;
 }
 
 export async function logDiaryEntry(call: Call, command: DiaryCommand): Promise<LoggedEntry> {
   const { actor, now, deps } = call;
-  const { institution, plan } = await loadPlan(call, command.teamId, command.citizenId, 'diary.log');
+  // The plan is only read to check that the sub-goal exists and is active; a copy this
+  // process saw in the last few seconds will do (the entry is a separate document).
+  const { institution, plan } = await loadPlan(call, command.teamId, command.citizenId, 'diary.log', { maxAgeMs: PLAN_VALIDATION_AGE_MS });
   const id = deriveId(actor.tenantId, command.teamId, 'diary', command.submissionId);
   const common = {
     id,
@@ -64,5 +69,5 @@ export async function logDiaryEntry(call: Call, command: DiaryCommand): Promise<
       : createResidentEntry(institution.value.settings, { ...common, contextId: command.contextId, entryTypeId: command.entryTypeId }, now);
   if (!outcome.ok) throw new InputError(outcome.errors);
   const { entry, created } = await deps.repos.diary.add(outcome.value);
-  return { entry, created, plan: plan.value };
+  return { entry, created, plan: plan.value, institution: institution.value };
 }

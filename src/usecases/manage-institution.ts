@@ -21,7 +21,7 @@ export async function registerInstitution(
   const { actor, now, deps } = call;
   const at = now.toISOString();
   let created = false;
-  let current = await deps.repos.institutions.get(actor.tenantId, input.teamId);
+  let current = await deps.repos.institutions.get(actor.tenantId, input.teamId, { fresh: true });
   if (!current) {
     try {
       current = await deps.repos.institutions.create({
@@ -39,7 +39,7 @@ export async function registerInstitution(
       created = true;
     } catch (error) {
       if (!(error instanceof AlreadyExistsError)) throw error;
-      current = await deps.repos.institutions.get(actor.tenantId, input.teamId);
+      current = await deps.repos.institutions.get(actor.tenantId, input.teamId, { fresh: true });
       if (!current) throw error;
     }
   }

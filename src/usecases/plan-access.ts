@@ -12,9 +12,15 @@ export interface LoadedPlan {
   plan: Versioned<Plan>;
 }
 
-export async function loadPlan(call: Call, teamId: string, citizenId: string, action: string): Promise<LoadedPlan> {
-  const institution = await requireMember(call, teamId, { action, resourceType: 'citizen', resourceId: citizenId });
-  const plan = await call.deps.repos.plans.get(call.actor.tenantId, teamId, citizenId);
+/**
+ * Loads a plan after the access check (both run at once; the plan is only returned when
+ * access is granted). `maxAgeMs` lets a read-only validation use a copy seen that recently.
+ */
+export async function loadPlan(call: Call, teamId: string, citizenId: string, action: string, options: { maxAgeMs?: number } = {}): Promise<LoadedPlan> {
+  const [institution, plan] = await Promise.all([
+    requireMember(call, teamId, { action, resourceType: 'citizen', resourceId: citizenId }),
+    call.deps.repos.plans.get(call.actor.tenantId, teamId, citizenId, options),
+  ]);
   if (!plan) throw new NotFoundError('citizen');
   return { institution, plan };
 }

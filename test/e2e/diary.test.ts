@@ -107,7 +107,7 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('diary logging on the %s store'
     h.now.value = new Date('2026-11-25T09:00:00Z');
     const form2 = invokeCardOf(await h.invoke(USERS.bo, VERBS.diaryPickTarget, { teamId, citizenId, target: 'subGoal', goalId: subGoalId }));
     const saved = invokeCardOf(await h.invoke(USERS.bo, VERBS.diarySave, { ...findAction(form2, VERBS.diarySave).data, score: '0', note: 'Helt selv i dag.' }));
-    expect(textOf(saved)).toContain('↘ mindre støttebehov');
+    expect(textOf(saved)).toContain('0 Intet støttebehov');
     const plan = invokeCardOf(await h.invoke(USERS.anna, VERBS.planShow, { teamId, citizenId }));
     expect(textOf(plan)).toContain('Seneste: 0 Intet støttebehov · ↘ mindre støttebehov');
   });

@@ -102,6 +102,16 @@ export class CosmosDocumentStore implements DocumentStore {
     });
   }
 
+  async createMany(docs: StoredDocument[]): Promise<void> {
+    await Promise.all(
+      docs.map((doc) =>
+        this.create(doc).catch((error: unknown) => {
+          if (!(error instanceof AlreadyExistsError)) throw error;
+        }),
+      ),
+    );
+  }
+
   async replace(doc: StoredDocument, ifMatch: string): Promise<VersionedDocument> {
     return this.guard(async () => {
       try {
