@@ -35,7 +35,12 @@ export interface AppOptions {
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, logger, store } = options;
   const repos = createRepositories(store, { onAuditError: (error) => logger.error({ err: error }, 'audit write failed') });
-  const bot = new RefleksBot({ repos, logger, ...(options.clock ? { clock: options.clock } : {}) });
+  const bot = new RefleksBot({
+    repos,
+    logger,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(config.UI_LOCALE !== 'auto' ? { forceLocale: config.UI_LOCALE } : {}),
+  });
   const adapter = createAdapter(
     {
       appId: config.MicrosoftAppId,

@@ -15,7 +15,7 @@ export function teamOf(activity: Partial<Activity>): { id: string; name: string 
 }
 
 /** The actor, or undefined when the activity lacks a tenant or a user (then nothing is read or written). */
-export function actorOf(activity: Partial<Activity>): Actor | undefined {
+export function actorOf(activity: Partial<Activity>, forceLocale?: 'da' | 'en'): Actor | undefined {
   const tenantId = tenantOf(activity);
   const from = activity.from;
   const userKey = from?.aadObjectId ?? from?.id;
@@ -25,6 +25,6 @@ export function actorOf(activity: Partial<Activity>): Actor | undefined {
     aadObjectId: userKey,
     ...(from?.id ? { teamsUserId: from.id } : {}),
     ...(from?.name ? { name: from.name } : {}),
-    locale: localeFrom(activity.locale),
+    locale: forceLocale ?? localeFrom(activity.locale),
   };
 }

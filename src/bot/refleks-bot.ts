@@ -32,6 +32,8 @@ export interface BotOptions {
   repos: Repositories;
   logger: Logger;
   clock?: () => Date;
+  /** Answer in this language whatever the Teams locale says (the Playground always says en-US). */
+  forceLocale?: 'da' | 'en';
 }
 
 const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -52,6 +54,10 @@ export class RefleksBot extends TeamsActivityHandler {
     super();
     this.clock = options.clock ?? (() => new Date());
     this.refs = new ConversationRefCache(options.repos);
+  }
+
+  private actor(context: TurnContext): Actor | undefined {
+    return actorOf(context.activity, this.options.forceLocale);
   }
 
   private log(context: TurnContext, verb?: string): Logger {
@@ -101,7 +107,7 @@ export class RefleksBot extends TeamsActivityHandler {
       await this.onSubmitFallback(context, value);
       return;
     }
-    const actor = actorOf(context.activity);
+    const actor = this.actor(context);
     const locale: Locale = actor?.locale ?? 'da';
     const text = context.activity.text ?? '';
     if (containsCpr(text)) {
@@ -211,7 +217,7 @@ export class RefleksBot extends TeamsActivityHandler {
 
   protected override async onInstallationUpdateAddActivity(context: TurnContext): Promise<void> {
     const team = teamOf(context.activity);
-    const actor = actorOf(context.activity);
+    const actor = this.actor(context);
     if (team && actor) {
       const logger = this.log(context, 'install');
       try {
@@ -235,7 +241,7 @@ export class RefleksBot extends TeamsActivityHandler {
 
   private async onRosterChange(context: TurnContext, botAdded: boolean): Promise<void> {
     const team = teamOf(context.activity);
-    const actor = actorOf(context.activity);
+    const actor = this.actor(context);
     if (!team || !actor) return;
     const logger = this.log(context, 'roster');
     try {
@@ -281,7 +287,7 @@ export class RefleksBot extends TeamsActivityHandler {
     if (!isVerb(verb)) return invokeError(400, 'BadRequest', 'Ukendt handling.');
     const data = value.action.data ?? {};
     if (typeof data !== 'object' || Array.isArray(data) || data === null) return invokeError(400, 'BadRequest', 'Ugyldige data i handlingen.');
-    const actor = actorOf(context.activity);
+    const actor = this.actor(context);
     if (!actor) return invokeError(400, 'BadRequest', 'Handlingen mangler tenant eller bruger.');
     try {
       const card = await this.runAction(context, verb, data as Record<string, unknown>, actor, logger);
@@ -299,7 +305,7 @@ export class RefleksBot extends TeamsActivityHandler {
   /** Action.Submit fallback: a message whose value carries the verb. The card is replaced in place when possible. */
   private async onSubmitFallback(context: TurnContext, value: Record<string, unknown>): Promise<void> {
     const verb = value['verb'];
-    const actor = actorOf(context.activity);
+    const actor = this.actor(context);
     const logger = this.log(context, typeof verb === 'string' && isVerb(verb) ? verb : 'invalid');
     const locale: Locale = actor?.locale ?? 'da';
     if (!isVerb(verb) || !actor) {

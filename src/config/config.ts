@@ -36,6 +36,7 @@ export const ConfigSchema = z
     ),
     AUTH_METADATA_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(60000).default(4000)),
     REFLEKS_DEMO_SEED: booleanFlag,
+    UI_LOCALE: z.preprocess(emptyToUndefined, z.enum(['auto', 'da', 'en']).default('auto')),
   })
 ;
 
