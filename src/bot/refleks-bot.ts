@@ -232,7 +232,14 @@ export class RefleksBot extends TeamsActivityHandler {
 
   protected override async onTeamsMembersAdded(context: TurnContext): Promise<void> {
     const added: TeamsChannelAccount[] = context.activity.membersAdded ?? [];
-    await this.onRosterChange(context, added.some((m) => m.id === context.activity.recipient?.id));
+    const botAdded = added.some((m) => m.id === context.activity.recipient?.id);
+    if (botAdded && !teamOf(context.activity) && context.activity.conversation?.conversationType !== 'groupChat') {
+      // Installed in a personal chat: say what the bot can do.
+      const locale: Locale = this.actor(context)?.locale ?? 'da';
+      await context.sendActivity({ attachments: [CardFactory.adaptiveCard(helpCard(locale))] });
+      return;
+    }
+    await this.onRosterChange(context, botAdded);
   }
 
   protected override async onTeamsMembersRemoved(context: TurnContext): Promise<void> {

@@ -245,3 +245,56 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('retries, double clicks and con
     expect(plan!.value.purpose?.text).toBe('Annas formål');
   });
 });
+
+describe('installation', () => {
+  let opened: OpenedStore;
+  let h: Harness;
+
+  beforeAll(async () => {
+    opened = await openStore('embedded');
+    h = await startHarness({ store: opened.store });
+  });
+
+  afterAll(async () => {
+    await h?.close();
+    await opened?.cleanup();
+  });
+
+  it('greets a user with the help card when the app is installed in a personal chat', async () => {
+    const before = h.connector.sent.length;
+    const { status } = await h.post({
+      type: 'conversationUpdate',
+      id: 'install-1',
+      channelId: 'msteams',
+      serviceUrl: h.connector.url,
+      from: { id: USERS.anna.id, aadObjectId: USERS.anna.aadObjectId },
+      recipient: { id: '28:refleks-bot' },
+      conversation: { id: 'a:personal-anna', conversationType: 'personal', tenantId: USERS.anna.tenantId },
+      channelData: { tenant: { id: USERS.anna.tenantId } },
+      membersAdded: [{ id: '28:refleks-bot' }],
+    });
+    expect(status).toBe(200);
+    expect(textOf(cardOf(h.connector.sent[before]))).toContain('Refleks – hvad kan jeg?');
+  });
+
+  it('registers the team as a tilbud when the app is added to a team', async () => {
+    h.connector.rosters.set(TEAM_ID, [{ id: USERS.bo.id, aadObjectId: USERS.bo.aadObjectId, name: USERS.bo.name }]);
+    h.connector.teamNames.set(TEAM_ID, 'Bostedet Solsikken');
+    const { status } = await h.post({
+      type: 'conversationUpdate',
+      id: 'install-2',
+      channelId: 'msteams',
+      serviceUrl: h.connector.url,
+      from: { id: USERS.bo.id, aadObjectId: USERS.bo.aadObjectId },
+      recipient: { id: '28:refleks-bot' },
+      conversation: { id: TEAM_ID, conversationType: 'channel', tenantId: USERS.bo.tenantId, isGroup: true },
+      channelData: { tenant: { id: USERS.bo.tenantId }, team: { id: TEAM_ID, name: 'Bostedet Solsikken' }, eventType: 'teamMemberAdded' },
+      membersAdded: [{ id: '28:refleks-bot' }],
+    });
+    expect(status).toBe(200);
+    const institution = await h.app.repos.institutions.get(USERS.bo.tenantId, TEAM_ID);
+    expect(institution?.value.members.map((m) => m.aadObjectId)).toEqual([USERS.bo.aadObjectId]);
+    const memberships = await h.app.repos.users.listMemberships(USERS.bo.tenantId, USERS.bo.aadObjectId);
+    expect(memberships.map((m) => m.teamId)).toEqual([TEAM_ID]);
+  });
+});
