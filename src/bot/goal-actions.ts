@@ -44,6 +44,7 @@ function wizardCard(call: Call, view: WizardView): Card {
     errors: view.errors,
     submissionId: view.state.submissionId,
     resumed: view.resumed,
+    advised: view.advised ?? false,
     now: call.now,
     ...(target ? { target } : {}),
   });

@@ -24,6 +24,10 @@ const W = {
   titleRevise: { da: 'Revidér mål', en: 'Revise goal' },
   step: { da: 'Trin', en: 'Step' },
   of: { da: 'af', en: 'of' },
+  advised: {
+    da: 'Refleks har forslag til målet (se under teksten). Ret teksten sammen med borgeren, eller tryk Næste for at gå videre.',
+    en: 'Refleks has suggestions for the goal (see below the text). Edit it with the citizen, or press Next to go on.',
+  },
   resumed: { da: 'Du fortsætter, hvor du slap. Vælg "Start forfra" for at begynde på en ny.', en: 'You are continuing where you left off. Choose "Start over" to begin anew.' },
   next: { da: 'Næste', en: 'Next' },
   back: { da: 'Tilbage', en: 'Back' },
@@ -128,6 +132,7 @@ interface WizardCardModel {
   errors: FieldErrors;
   submissionId: string;
   resumed: boolean;
+  advised?: boolean;
   now: Date;
   target?: Goal;
 }
@@ -216,7 +221,13 @@ export function goalWizardCard(locale: Locale, m: WizardCardModel): Card {
   else actions.push({ title: t(locale, W.save), verb: VERBS.goalWizardSave, data, style: 'positive', inputs: 'auto' });
   if (m.resumed) actions.push({ title: t(locale, W.restart), verb: VERBS.goalWizardRestart, data, style: 'default', inputs: 'none' });
   const hasErrors = Object.keys(m.errors).length > 0;
-  const notice = hasErrors ? { text: s.errorFixFields, style: 'attention' } : m.resumed ? { text: t(locale, W.resumed), style: 'accent' } : undefined;
+  const notice = hasErrors
+    ? { text: s.errorFixFields, style: 'attention' }
+    : m.advised
+      ? { text: t(locale, W.advised), style: 'warning' }
+      : m.resumed
+        ? { text: t(locale, W.resumed), style: 'accent' }
+        : undefined;
   // Wizard inputs are validated by the bot (not the client) so "Tilbage" never loses or blocks input.
   const relaxed = fields.map((x) => ({ ...x, required: false }));
   return renderCard('form', {

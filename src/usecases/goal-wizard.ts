@@ -6,6 +6,7 @@
  */
 import { findCprFields } from '../domain/cpr.js';
 import {
+  checkDraft,
   EMPTY_DRAFT,
   STEP_FIELDS,
   WIZARD_STEPS,
@@ -38,6 +39,8 @@ export interface WizardState {
   step: WizardStep;
   fields: GoalDraftFields;
   submissionId: string;
+  /** The goal text the user has already seen SMORTE advice for (Næste then goes on). */
+  advisedText?: string;
 }
 
 export interface WizardView {
@@ -46,6 +49,8 @@ export interface WizardView {
   institution: Institution;
   errors: FieldErrors;
   resumed: boolean;
+  /** The step was kept once to show SMORTE advice on the goal text. */
+  advised?: boolean;
   saved?: { plan: Versioned<Plan>; goalId: string };
 }
 
@@ -188,9 +193,23 @@ export async function advanceWizard(call: Call, input: AdvanceInput): Promise<Wi
   }
   if (input.move === 'next') {
     const stepErrors = validateStep(input.step, plan, fields, state.sub, members, call.now);
-    if (Object.keys(stepErrors).length === 0) next.step = WIZARD_STEPS[Math.min(WIZARD_STEPS.length - 1, stepIndex(input.step) + 1)]!;
+    if (Object.keys(stepErrors).length > 0) {
+      await saveDraft(call, next);
+      return view(next, stepErrors);
+    }
+    // The goal text is checked when the user leaves it: with advice, the step is shown once
+    // more with the advice beside the text; Næste again (or a changed text) goes on.
+    if (input.step === 'text' && state.advisedText !== fields.goalText) {
+      const advice = checkDraft(plan, fields, call.now).filter((f) => ['S', 'M', 'O'].includes(f.letter) && f.severity === 'warning');
+      if (advice.length > 0) {
+        next.advisedText = fields.goalText;
+        await saveDraft(call, next);
+        return { ...view(next, {}), advised: true };
+      }
+    }
+    next.step = WIZARD_STEPS[Math.min(WIZARD_STEPS.length - 1, stepIndex(input.step) + 1)]!;
     await saveDraft(call, next);
-    return view(next, stepErrors);
+    return view(next, {});
   }
   // save
   const blocking = firstBlockingStep(plan, fields, state.sub, members, call.now);

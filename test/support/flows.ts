@@ -50,7 +50,7 @@ export async function completeWizard(h: Harness, user: TestUser, first: CardJson
     if (parent) answers['parentId'] = String((parent['choices'] as Array<{ value: string }>)[0]?.value ?? '');
     else answers['themeId'] = 'th1';
   }
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < 12; i++) {
     const save = findActionSafe(card, VERBS.goalWizardSave);
     const next = findActionSafe(card, VERBS.goalWizardNext);
     const action = save ?? next;
