@@ -144,16 +144,22 @@ const planShow: Handler = async (call, data) => {
 
 // ------------------------------------------------------------ formål
 
-const purposeEdit: Handler = async (call, data) => {
-  const d = parse(CitizenRef, data);
-  const { plan } = await loadPlan(call, d.teamId, d.citizenId, 'purpose.open');
+/** The formål form filled with the current formål (a fresh card; optionally with a notice). */
+async function currentPurposeCard(call: Call, teamId: string, citizenId: string, notice?: { text: string; style: 'warning' }): Promise<Card> {
+  const { plan } = await loadPlan(call, teamId, citizenId, 'purpose.open');
   return purposeFormCard(locale(call), {
     plan: plan.value,
     form: { text: plan.value.purpose?.text ?? '', receivedOn: plan.value.purpose?.receivedOn ?? todayInZone(call.now) },
     errors: {},
     submissionId: newSubmissionId(),
     now: call.now,
+    ...(notice ? { notice } : {}),
   });
+}
+
+const purposeEdit: Handler = async (call, data) => {
+  const d = parse(CitizenRef, data);
+  return currentPurposeCard(call, d.teamId, d.citizenId);
 };
 
 const purposeSave: Handler = async (call, data) => {
@@ -175,17 +181,7 @@ const purposeSave: Handler = async (call, data) => {
       for (const [k, v] of Object.entries(error.errors)) mapped[k === 'text' ? 'purposeText' : k] = v;
       return redraw(mapped);
     }
-    if (error instanceof StaleError) {
-      const { plan } = await loadPlan(call, d.teamId, d.citizenId, 'purpose.open');
-      return purposeFormCard(locale(call), {
-        plan: plan.value,
-        form: { text: plan.value.purpose?.text ?? '', receivedOn: plan.value.purpose?.receivedOn ?? todayInZone(call.now) },
-        errors: {},
-        submissionId: newSubmissionId(),
-        now: call.now,
-        notice: { text: error.notice[locale(call)], style: 'warning' },
-      });
-    }
+    if (error instanceof StaleError) return currentPurposeCard(call, d.teamId, d.citizenId, { text: error.notice[locale(call)], style: 'warning' });
     throw error;
   }
 };

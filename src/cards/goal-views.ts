@@ -12,7 +12,7 @@ import { TEXT_LIMITS, type FieldErrors } from '../domain/text.js';
 import { strings, type Locale } from './i18n.js';
 import { renderCard } from './templates.js';
 import { VERBS } from './verbs.js';
-import type { Card } from './views.js';
+import { formField, type Card, type FieldVm } from './views.js';
 
 type L = { da: string; en: string };
 const t = (locale: Locale, text: L): string => text[locale];
@@ -137,32 +137,18 @@ interface WizardCardModel {
   target?: Goal;
 }
 
-type Field = Record<string, unknown>;
+type Field = FieldVm;
+type FieldInput = Partial<FieldVm> & { id: string; kind?: FieldVm['kind']; label: string };
 
-function baseField(locale: Locale, errors: FieldErrors, f: Field & { id: string }): Field {
-  return {
-    kind: 'text',
-    value: '',
-    placeholder: '',
-    multiline: false,
-    maxLength: TEXT_LIMITS.short,
-    required: false,
-    requiredMessage: locale === 'en' ? 'Required.' : 'Skal udfyldes.',
-    style: 'compact',
-    choices: [],
-    hint: '',
-    advice: [],
-    multiSelect: false,
-    ...f,
-    error: errors[f.id]?.[locale] ?? '',
-  };
+function baseField(locale: Locale, errors: FieldErrors, f: FieldInput): Field {
+  return formField(locale, errors, { kind: 'text', ...f });
 }
 
 export function goalWizardCard(locale: Locale, m: WizardCardModel): Card {
   const s = strings(locale);
   const f = m.fields;
   const findings = checkDraft(m.plan, f, m.now);
-  const field = (x: Field & { id: string }) => baseField(locale, m.errors, x);
+  const field = (x: FieldInput) => baseField(locale, m.errors, x);
   const fields: Field[] = [];
   const facts: Array<{ title: string; value: string }> = [];
   let advice: string[] = [];
@@ -310,7 +296,7 @@ export function evaluationFormCard(
     { title: t(locale, E.trend), value: trendKey },
   ];
   if (m.gasT !== undefined) facts.push({ title: t(locale, E.gasT), value: String(m.gasT) });
-  const field = (x: Field & { id: string }) => baseField(locale, m.errors, x);
+  const field = (x: FieldInput) => baseField(locale, m.errors, x);
   const gasLabels = locale === 'en' ? E.gasLabelsEn : E.gasLabels;
   const ids = { teamId: m.plan.teamId, citizenId: m.plan.id, goalId: m.goal.id };
   const notice = m.notice ?? (Object.keys(m.errors).length > 0 ? { text: s.errorFixFields, style: 'attention' } : ev.entries === 0 ? { text: t(locale, E.noEvidence), style: 'accent' } : undefined);

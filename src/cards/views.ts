@@ -255,12 +255,12 @@ interface FieldVm {
   multiSelect: boolean;
 }
 
-function field(
+/** One input of the form template with its defaults, its error and its advice lines. */
+export function formField(
   locale: Locale,
   errors: FieldErrors,
   f: Partial<FieldVm> & Pick<FieldVm, 'kind' | 'id' | 'label'>,
 ): FieldVm {
-  const s = strings(locale);
   return {
     value: '',
     placeholder: '',
@@ -276,8 +276,9 @@ function field(
     ...f,
     error: errors[f.id]?.[locale] ?? '',
   };
-  void s;
 }
+
+const field = formField;
 
 function formCard(
   locale: Locale,
@@ -598,7 +599,7 @@ export function planCard(
   });
 }
 
-export type { Notice, ActionVm };
+export type { Notice, ActionVm, FieldVm };
 export function localized(locale: Locale, text: LocalizedText): string {
   return text[locale];
 }
