@@ -238,6 +238,7 @@ const diaryPickTarget: Handler = async (call, data) => {
   }
   const goal = findGoal(plan.value, d.goalId);
   if (!goal) throw new BadPayloadError('goalId');
+  if (goal.state !== 'active') return diaryPickTargetCard(locale(call), institution.value, plan.value, goalGoneNotice(call));
   return subGoalDiaryFormCard(locale(call), {
     institution: institution.value,
     plan: plan.value,
@@ -248,6 +249,16 @@ const diaryPickTarget: Handler = async (call, data) => {
   });
 };
 
+function goalGoneNotice(call: Call, keptNote = false): { text: string; style: 'warning' } {
+  const en = keptNote
+    ? 'That sub-goal is no longer active (closed or revised). Your note is kept: save it in the beboerdagbog, or go back and pick another sub-goal.'
+    : 'That sub-goal is no longer active (closed or revised). Pick another one.';
+  const da = keptNote
+    ? 'Delmålet er ikke længere aktivt (afsluttet eller revideret). Dit notat er bevaret: gem det i beboerdagbogen, eller gå tilbage og vælg et andet delmål.'
+    : 'Delmålet er ikke længere aktivt (afsluttet eller revideret). Vælg et andet.';
+  return { text: locale(call) === 'en' ? en : da, style: 'warning' };
+}
+
 const diarySave: Handler = async (call, data) => {
   const d = parse(DiarySavePayload, data);
   const redraw = async (errors: FieldErrors): Promise<Card> => {
@@ -257,7 +268,18 @@ const diarySave: Handler = async (call, data) => {
       return residentDiaryFormCard(locale(call), { institution: institution.value, plan: plan.value, form, errors, submissionId: d.submissionId });
     }
     const goal = findGoal(plan.value, d.goalId);
-    if (!goal) return diaryPickTargetCard(locale(call), institution.value, plan.value);
+    if (!goal || goal.state !== 'active' || errors['goalId']) {
+      // The sub-goal was closed or revised meanwhile: keep the note and offer the beboerdagbog.
+      const note = errors['note'] === MESSAGES.cpr ? '' : d.note;
+      return residentDiaryFormCard(locale(call), {
+        institution: institution.value,
+        plan: plan.value,
+        form: { contextType: '', note },
+        errors: {},
+        submissionId: d.submissionId,
+        notice: goalGoneNotice(call, true),
+      });
+    }
     const form = withoutCpr({ score: d.score, note: d.note, intervention: d.intervention, externalActors: d.externalActors }, errors);
     return subGoalDiaryFormCard(locale(call), { institution: institution.value, plan: plan.value, goal, form, errors, submissionId: d.submissionId });
   };

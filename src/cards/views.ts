@@ -195,7 +195,7 @@ export function ambiguousCitizenCard(locale: Locale, items: CitizenItem[], verb:
   });
 }
 
-export function diaryPickTargetCard(locale: Locale, institution: Institution, plan: Plan): Card {
+export function diaryPickTargetCard(locale: Locale, institution: Institution, plan: Plan, notice?: Notice): Card {
   const s = strings(locale);
   const ids = { teamId: plan.teamId, citizenId: plan.id };
   const targets = diaryTargets(plan);
@@ -203,7 +203,7 @@ export function diaryPickTargetCard(locale: Locale, institution: Institution, pl
     badge: badge(s, plan.demo),
     title: `${s.diaryTitle}: ${plan.alias}`,
     subtitle: s.diaryPickTarget,
-    ...noticeFields(targets.length === 0 ? { text: s.diaryNoSubGoals, style: 'accent' } : undefined),
+    ...noticeFields(notice ?? (targets.length === 0 ? { text: s.diaryNoSubGoals, style: 'accent' } : undefined)),
     paragraphs: [],
     facts: [],
     items: [

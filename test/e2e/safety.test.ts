@@ -298,3 +298,31 @@ describe('installation', () => {
     expect(memberships.map((m) => m.teamId)).toEqual([TEAM_ID]);
   });
 });
+
+describe('a sub-goal that closes while someone is writing', () => {
+  let opened: OpenedStore;
+  let h: Harness;
+
+  beforeAll(async () => {
+    opened = await openStore('embedded');
+    h = await startHarness({ store: opened.store });
+  });
+
+  afterAll(async () => {
+    await h?.close();
+    await opened?.cleanup();
+  });
+
+  it('keeps the note and offers the beboerdagbog instead of losing it', async () => {
+    const ids = await setUpCitizen(h);
+    const form = await diaryForm(h, ids);
+    const plan = await h.app.repos.plans.get(USERS.anna.tenantId, ids.teamId, ids.citizenId);
+    const closed = { ...plan!.value, goals: plan!.value.goals.map((g) => (g.id === ids.subGoalId ? { ...g, state: 'closed' as const } : g)) };
+    await h.app.repos.plans.replace(closed, plan!.etag);
+    const card = invokeCardOf(await h.invoke(USERS.anna, VERBS.diarySave, { ...findAction(form, VERBS.diarySave).data, score: '2', note: 'Vigtigt notat fra aftenvagten' }));
+    expect(textOf(card)).toContain('Delmålet er ikke længere aktivt');
+    expect(inputOf(card, 'note')['value']).toBe('Vigtigt notat fra aftenvagten');
+    expect(findAction(card, VERBS.diarySave).data['target']).toBe('resident');
+    expect(await h.app.repos.diary.list({ tenantId: USERS.anna.tenantId, teamId: ids.teamId, citizenId: ids.citizenId })).toHaveLength(0);
+  });
+});
