@@ -1,6 +1,7 @@
 /** Card actions of the SMORTE goal wizard and of evaluation. */
 import { z } from 'zod';
 import { isWizardStep, type GoalDraftFields } from '../domain/goal-wizard.js';
+import { NO_GAS_SCORE } from '../domain/evaluation.js';
 import { findGoal } from '../domain/plan.js';
 import { findCprFields } from '../domain/cpr.js';
 import { MESSAGES, type FieldErrors } from '../domain/text.js';
@@ -130,7 +131,7 @@ const evalStart: Handler = async (call, data) => {
   return openEvaluationList(call, d.teamId, d.citizenId);
 };
 
-const emptyEvaluation: EvaluationForm = { assessment: '', whatWorked: '', decision: '', newRevisionDate: '', gas: '' };
+const emptyEvaluation: EvaluationForm = { assessment: '', whatWorked: '', decision: '', newRevisionDate: '', gas: NO_GAS_SCORE };
 
 const evalOpen: Handler = async (call, data) => {
   const d = parse(GoalRef, data);

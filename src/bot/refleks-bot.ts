@@ -143,11 +143,17 @@ export class RefleksBot extends TeamsActivityHandler {
     }
   }
 
-  private async resolveAlias(call: Call, alias: string, verb: Verb, open: (teamId: string, citizenId: string) => Promise<Card>): Promise<Card> {
+  private async resolveAlias(
+    call: Call,
+    alias: string,
+    verb: Verb,
+    open: (teamId: string, citizenId: string) => Promise<Card>,
+    extra: Record<string, string> = {},
+  ): Promise<Card> {
     const found = await findCitizensByAlias(call, alias);
     const s = strings(call.actor.locale);
     if (found.length === 0) return messageCard(call.actor.locale, s.errorNotFound);
-    if (found.length > 1) return ambiguousCitizenCard(call.actor.locale, found, verb);
+    if (found.length > 1) return ambiguousCitizenCard(call.actor.locale, found, verb, extra);
     const only = found[0]!;
     return open(only.plan.teamId, only.plan.id);
   }
@@ -167,9 +173,9 @@ export class RefleksBot extends TeamsActivityHandler {
       case 'purpose':
         return this.resolveAlias(call, command.alias, VERBS.purposeEdit, (teamId, citizenId) => HANDLERS[VERBS.purposeEdit](call, { teamId, citizenId }));
       case 'newGoal':
-        return this.resolveAlias(call, command.alias, VERBS.planShow, (teamId, citizenId) => openGoalForm(call, teamId, citizenId, false));
+        return this.resolveAlias(call, command.alias, VERBS.goalNew, (teamId, citizenId) => openGoalForm(call, teamId, citizenId, false), { kind: 'goal' });
       case 'newSubGoal':
-        return this.resolveAlias(call, command.alias, VERBS.planShow, (teamId, citizenId) => openGoalForm(call, teamId, citizenId, true));
+        return this.resolveAlias(call, command.alias, VERBS.goalNew, (teamId, citizenId) => openGoalForm(call, teamId, citizenId, true), { kind: 'sub' });
       case 'diary':
         return command.alias
           ? this.resolveAlias(call, command.alias, VERBS.diaryPickCitizen, (teamId, citizenId) => openDiaryTargets(call, teamId, citizenId))

@@ -6,6 +6,7 @@ import { format, parseISO } from 'date-fns';
 import { da as daLocale, enGB } from 'date-fns/locale';
 import { EXTERNAL_ACTORS, STEP_LETTERS, WIZARD_STEPS, checkDraft, stepIndex, type GoalDraftFields, type WizardStep } from '../domain/goal-wizard.js';
 import type { Evidence, Goal, Institution, Plan } from '../domain/model.js';
+import { NO_GAS_SCORE } from '../domain/evaluation.js';
 import { findGoal, todayInZone, topLevelGoals } from '../domain/plan.js';
 import type { SmorteFinding } from '../domain/smorte.js';
 import { TEXT_LIMITS, type FieldErrors } from '../domain/text.js';
@@ -112,6 +113,9 @@ const E = {
 } as const;
 
 export { E as EVALUATION_STRINGS, W as WIZARD_STRINGS };
+
+/** The "no GAS score" choice (Adaptive Cards refuses an empty choice value). */
+const NO_GAS = NO_GAS_SCORE;
 
 function fmtDate(iso: string, locale: Locale): string {
   return format(parseISO(iso), 'd. MMM yyyy', { locale: locale === 'en' ? enGB : daLocale });
@@ -314,7 +318,7 @@ export function evaluationFormCard(
       field({ id: 'whatWorked', label: t(locale, E.whatWorked), value: m.form.whatWorked, multiline: true, maxLength: TEXT_LIMITS.note }),
       field({ kind: 'choice', id: 'decision', label: t(locale, E.decision), value: m.form.decision, style: 'expanded', choices: [{ title: t(locale, E.cont), value: 'continue' }, { title: t(locale, E.revise), value: 'revise' }, { title: t(locale, E.close), value: 'close' }] }),
       field({ kind: 'date', id: 'newRevisionDate', label: t(locale, E.newRevisionDate), value: m.form.newRevisionDate }),
-      field({ kind: 'choice', id: 'gas', label: t(locale, E.gas), value: m.form.gas, choices: [{ title: t(locale, E.gasNone), value: '' }, ...gasLabels.map((title, i) => ({ title, value: String(i - 2) }))] }),
+      field({ kind: 'choice', id: 'gas', label: t(locale, E.gas), value: m.form.gas, choices: [{ title: t(locale, E.gasNone), value: NO_GAS }, ...gasLabels.map((title, i) => ({ title, value: String(i - 2) }))] }),
     ],
     actions: [
       { title: t(locale, E.save), verb: VERBS.evalSave, data: { ...ids, baseUpdatedAt: m.goal.updatedAt, submissionId: m.submissionId }, style: 'positive', inputs: 'auto' },

@@ -177,8 +177,17 @@ export function diaryPickCitizenCard(locale: Locale, items: CitizenItem[], insti
   });
 }
 
-export function ambiguousCitizenCard(locale: Locale, items: CitizenItem[], verb: Verb): Card {
+const VERB_BUTTON: Partial<Record<Verb, keyof Strings>> = {
+  [VERBS.diaryPickCitizen]: 'btnDiary',
+  [VERBS.purposeEdit]: 'btnPurpose',
+  [VERBS.evalStart]: 'btnEvaluate',
+  [VERBS.goalNew]: 'btnNewGoal',
+};
+
+/** Several citizens share the alias (in different tilbud): one button each, for the same action. */
+export function ambiguousCitizenCard(locale: Locale, items: CitizenItem[], verb: Verb, extra: Record<string, string> = {}): Card {
   const s = strings(locale);
+  const title = verb === VERBS.goalNew && extra['kind'] === 'sub' ? s.btnNewSubGoal : str(s, VERB_BUTTON[verb] ?? 'btnPlan');
   return renderCard('menu', {
     badge: '',
     title: s.appName,
@@ -189,7 +198,7 @@ export function ambiguousCitizenCard(locale: Locale, items: CitizenItem[], verb:
     items: items.map((item) => ({
       title: item.plan.alias,
       subtitle: item.institution.name,
-      actions: [action(s.btnPlan, verb, { teamId: item.plan.teamId, citizenId: item.plan.id })],
+      actions: [action(title, verb, { teamId: item.plan.teamId, citizenId: item.plan.id, ...extra })],
     })),
     actions: [],
   });
@@ -395,7 +404,9 @@ export function purposeFormCard(
   return formCard(locale, {
     demo: plan.demo,
     title: `${s.purposeTitle}: ${plan.alias}`,
-    subtitle: plan.purpose ? `${formatDate(plan.purpose.receivedOn, locale)} · ${plan.purpose.revisions.length} ${s.purposeRevisions}` : '',
+    subtitle: plan.purpose
+      ? [formatDate(plan.purpose.receivedOn, locale), plan.purpose.revisions.length > 0 ? `${plan.purpose.revisions.length} ${s.purposeRevisions}` : ''].filter(Boolean).join(' · ')
+      : '',
     intro: s.purposeIntro,
     ...(notice ? { notice } : {}),
     fields: [

@@ -41,6 +41,13 @@ export function computeEvidence(plan: Plan, goalId: string, entries: readonly Di
   };
 }
 
+/** The card's value for "no GAS score" (a choice value cannot be empty). */
+export const NO_GAS_SCORE = 'none';
+
+function gasOf(raw: string): number | undefined {
+  return raw === '' || raw === NO_GAS_SCORE ? undefined : Number(raw);
+}
+
 export interface EvaluationInput {
   id: string;
   goalId: string;
@@ -62,7 +69,7 @@ const STATE_ON_CLOSE: Record<Assessment, GoalState> = {
 export function validateEvaluation(input: EvaluationInput, now: Date) {
   const assessment = AssessmentSchema.safeParse(input.assessment);
   const decision = DecisionSchema.safeParse(input.decision);
-  const gas = input.gas === '' ? undefined : Number(input.gas);
+  const gas = gasOf(input.gas);
   return collectErrors({
     assessment: assessment.success ? undefined : { da: 'Vælg en vurdering af målet.', en: 'Pick an assessment of the goal.' },
     whatWorked: checkText(input.whatWorked, { required: false, max: TEXT_LIMITS.note }),
@@ -102,7 +109,7 @@ export function applyEvaluation(plan: Plan, input: EvaluationInput, evidence: Ev
     whatWorked: input.whatWorked.trim(),
     decision,
     ...(decision === 'continue' ? { newRevisionDate: input.newRevisionDate } : {}),
-    ...(input.gas !== '' ? { gas: Number(input.gas) } : {}),
+    ...(gasOf(input.gas) !== undefined ? { gas: gasOf(input.gas)! } : {}),
     evaluatedAt: at,
     evaluatedBy: actorId,
   };
