@@ -97,6 +97,11 @@ function wizardMove(move: WizardMove): Handler {
       }
       return wizardCard(call, view);
     } catch (error) {
+      if (error instanceof InputError) {
+        // A rule only the plan can check (e.g. the owner left the team): back to the time step.
+        const view = await startWizard(call, wizardArgsFromKey(d.key));
+        return wizardCard(call, { ...view, state: { ...view.state, step: 'time' }, errors: error.errors, resumed: false });
+      }
       if (error instanceof StaleError) {
         const [, teamId = '', citizenId = ''] = d.key.split('|');
         await discardWizard(call, d.key);
@@ -107,11 +112,15 @@ function wizardMove(move: WizardMove): Handler {
   };
 }
 
+function wizardArgsFromKey(key: string): { teamId: string; citizenId: string; sub: boolean; mode: WizardMode; targetGoalId?: string } {
+  const [, teamId = '', citizenId = '', kind = 'goal', mode = 'new', targetGoalId = ''] = key.split('|');
+  if (!['new', 'revise', 'edit'].includes(mode)) throw new BadPayloadError('key');
+  return { teamId, citizenId, sub: kind === 'sub', mode: mode as WizardMode, ...(targetGoalId ? { targetGoalId } : {}) };
+}
+
 const wizardRestart: Handler = async (call, data) => {
   const d = parse(WizardData, data);
-  const [, teamId = '', citizenId = '', kind = 'goal', mode = 'new', targetGoalId = ''] = d.key.split('|');
-  if (!['new', 'revise', 'edit'].includes(mode)) throw new BadPayloadError('key');
-  return openWizard(call, { teamId, citizenId, sub: kind === 'sub', mode: mode as WizardMode, ...(targetGoalId ? { targetGoalId } : {}), restart: true });
+  return openWizard(call, { ...wizardArgsFromKey(d.key), restart: true });
 };
 
 const goalEdit: Handler = async (call, data) => {

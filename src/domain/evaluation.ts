@@ -124,11 +124,19 @@ export function applyEvaluation(plan: Plan, input: EvaluationInput, evidence: Ev
       { at, by: actorId, fields: decision === 'continue' ? ['evaluation', 'revisionDate'] : ['evaluation', 'state'], fromState: goal.state, toState },
     ],
   };
+  // Closing a goal closes its active sub-goals too (the life cycle's rule).
+  const closeSubs = decision === 'close' && !goal.parentId;
   return {
     ok: true,
     value: {
       ...plan,
-      goals: plan.goals.map((g) => (g.id === goal.id ? updated : g)),
+      goals: plan.goals.map((g) => {
+        if (g.id === goal.id) return updated;
+        if (closeSubs && g.parentId === goal.id && g.state === 'active') {
+          return { ...g, state: 'closed' as const, updatedAt: at, history: [...g.history, { at, by: actorId, fields: ['state'], fromState: g.state, toState: 'closed' as const }] };
+        }
+        return g;
+      }),
       evaluations: [...plan.evaluations, evaluation],
     },
   };

@@ -4,7 +4,7 @@
  * strings, as they come from the card; it is stored between steps so it survives a closed chat.
  */
 import type { Plan } from './model.js';
-import { findGoal, isIsoDate, type GoalInput } from './plan.js';
+import { findGoal, isIsoDate, todayInZone, type GoalInput } from './plan.js';
 import { blocksSaving, checkSmorte, type SmorteFinding, type SmorteLetter } from './smorte.js';
 import { checkText, collectErrors, MESSAGES, TEXT_LIMITS, type FieldErrors } from './text.js';
 
@@ -140,6 +140,9 @@ export function validateStep(step: WizardStep, plan: Plan, fields: GoalDraftFiel
         errors[field] ??= finding.message;
       }
       if (!isIsoDate(fields.revisionDate)) errors['revisionDate'] ??= { da: 'Revisionsdato skal udfyldes.', en: 'The revision date is required.' };
+      else if (fields.revisionDate < todayInZone(now)) {
+        errors['revisionDate'] ??= { da: 'Revisionsdatoen ligger i fortiden. Vælg en dato fra i dag og frem.', en: 'The revision date is in the past. Pick today or a later date.' };
+      }
       break;
     }
     default:

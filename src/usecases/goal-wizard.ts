@@ -146,7 +146,9 @@ export interface AdvanceInput {
 }
 
 export async function advanceWizard(call: Call, input: AdvanceInput): Promise<WizardView> {
-  const state = await loadDraft(call, input.key);
+  const found = await loadDraft(call, input.key);
+  // A card from an earlier draft (saved or restarted since) must not act on the newer one.
+  const state = found && found.submissionId === input.submissionId ? found : undefined;
   if (!state) {
     // Saved already (a double click on Gem) or discarded: show the plan if it was saved.
     const [, teamId = '', citizenId = ''] = input.key.split('|');
@@ -161,6 +163,10 @@ export async function advanceWizard(call: Call, input: AdvanceInput): Promise<Wi
         resumed: false,
         saved: { plan: loaded.plan, goalId },
       };
+    }
+    if (found) {
+      // An old card while a newer draft exists: show that draft where it stands, untouched.
+      return { state: found, plan: loaded.plan.value, institution: loaded.institution.value, errors: {}, resumed: true };
     }
     throw new RefusedError({ da: 'Kladden findes ikke længere. Start forfra med "nyt mål <alias>".', en: 'The draft no longer exists. Start again with "new goal <alias>".' });
   }
@@ -245,7 +251,13 @@ export async function advanceWizard(call: Call, input: AdvanceInput): Promise<Wi
         base = moved.value;
       }
     }
-    return addGoal(base, { ...goalInput, id: goalId, ...(state.mode === 'revise' ? { revisionOf: state.targetGoalId } : {}) }, call.actor.aadObjectId, call.now, members);
+    const added = addGoal(base, { ...goalInput, id: goalId, ...(state.mode === 'revise' ? { revisionOf: state.targetGoalId } : {}) }, call.actor.aadObjectId, call.now, members);
+    if (!added.ok || state.mode !== 'revise') return added;
+    // The old goal's active sub-goals carry on under the new version.
+    return {
+      ok: true,
+      value: { ...added.value, goals: added.value.goals.map((g) => (g.parentId === state.targetGoalId && g.state === 'active' ? { ...g, parentId: goalId } : g)) },
+    };
   });
   await call.deps.repos.drafts.delete(call.actor.tenantId, call.actor.aadObjectId, state.key);
   return { ...view(next, {}), plan: saved.plan.value, saved: { plan: saved.plan, goalId } };
