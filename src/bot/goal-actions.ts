@@ -5,7 +5,7 @@ import { NO_GAS_SCORE } from '../domain/evaluation.js';
 import { findGoal } from '../domain/plan.js';
 import { findCprFields } from '../domain/cpr.js';
 import { MESSAGES, type FieldErrors } from '../domain/text.js';
-import { evaluationFormCard, evaluationPickCard, evaluationSavedNotice, goalWizardCard, wizardSavedNotice, type EvaluationForm } from '../cards/goal-views.js';
+import { alreadySavedNotice, evaluationFormCard, evaluationPickCard, evaluationSavedNotice, goalWizardCard, wizardSavedNotice, type EvaluationForm } from '../cards/goal-views.js';
 import { newSubmissionId, planCard, type Card } from '../cards/views.js';
 import { VERBS, type Verb } from '../cards/verbs.js';
 import type { Call } from '../usecases/context.js';
@@ -93,7 +93,8 @@ function wizardMove(move: WizardMove): Handler {
     try {
       const view = await advanceWizard(call, { key: d.key, step: d.step as WizardView['state']['step'], submissionId: d.submissionId, inputs, move });
       if (view.saved) {
-        return planWithNotice(call, view.state.teamId || view.saved.plan.value.teamId, view.saved.plan.value.id, wizardSavedNotice(call.actor.locale, view.state.mode, view.state.sub), 'good');
+        const notice = view.alreadySaved ? alreadySavedNotice(call.actor.locale) : wizardSavedNotice(call.actor.locale, view.state.mode, view.state.sub);
+        return planWithNotice(call, view.state.teamId || view.saved.plan.value.teamId, view.saved.plan.value.id, notice, 'good');
       }
       return wizardCard(call, view);
     } catch (error) {

@@ -10,7 +10,7 @@ import { NO_GAS_SCORE } from '../domain/evaluation.js';
 import { findGoal, todayInZone, topLevelGoals } from '../domain/plan.js';
 import type { SmorteFinding } from '../domain/smorte.js';
 import { TEXT_LIMITS, type FieldErrors } from '../domain/text.js';
-import { strings, type Locale } from './i18n.js';
+import { formatNumber, strings, type Locale } from './i18n.js';
 import { renderCard } from './templates.js';
 import { VERBS } from './verbs.js';
 import { formField, type Card, type FieldVm } from './views.js';
@@ -234,6 +234,10 @@ export function goalWizardCard(locale: Locale, m: WizardCardModel): Card {
   });
 }
 
+export function alreadySavedNotice(locale: Locale): string {
+  return locale === 'en' ? 'This was already saved. Here is the plan.' : 'Det er allerede gemt. Her er planen.';
+}
+
 export function wizardSavedNotice(locale: Locale, mode: 'new' | 'revise' | 'edit', sub: boolean): string {
   return t(locale, mode === 'edit' ? W.editSaved : mode === 'revise' ? W.revised : sub ? W.subSaved : W.goalSaved);
 }
@@ -296,10 +300,10 @@ export function evaluationFormCard(
     { title: t(locale, E.entries), value: `${ev.entries} (${ev.notes} ${locale === 'en' ? 'with text' : 'med tekst'}, ${ev.scored} ${locale === 'en' ? 'scored' : 'med score'})` },
     { title: t(locale, E.first), value: scoreText(m.institution, ev.first, locale) },
     { title: t(locale, E.latest), value: scoreText(m.institution, ev.latest, locale) },
-    { title: t(locale, E.average), value: ev.average === undefined ? '–' : String(ev.average) },
+    { title: t(locale, E.average), value: ev.average === undefined ? '–' : formatNumber(locale, ev.average) },
     { title: t(locale, E.trend), value: trendKey },
   ];
-  if (m.gasT !== undefined) facts.push({ title: t(locale, E.gasT), value: String(m.gasT) });
+  if (m.gasT !== undefined) facts.push({ title: t(locale, E.gasT), value: formatNumber(locale, m.gasT) });
   const field = (x: FieldInput) => baseField(locale, m.errors, x);
   const gasLabels = locale === 'en' ? E.gasLabelsEn : E.gasLabels;
   const ids = { teamId: m.plan.teamId, citizenId: m.plan.id, goalId: m.goal.id };

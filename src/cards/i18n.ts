@@ -7,6 +7,11 @@ export function localeFrom(teamsLocale: string | undefined): Locale {
   return teamsLocale && /^en\b/i.test(teamsLocale) ? 'en' : 'da';
 }
 
+/** A number as the locale writes it (Danish: decimal comma). */
+export function formatNumber(locale: Locale, value: number): string {
+  return new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'da-DK', { maximumFractionDigits: 1 }).format(value);
+}
+
 export function pick(locale: Locale, text: LocalizedText): string {
   return text[locale];
 }

@@ -15,7 +15,7 @@ import { diaryTargets, findGoal, subGoalsOf, todayInZone, topLevelGoals, ZONE } 
 import type { ScoreSummary, Trend } from '../domain/scores.js';
 import type { FieldErrors, LocalizedText } from '../domain/text.js';
 import { TEXT_LIMITS } from '../domain/text.js';
-import { strings, type Locale, type Strings } from './i18n.js';
+import { formatNumber, strings, type Locale, type Strings } from './i18n.js';
 import { renderCard } from './templates.js';
 import { VERBS, type Verb } from './verbs.js';
 
@@ -280,10 +280,11 @@ export function formField(
     style: 'compact',
     choices: [],
     hint: '',
-    advice: [],
     multiSelect: false,
     ...f,
     error: errors[f.id]?.[locale] ?? '',
+    // An error on the field says it already; advice would repeat it.
+    advice: errors[f.id] ? [] : (f.advice ?? []),
   };
 }
 
@@ -598,7 +599,7 @@ export function planCard(
     facts: [
       { title: s.planThemes, value: plan.themes.filter((t) => usedThemes.has(t.id)).map((t) => t.name).join(', ') || '–' },
       { title: s.planResidentEntries, value: String(model.residentEntries) },
-      ...(gasT !== undefined ? [{ title: s.planGas, value: String(gasT) }] : []),
+      ...(gasT !== undefined ? [{ title: s.planGas, value: formatNumber(locale, gasT) }] : []),
     ],
     actions: [
       action(s.btnDiary, VERBS.diaryPickCitizen, ids),

@@ -113,7 +113,9 @@ export function applyEvaluation(plan: Plan, input: EvaluationInput, evidence: Ev
     evaluatedAt: at,
     evaluatedBy: actorId,
   };
-  const toState: GoalState = decision === 'continue' ? 'active' : decision === 'revise' ? 'revised' : STATE_ON_CLOSE[assessment];
+  // revidér: the goal stays active until its new version is saved from the wizard (which then
+  // marks it revideret), so leaving the wizard never leaves a revised goal without a successor.
+  const toState: GoalState = decision === 'close' ? STATE_ON_CLOSE[assessment] : 'active';
   const updated: Goal = {
     ...goal,
     state: toState,
@@ -121,7 +123,9 @@ export function applyEvaluation(plan: Plan, input: EvaluationInput, evidence: Ev
     updatedAt: at,
     history: [
       ...goal.history,
-      { at, by: actorId, fields: decision === 'continue' ? ['evaluation', 'revisionDate'] : ['evaluation', 'state'], fromState: goal.state, toState },
+      decision === 'close'
+        ? { at, by: actorId, fields: ['evaluation', 'state'], fromState: goal.state, toState }
+        : { at, by: actorId, fields: decision === 'continue' ? ['evaluation', 'revisionDate'] : ['evaluation'] },
     ],
   };
   // Closing a goal closes its active sub-goals too (the life cycle's rule).

@@ -51,6 +51,8 @@ export interface WizardView {
   resumed: boolean;
   /** The step was kept once to show SMORTE advice on the goal text. */
   advised?: boolean;
+  /** An old card of a draft that was saved before. */
+  alreadySaved?: boolean;
   saved?: { plan: Versioned<Plan>; goalId: string };
 }
 
@@ -162,6 +164,7 @@ export async function advanceWizard(call: Call, input: AdvanceInput): Promise<Wi
         errors: {},
         resumed: false,
         saved: { plan: loaded.plan, goalId },
+        alreadySaved: true,
       };
     }
     if (found) {
@@ -246,18 +249,14 @@ export async function advanceWizard(call: Call, input: AdvanceInput): Promise<Wi
         if (old.updatedAt !== state.baseUpdatedAt) {
           throw new StaleError({ da: 'Målet er ændret af en anden, siden du begyndte at revidere det.', en: 'Someone else changed the goal since you started revising it.' });
         }
-        const moved = transitionGoal(current, old.id, 'revised', call.actor.aadObjectId, call.now);
+        // The old goal's active sub-goals carry on under the new version; then it is revideret.
+        base = { ...current, goals: current.goals.map((g) => (g.parentId === old.id && g.state === 'active' ? { ...g, parentId: goalId } : g)) };
+        const moved = transitionGoal(base, old.id, 'revised', call.actor.aadObjectId, call.now);
         if (!moved.ok) return moved;
         base = moved.value;
       }
     }
-    const added = addGoal(base, { ...goalInput, id: goalId, ...(state.mode === 'revise' ? { revisionOf: state.targetGoalId } : {}) }, call.actor.aadObjectId, call.now, members);
-    if (!added.ok || state.mode !== 'revise') return added;
-    // The old goal's active sub-goals carry on under the new version.
-    return {
-      ok: true,
-      value: { ...added.value, goals: added.value.goals.map((g) => (g.parentId === state.targetGoalId && g.state === 'active' ? { ...g, parentId: goalId } : g)) },
-    };
+    return addGoal(base, { ...goalInput, id: goalId, ...(state.mode === 'revise' ? { revisionOf: state.targetGoalId } : {}) }, call.actor.aadObjectId, call.now, members);
   });
   await call.deps.repos.drafts.delete(call.actor.tenantId, call.actor.aadObjectId, state.key);
   return { ...view(next, {}), plan: saved.plan.value, saved: { plan: saved.plan, goalId } };

@@ -27,6 +27,7 @@ import {
   type CitizenItem,
 } from '../../src/cards/views.js';
 import { createDefaultSettings } from '../../src/domain/defaults.js';
+import { transitionGoal } from '../../src/domain/goal-lifecycle.js';
 import { applyEvaluation, citizenGasTScore, computeEvidence, periodStart } from '../../src/domain/evaluation.js';
 import { EMPTY_DRAFT, validateStep, WIZARD_STEPS, type GoalDraftFields, type WizardStep } from '../../src/domain/goal-wizard.js';
 import type { DiaryEntry, Evidence, Goal, Institution, Plan, ResidentDiaryEntry, SubGoalDiaryEntry } from '../../src/domain/model.js';
@@ -125,6 +126,8 @@ function buildAdultPlan(): Plan {
   evaluate('2026-02-01T12:00:00Z', { goalId: 'g1s1', assessment: 'partlyAchieved', whatWorked: 'Billedliste på køleskabet.', decision: 'continue', newRevisionDate: '2026-03-05', gas: '1' }, early);
   evaluate('2026-02-02T12:00:00Z', { goalId: 'g1s3', assessment: 'achieved', whatWorked: 'Skrælleren med stort greb.', decision: 'close', newRevisionDate: '', gas: '2' }, early);
   evaluate('2026-02-15T12:00:00Z', { goalId: 'g2', assessment: 'notAchieved', whatWorked: '', decision: 'revise', newRevisionDate: '', gas: '-1' }, []);
+  // revidér: the wizard marks the old goal revideret when the new version is saved.
+  plan = must(transitionGoal(plan, 'g2', 'revised', ANNE, at('2026-02-15T12:30:00Z')));
   return plan;
 }
 
