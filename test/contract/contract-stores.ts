@@ -1,0 +1,63 @@
+/**
+ * Store factories for the contract suites. Unlike test/support/stores.ts these close the
+ * store on cleanup and can reopen it on the same data.
+ */
+import { randomUUID } from 'node:crypto';
+import type { DocumentStore } from '../../src/store/ports.js';
+import { createCosmosDocumentStore } from '../../src/store/cosmos/cosmos-document-store.js';
+import { createEmbeddedDocumentStore } from '../../src/store/embedded/embedded-document-store.js';
+import { startCosmosServer } from '../support/cosmos-server.js';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
+import type { ContractStore } from './document-store.contract.js';
+
+/** Embedded on a fresh temp dir; `reopen` closes it and opens the same dir again. */
+export async function openEmbeddedOnDisk(): Promise<ContractStore> {
+  const dataDir = await makeTempDir('refleks-contract-');
+  let store: DocumentStore = await createEmbeddedDocumentStore({ dataDir });
+  return {
+    store,
+    reopen: async () => {
+      await store.close();
+      store = await createEmbeddedDocumentStore({ dataDir });
+      return store;
+    },
+    cleanup: async () => {
+      await store.close();
+      await removeTempDir(dataDir);
+    },
+  };
+}
+
+/** Embedded in memory: nothing outlives close, so no `reopen`. */
+export async function openEmbeddedInMemory(): Promise<ContractStore> {
+  const store = await createEmbeddedDocumentStore({ inMemory: true });
+  return { store, cleanup: () => store.close() };
+}
+
+/**
+ * Cosmos on its own local server (loopback, random port) with a fresh database name;
+ * `reopen` connects a new client to the same database.
+ */
+export async function openCosmos(): Promise<ContractStore> {
+  const server = await startCosmosServer();
+  const options = { endpoint: server.endpoint, key: server.key, database: `refleks-contract-${randomUUID()}`, container: 'refleks', pageSize: 10 };
+  let store: DocumentStore;
+  try {
+    store = await createCosmosDocumentStore(options);
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  return {
+    store,
+    reopen: async () => {
+      await store.close();
+      store = await createCosmosDocumentStore(options);
+      return store;
+    },
+    cleanup: async () => {
+      await store.close();
+      await server.close();
+    },
+  };
+}
