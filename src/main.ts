@@ -10,15 +10,18 @@ import { seedDemoIfEmpty } from './dev/seed-demo.js';
 
 async function createStore(config: Config, logger: Logger): Promise<DocumentStore> {
   if (config.COSMOS_ENDPOINT) {
+    // Without a key: managed identity. A user-assigned identity is named by its client id;
+    // a UserAssignedMSI bot's app id is that identity unless another one is configured.
+    const clientId = config.COSMOS_MANAGED_IDENTITY_CLIENT_ID ?? (config.MicrosoftAppType === 'UserAssignedMSI' ? config.MicrosoftAppId : undefined);
     return createCosmosDocumentStore({
       endpoint: config.COSMOS_ENDPOINT,
-      ...(config.COSMOS_KEY ? { key: config.COSMOS_KEY } : {}),
+      ...(config.COSMOS_KEY ? { key: config.COSMOS_KEY } : clientId ? { managedIdentityClientId: clientId } : {}),
       database: config.COSMOS_DATABASE,
       container: config.COSMOS_CONTAINER,
       logger,
     });
   }
-  return createEmbeddedDocumentStore({ dataDir: config.DATA_DIR });
+  return createEmbeddedDocumentStore({ dataDir: config.DATA_DIR, logger });
 }
 
 async function main(): Promise<void> {

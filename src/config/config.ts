@@ -27,6 +27,7 @@ export const ConfigSchema = z
     MicrosoftAppTenantId: optionalString,
     COSMOS_ENDPOINT: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
     COSMOS_KEY: optionalString,
+    COSMOS_MANAGED_IDENTITY_CLIENT_ID: optionalString,
     COSMOS_DATABASE: z.preprocess(emptyToUndefined, z.string().min(1).default('refleks')),
     COSMOS_CONTAINER: z.preprocess(emptyToUndefined, z.string().min(1).default('refleks')),
     DATA_DIR: z.preprocess(emptyToUndefined, z.string().min(1).default('./data')),
