@@ -234,6 +234,9 @@ const VAGUE_PATTERNS = toPatterns([
   'mere aktivt',
   'liv|livet',
   'oplevelse|oplevelser|opleve|oplever',
+  'i stand til',
+  'afhængig|afhængige|afhængighed|uafhængig|uafhængige|uafhængighed',
+  'nederlag|nederlagene|succes|succeser|succesoplevelse|succesoplevelser',
 ]);
 
 const COMPARATIVES = toWordSet('mere bedre');
