@@ -42,7 +42,7 @@ const input = z.preprocess((v) => (v === undefined || v === null ? '' : v), z.st
 const CitizenRef = z.object({ teamId: id, citizenId: id });
 
 // Payload schemas are built once (zod compiles them on first use).
-const CitizenSavePayload = z.object({ submissionId: id, defaultTeamId: input, alias: input, targetGroup: input, teamId: input, representative: input });
+const CitizenSavePayload = z.object({ submissionId: id, defaultTeamId: input, alias: input, targetGroup: input, teamId: input, representative: input, contactPersons: input });
 const PurposeSavePayload = CitizenRef.extend({ submissionId: id, basePurposeId: input, purposeText: input, receivedOn: input });
 const GoalNewPayload = CitizenRef.extend({ kind: z.enum(['goal', 'sub']) });
 const DiaryTargetPayload = CitizenRef.extend({ target: z.enum(['subGoal', 'resident']), goalId: input });
@@ -105,7 +105,7 @@ export async function openCitizenForm(call: Call): Promise<Card> {
   if (institutions.length === 0) return messageCard(locale(call), strings(locale(call)).noInstitution, { style: 'warning', actions: [] });
   return citizenFormCard(locale(call), {
     institutions,
-    form: { alias: '', targetGroup: 'adult', teamId: institutions[0]?.teamId ?? '', representative: 'none' },
+    form: { alias: '', targetGroup: 'adult', teamId: institutions[0]?.teamId ?? '', representative: 'none', contactPersons: call.actor.aadObjectId },
     errors: {},
     submissionId: newSubmissionId(),
   });
@@ -114,7 +114,7 @@ export async function openCitizenForm(call: Call): Promise<Card> {
 const citizenSave: Handler = async (call, data) => {
   const d = parse(CitizenSavePayload, data);
   const institutions = await listMyInstitutions(call);
-  const form = { alias: d.alias, targetGroup: d.targetGroup, teamId: d.teamId || d.defaultTeamId, representative: d.representative };
+  const form = { alias: d.alias, targetGroup: d.targetGroup, teamId: d.teamId || d.defaultTeamId, representative: d.representative, contactPersons: d.contactPersons };
   const redraw = (errors: FieldErrors): Card =>
     citizenFormCard(locale(call), { institutions, form: withoutCpr(form, errors), errors, submissionId: d.submissionId });
   const errors = cprErrors({ alias: d.alias });
@@ -128,6 +128,7 @@ const citizenSave: Handler = async (call, data) => {
       alias: d.alias,
       targetGroup: d.targetGroup as TargetGroup,
       ...(representative ? { representative } : {}),
+      contactPersons: d.contactPersons.split(',').map((x) => x.trim()).filter(Boolean),
       submissionId: d.submissionId,
     });
     return renderPlan(call, plan.value.teamId, plan.value.id, { text: strings(locale(call)).citizenCreated, style: 'good' });

@@ -8,7 +8,7 @@ import { da as daLocale, enGB } from 'date-fns/locale';
 import { TZDate } from '@date-fns/tz';
 import { NOT_ASSESSED_LABEL } from '../domain/defaults.js';
 import { NOT_ASSESSED } from '../domain/diary.js';
-import type { Assessment, Decision, DiaryEntry, Goal, GoalState, Institution, Plan } from '../domain/model.js';
+import type { Assessment, Decision, DiaryEntry, Goal, GoalState, Institution, Plan, RepresentativeRole } from '../domain/model.js';
 import { citizenGasTScore, latestEvaluation } from '../domain/evaluation.js';
 import { smorteBadges } from '../domain/goal-wizard.js';
 import { diaryTargets, findGoal, subGoalsOf, todayInZone, topLevelGoals, ZONE } from '../domain/plan.js';
@@ -329,6 +329,8 @@ export interface CitizenForm {
   targetGroup: string;
   teamId: string;
   representative: string;
+  /** Kontaktpersoner: comma-separated AAD object ids (a multi-select's value). */
+  contactPersons: string;
 }
 
 export function citizenFormCard(
@@ -360,6 +362,20 @@ export function citizenFormCard(
         value: model.form.teamId,
         required: true,
         choices: model.institutions.map((i) => ({ title: i.name, value: i.teamId })),
+      }),
+    );
+  }
+  const only = model.institutions.length === 1 ? model.institutions[0] : undefined;
+  if (only && only.members.length > 1) {
+    // Kontaktpersoner are picked among the team's members (with several tilbud, the creator is it).
+    fields.push(
+      field(locale, model.errors, {
+        kind: 'choice',
+        id: 'contactPersons',
+        label: s.contactPersons,
+        value: model.form.contactPersons,
+        multiSelect: true,
+        choices: only.members.map((m) => ({ title: m.name || m.aadObjectId, value: m.aadObjectId })),
       }),
     );
   }
@@ -522,6 +538,8 @@ export function diarySavedCard(locale: Locale, model: { institution: Institution
 
 // ---------------------------------------------------------------- plan
 
+const REP_KEYS: Record<RepresentativeRole, keyof Strings> = { guardian: 'repGuardian', relative: 'repRelative', custodyHolder: 'repCustody' };
+
 const ASSESS_KEYS: Record<Assessment, keyof Strings> = {
   achieved: 'assessAchieved',
   partlyAchieved: 'assessPartlyAchieved',
@@ -597,6 +615,8 @@ export function planCard(
     noGoals: s.planNoGoals,
     goals,
     facts: [
+      { title: s.contactPersons, value: plan.contactPersons.map((id) => memberName(institution, id)).join(', ') || '–' },
+      ...(plan.representative ? [{ title: s.representativeShort, value: str(s, REP_KEYS[plan.representative]) }] : []),
       { title: s.planThemes, value: plan.themes.filter((t) => usedThemes.has(t.id)).map((t) => t.name).join(', ') || '–' },
       { title: s.planResidentEntries, value: String(model.residentEntries) },
       ...(gasT !== undefined ? [{ title: s.planGas, value: formatNumber(locale, gasT) }] : []),

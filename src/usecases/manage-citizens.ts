@@ -14,6 +14,8 @@ export interface CreateCitizenInput {
   alias: string;
   targetGroup: TargetGroup;
   representative?: RepresentativeRole;
+  /** Kontaktpersoner among the team's members; empty = the creator. */
+  contactPersons?: string[];
   submissionId: string;
 }
 
@@ -31,7 +33,7 @@ export async function createCitizen(call: Call, input: CreateCitizenInput): Prom
       alias: input.alias,
       targetGroup: input.targetGroup,
       ...(input.representative ? { representative: input.representative } : {}),
-      contactPersons: [actor.aadObjectId],
+      contactPersons: contactPersonsFor(input.contactPersons ?? [], institution.value.members.map((m) => m.aadObjectId), actor.aadObjectId),
       actorId: actor.aadObjectId,
     },
     now,
@@ -56,6 +58,12 @@ export async function createCitizen(call: Call, input: CreateCitizenInput): Prom
     if (!plan) throw error;
     return { plan, created: false };
   }
+}
+
+/** Only team members can be kontaktpersoner; with none chosen, the creator is it. */
+function contactPersonsFor(chosen: string[], members: string[], creator: string): string[] {
+  const valid = chosen.filter((id) => members.includes(id));
+  return valid.length > 0 ? valid : [creator];
 }
 
 export interface CitizenListItem {

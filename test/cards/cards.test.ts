@@ -252,13 +252,13 @@ function cardsFor(locale: Locale): Case[] {
   add('diary pick target: demo', () => diaryPickTargetCard(locale, demoTilbud, demoPlan));
 
   // forms
-  const citizenForm = { alias: '', targetGroup: '', teamId: '', representative: '' };
+  const citizenForm = { alias: '', targetGroup: '', teamId: '', representative: '', contactPersons: '' };
   add('citizen form: one tilbud', () => citizenFormCard(locale, { institutions: [bosted], form: citizenForm, errors: noErrors, submissionId: 'sub-1' }));
   add('citizen form: two tilbud', () => citizenFormCard(locale, { institutions: [bosted, ungehus], form: citizenForm, errors: noErrors, submissionId: 'sub-2' }));
   add('citizen form: errors', () =>
     citizenFormCard(locale, {
       institutions: [bosted, ungehus],
-      form: { alias: '', targetGroup: 'child', teamId: ungehus.teamId, representative: 'guardian' },
+      form: { alias: '', targetGroup: 'child', teamId: ungehus.teamId, representative: 'guardian', contactPersons: '' },
       errors: { alias: MESSAGES.cpr, teamId: MESSAGES.invalidChoice },
       submissionId: 'sub-3',
     }),

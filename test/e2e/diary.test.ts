@@ -37,7 +37,13 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('diary logging on the %s store'
     const { replies } = await h.message(USERS.anna, 'ny borger');
     const form = cardOf(replies[0]);
     const save = findAction(form, VERBS.citizenSave);
-    const plan = invokeCardOf(await h.invoke(USERS.anna, VERBS.citizenSave, { ...save.data, alias: 'AB', targetGroup: 'adult', representative: 'none' }));
+    const choices = (inputOf(form, 'contactPersons') as { choices: Array<{ title: string; value: string }>; isMultiSelect: boolean }).choices;
+    expect(choices.map((c) => c.title)).toEqual(['Anna Medarbejder', 'Bo Kollega']);
+    const plan = invokeCardOf(
+      await h.invoke(USERS.anna, VERBS.citizenSave, { ...save.data, alias: 'AB', targetGroup: 'adult', representative: 'guardian', contactPersons: `${USERS.anna.aadObjectId},${USERS.bo.aadObjectId},aad-stranger` }),
+    );
+    expect(textOf(plan)).toMatch(/Kontaktpersoner\nAnna Medarbejder, Bo Kollega/);
+    expect(textOf(plan)).toMatch(/Repræsentant\nVærge/);
     expect(textOf(plan)).toContain('Borgeren er oprettet.');
     expect(textOf(plan)).toContain('Plan: AB');
     expect(textOf(plan)).toContain('Formål fra handleplanen mangler');
