@@ -1,6 +1,8 @@
-/** Shared types of the card-action handlers. */
-import type { Card } from '../cards/views.js';
+/** What every card-action handler shares: its type, payload parsing, and the plan card answer. */
+import { z } from 'zod';
+import { planCard, type Card, type Notice } from '../cards/views.js';
 import type { Call } from '../usecases/context.js';
+import { viewPlan } from '../usecases/view-plan.js';
 
 /** The payload did not have the shape the verb needs: answered with HTTP 400. */
 export class BadPayloadError extends Error {
@@ -8,3 +10,30 @@ export class BadPayloadError extends Error {
 }
 
 export type Handler = (call: Call, data: Record<string, unknown>) => Promise<Card>;
+
+/** An id carried in card data. */
+export const id = z.string().min(1).max(300);
+/** A user's input: missing means empty. */
+export const input = z.preprocess((v) => (v === undefined || v === null ? '' : v), z.string().max(20_000));
+export const CitizenRef = z.object({ teamId: id, citizenId: id });
+export const GoalRef = CitizenRef.extend({ goalId: id });
+
+/** Parses card data; a payload of the wrong shape is a BadPayloadError (HTTP 400). */
+export function parse<S extends z.ZodType>(schema: S, data: Record<string, unknown>): z.infer<S> {
+  const result = schema.safeParse(data);
+  if (!result.success) throw new BadPayloadError(result.error.issues.map((i) => i.path.join('.')).join(','));
+  return result.data;
+}
+
+/** The citizen's plan card, optionally with a notice on top. */
+export async function planCardFor(call: Call, teamId: string, citizenId: string, notice?: Notice): Promise<Card> {
+  const view = await viewPlan(call, teamId, citizenId);
+  return planCard(call.actor.locale, {
+    institution: view.institution,
+    plan: view.plan.value,
+    scores: view.scores,
+    residentEntries: view.residentEntries,
+    now: call.now,
+    ...(notice ? { notice } : {}),
+  });
+}

@@ -6,7 +6,6 @@
 import { z } from 'zod';
 import type { Plan, RepresentativeRole, TargetGroup } from '../domain/model.js';
 import { findGoal, todayInZone, topLevelGoals } from '../domain/plan.js';
-import { findCprFields } from '../domain/cpr.js';
 import { MESSAGES, type FieldErrors } from '../domain/text.js';
 import { strings, type Locale } from '../cards/i18n.js';
 import {
@@ -18,7 +17,6 @@ import {
   helpCard,
   messageCard,
   newSubmissionId,
-  planCard,
   purposeFormCard,
   residentDiaryFormCard,
   subGoalDiaryFormCard,
@@ -30,16 +28,9 @@ import { AccessDeniedError, InputError, NotFoundError, RefusedError, StaleError 
 import { createCitizen, listMyCitizens, recordCitizenPurpose } from '../usecases/manage-citizens.js';
 import { logDiaryEntry } from '../usecases/log-diary-entry.js';
 import { loadPlan } from '../usecases/plan-access.js';
-import { viewPlan } from '../usecases/view-plan.js';
 import { listMyInstitutions } from '../usecases/access.js';
-import { BadPayloadError, type Handler } from './action-types.js';
-import { GOAL_HANDLERS, openEvaluationList, openWizard } from './goal-actions.js';
-
-export { BadPayloadError, type Handler };
-
-const id = z.string().min(1).max(200);
-const input = z.preprocess((v) => (v === undefined || v === null ? '' : v), z.string().max(20_000));
-const CitizenRef = z.object({ teamId: id, citizenId: id });
+import { BadPayloadError, CitizenRef, id, input, parse, planCardFor, type Handler } from './action-types.js';
+import { GOAL_HANDLERS, openWizard } from './goal-actions.js';
 
 // Payload schemas are built once (zod compiles them on first use).
 const CitizenSavePayload = z.object({ submissionId: id, defaultTeamId: input, alias: input, targetGroup: input, teamId: input, representative: input, contactPersons: input });
@@ -57,40 +48,18 @@ const DiarySavePayload = CitizenRef.extend({
       contextType: input,
     });
 
-function parse<S extends z.ZodType>(schema: S, data: Record<string, unknown>): z.infer<S> {
-  const result = schema.safeParse(data);
-  if (!result.success) throw new BadPayloadError(result.error.issues.map((i) => i.path.join('.')).join(','));
-  return result.data;
-}
-
 function locale(call: Call): Locale {
   return call.actor.locale;
 }
 
-/** Refuses CPR numbers in any free-text input before anything else happens. */
-function cprErrors(fields: Record<string, string>): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const name of findCprFields(fields)) errors[name] = MESSAGES.cpr;
-  return errors;
-}
-
-/** Blanks any input that holds a CPR number, so it is not even echoed back on the card. */
+/**
+ * Blanks any input that the domain refused for a CPR number, so the number is not even echoed
+ * back on the card. (The domain's text checks find CPR numbers in every free-text field.)
+ */
 function withoutCpr<T extends Record<string, string>>(form: T, errors: FieldErrors): T {
   const copy: Record<string, string> = { ...form };
   for (const key of Object.keys(copy)) if (errors[key] === MESSAGES.cpr) copy[key] = '';
   return copy as T;
-}
-
-async function renderPlan(call: Call, teamId: string, citizenId: string, notice?: { text: string; style: 'attention' | 'good' | 'warning' | 'accent' }): Promise<Card> {
-  const view = await viewPlan(call, teamId, citizenId);
-  return planCard(locale(call), {
-    institution: view.institution,
-    plan: view.plan.value,
-    scores: view.scores,
-    residentEntries: view.residentEntries,
-    now: call.now,
-    ...(notice ? { notice } : {}),
-  });
 }
 
 // ------------------------------------------------------------ citizens
@@ -117,7 +86,7 @@ const citizenSave: Handler = async (call, data) => {
   const form = { alias: d.alias, targetGroup: d.targetGroup, teamId: d.teamId || d.defaultTeamId, representative: d.representative, contactPersons: d.contactPersons };
   const redraw = (errors: FieldErrors): Card =>
     citizenFormCard(locale(call), { institutions, form: withoutCpr(form, errors), errors, submissionId: d.submissionId });
-  const errors = cprErrors({ alias: d.alias });
+  const errors: FieldErrors = {};
   if (!['adult', 'child'].includes(d.targetGroup)) errors['targetGroup'] = MESSAGES.invalidChoice;
   if (!institutions.some((i) => i.teamId === form.teamId)) errors['teamId'] = MESSAGES.invalidChoice;
   if (Object.keys(errors).length > 0) return redraw(errors);
@@ -131,7 +100,7 @@ const citizenSave: Handler = async (call, data) => {
       contactPersons: d.contactPersons.split(',').map((x) => x.trim()).filter(Boolean),
       submissionId: d.submissionId,
     });
-    return renderPlan(call, plan.value.teamId, plan.value.id, { text: strings(locale(call)).citizenCreated, style: 'good' });
+    return planCardFor(call, plan.value.teamId, plan.value.id, { text: strings(locale(call)).citizenCreated, style: 'good' });
   } catch (error) {
     if (error instanceof InputError) return redraw(error.errors);
     throw error;
@@ -140,7 +109,7 @@ const citizenSave: Handler = async (call, data) => {
 
 const planShow: Handler = async (call, data) => {
   const d = parse(CitizenRef, data);
-  return renderPlan(call, d.teamId, d.citizenId);
+  return planCardFor(call, d.teamId, d.citizenId);
 };
 
 // ------------------------------------------------------------ formål
@@ -171,11 +140,9 @@ const purposeSave: Handler = async (call, data) => {
     const safe = withoutCpr({ purposeText: form.text, receivedOn: form.receivedOn }, errors);
     return purposeFormCard(locale(call), { plan: current, form: { text: safe.purposeText, receivedOn: safe.receivedOn }, errors, submissionId: d.submissionId, now: call.now });
   };
-  const errors = cprErrors({ purposeText: d.purposeText });
-  if (Object.keys(errors).length > 0) return redraw(errors);
   try {
     await recordCitizenPurpose(call, { teamId: d.teamId, citizenId: d.citizenId, text: d.purposeText, receivedOn: d.receivedOn, basePurposeId: d.basePurposeId, submissionId: d.submissionId });
-    return renderPlan(call, d.teamId, d.citizenId, { text: strings(locale(call)).purposeSaved, style: 'good' });
+    return planCardFor(call, d.teamId, d.citizenId, { text: strings(locale(call)).purposeSaved, style: 'good' });
   } catch (error) {
     if (error instanceof InputError) {
       const mapped: FieldErrors = {};
@@ -220,8 +187,8 @@ export async function startDiary(call: Call): Promise<Card> {
 }
 
 export async function openDiaryTargets(call: Call, teamId: string, citizenId: string): Promise<Card> {
-  const { plan, institution } = await loadPlan(call, teamId, citizenId, 'diary.open');
-  return diaryPickTargetCard(locale(call), institution.value, plan.value);
+  const { plan } = await loadPlan(call, teamId, citizenId, 'diary.open');
+  return diaryPickTargetCard(locale(call), plan.value);
 }
 
 const diaryStart: Handler = async (call) => startDiary(call);
@@ -239,7 +206,7 @@ const diaryPickTarget: Handler = async (call, data) => {
   }
   const goal = findGoal(plan.value, d.goalId);
   if (!goal) throw new BadPayloadError('goalId');
-  if (goal.state !== 'active') return diaryPickTargetCard(locale(call), institution.value, plan.value, goalGoneNotice(call));
+  if (goal.state !== 'active') return diaryPickTargetCard(locale(call), plan.value, goalGoneNotice(call));
   return subGoalDiaryFormCard(locale(call), {
     institution: institution.value,
     plan: plan.value,
@@ -284,8 +251,6 @@ const diarySave: Handler = async (call, data) => {
     const form = withoutCpr({ score: d.score, note: d.note, intervention: d.intervention, externalActors: d.externalActors }, errors);
     return subGoalDiaryFormCard(locale(call), { institution: institution.value, plan: plan.value, goal, form, errors, submissionId: d.submissionId });
   };
-  const errors = cprErrors(d.target === 'resident' ? { note: d.note } : { note: d.note, intervention: d.intervention, externalActors: d.externalActors });
-  if (Object.keys(errors).length > 0) return redraw(errors);
   try {
     const [contextId = '', entryTypeId = ''] = d.contextType.split('/');
     const logged = await logDiaryEntry(
@@ -312,8 +277,6 @@ const diarySave: Handler = async (call, data) => {
   }
 };
 
-const GOAL_VERBS = [VERBS.goalWizardNext, VERBS.goalWizardBack, VERBS.goalWizardSave, VERBS.goalWizardRestart, VERBS.goalEdit, VERBS.evalStart, VERBS.evalOpen, VERBS.evalSave] as const;
-
 export const HANDLERS: Record<Verb, Handler> = {
   [VERBS.helpShow]: async (call) => helpCard(locale(call)),
   [VERBS.citizenList]: citizenList,
@@ -327,7 +290,7 @@ export const HANDLERS: Record<Verb, Handler> = {
   [VERBS.diaryPickCitizen]: diaryPickCitizen,
   [VERBS.diaryPickTarget]: diaryPickTarget,
   [VERBS.diarySave]: diarySave,
-  ...(GOAL_HANDLERS as Record<(typeof GOAL_VERBS)[number], Handler>),
+  ...GOAL_HANDLERS,
 };
 
 /** Turns a use-case refusal into the card the user sees; anything else is rethrown. */

@@ -3,34 +3,18 @@ import { z } from 'zod';
 import { isWizardStep, type GoalDraftFields } from '../domain/goal-wizard.js';
 import { NO_GAS_SCORE } from '../domain/evaluation.js';
 import { findGoal } from '../domain/plan.js';
-import { findCprFields } from '../domain/cpr.js';
 import { MESSAGES, type FieldErrors } from '../domain/text.js';
 import { alreadySavedNotice, evaluationFormCard, evaluationPickCard, evaluationSavedNotice, goalWizardCard, wizardSavedNotice, type EvaluationForm } from '../cards/goal-views.js';
-import { newSubmissionId, planCard, type Card } from '../cards/views.js';
+import { newSubmissionId, type Card } from '../cards/views.js';
 import { VERBS, type Verb } from '../cards/verbs.js';
 import type { Call } from '../usecases/context.js';
 import { InputError, StaleError } from '../usecases/errors.js';
 import { listEvaluationCandidates, openEvaluation, saveEvaluation } from '../usecases/evaluate-goal.js';
 import { advanceWizard, discardWizard, startWizard, type WizardMode, type WizardMove, type WizardView } from '../usecases/goal-wizard.js';
-import { viewPlan } from '../usecases/view-plan.js';
-import { BadPayloadError, type Handler } from './action-types.js';
+import { BadPayloadError, CitizenRef, GoalRef, id, input, parse, planCardFor, type Handler } from './action-types.js';
 
-const id = z.string().min(1).max(300);
-const input = z.preprocess((v) => (v === undefined || v === null ? '' : v), z.string().max(20_000));
-const CitizenRef = z.object({ teamId: id, citizenId: id });
-const GoalRef = CitizenRef.extend({ goalId: id });
 const EvaluationSavePayload = GoalRef.extend({ baseUpdatedAt: id, submissionId: id, assessment: input, whatWorked: input, decision: input, newRevisionDate: input, gas: input });
 
-function parse<S extends z.ZodType>(schema: S, data: Record<string, unknown>): z.infer<S> {
-  const result = schema.safeParse(data);
-  if (!result.success) throw new BadPayloadError(result.error.issues.map((i) => i.path.join('.')).join(','));
-  return result.data;
-}
-
-async function planWithNotice(call: Call, teamId: string, citizenId: string, text: string, style: 'good' | 'warning' | 'attention' | 'accent'): Promise<Card> {
-  const view = await viewPlan(call, teamId, citizenId);
-  return planCard(call.actor.locale, { institution: view.institution, plan: view.plan.value, scores: view.scores, residentEntries: view.residentEntries, now: call.now, notice: { text, style } });
-}
 
 function wizardCard(call: Call, view: WizardView): Card {
   const target = view.state.targetGoalId ? findGoal(view.plan, view.state.targetGoalId) : undefined;
@@ -94,7 +78,7 @@ function wizardMove(move: WizardMove): Handler {
       const view = await advanceWizard(call, { key: d.key, step: d.step as WizardView['state']['step'], submissionId: d.submissionId, inputs, move });
       if (view.saved) {
         const notice = view.alreadySaved ? alreadySavedNotice(call.actor.locale) : wizardSavedNotice(call.actor.locale, view.state.mode, view.state.sub);
-        return planWithNotice(call, view.state.teamId || view.saved.plan.value.teamId, view.saved.plan.value.id, notice, 'good');
+        return planCardFor(call, view.state.teamId || view.saved.plan.value.teamId, view.saved.plan.value.id, { text: notice, style: 'good' });
       }
       return wizardCard(call, view);
     } catch (error) {
@@ -106,7 +90,7 @@ function wizardMove(move: WizardMove): Handler {
       if (error instanceof StaleError) {
         const [, teamId = '', citizenId = ''] = d.key.split('|');
         await discardWizard(call, d.key);
-        return planWithNotice(call, teamId, citizenId, error.notice[call.actor.locale], 'warning');
+        return planCardFor(call, teamId, citizenId, { text: error.notice[call.actor.locale], style: 'warning' });
       }
       throw error;
     }
@@ -157,22 +141,20 @@ const evalSave: Handler = async (call, data) => {
     const safe = { ...form, whatWorked: errors['whatWorked'] === MESSAGES.cpr ? '' : form.whatWorked };
     return evaluationFormCard(call.actor.locale, { ...ctx, form: safe, errors, submissionId: d.submissionId, now: call.now });
   };
-  const cpr = findCprFields({ whatWorked: d.whatWorked });
-  if (cpr.length > 0) return redraw({ whatWorked: MESSAGES.cpr });
   try {
     await saveEvaluation(call, { teamId: d.teamId, citizenId: d.citizenId, goalId: d.goalId, baseUpdatedAt: d.baseUpdatedAt, submissionId: d.submissionId, assessment: d.assessment, whatWorked: d.whatWorked, decision: d.decision, newRevisionDate: d.newRevisionDate, gas: d.gas });
   } catch (error) {
     if (error instanceof InputError) return redraw(error.errors);
-    if (error instanceof StaleError) return planWithNotice(call, d.teamId, d.citizenId, error.notice[call.actor.locale], 'warning');
+    if (error instanceof StaleError) return planCardFor(call, d.teamId, d.citizenId, { text: error.notice[call.actor.locale], style: 'warning' });
     throw error;
   }
   if (d.decision === 'revise') {
     return openWizard(call, { teamId: d.teamId, citizenId: d.citizenId, sub: false, mode: 'revise', targetGoalId: d.goalId });
   }
-  return planWithNotice(call, d.teamId, d.citizenId, evaluationSavedNotice(call.actor.locale), 'good');
+  return planCardFor(call, d.teamId, d.citizenId, { text: evaluationSavedNotice(call.actor.locale), style: 'good' });
 };
 
-export const GOAL_HANDLERS: Partial<Record<Verb, Handler>> = {
+export const GOAL_HANDLERS = {
   [VERBS.goalWizardNext]: wizardMove('next'),
   [VERBS.goalWizardBack]: wizardMove('back'),
   [VERBS.goalWizardSave]: wizardMove('save'),
@@ -181,4 +163,4 @@ export const GOAL_HANDLERS: Partial<Record<Verb, Handler>> = {
   [VERBS.evalStart]: evalStart,
   [VERBS.evalOpen]: evalOpen,
   [VERBS.evalSave]: evalSave,
-};
+} satisfies Partial<Record<Verb, Handler>>;

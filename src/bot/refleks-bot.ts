@@ -7,6 +7,7 @@ import {
   ActivityTypes,
   CardFactory,
   TeamsActivityHandler,
+  TeamsInfo,
   type Activity,
   type InvokeResponse,
   type TeamsChannelAccount,
@@ -22,7 +23,8 @@ import type { Actor, Call, Deps } from '../usecases/context.js';
 import { findCitizensByAlias } from '../usecases/manage-citizens.js';
 import { registerInstitution, updateRoster } from '../usecases/manage-institution.js';
 import { actorOf, teamOf, tenantOf } from './actor.js';
-import { BadPayloadError, HANDLERS, openCitizenForm, openDiaryTargets, openGoalForm, refusalCard, startDiary } from './card-actions.js';
+import { BadPayloadError } from './action-types.js';
+import { HANDLERS, openCitizenForm, openDiaryTargets, openGoalForm, refusalCard, startDiary } from './card-actions.js';
 import { parseCommand, type Command } from './commands.js';
 import { openEvaluationList } from './goal-actions.js';
 import { readTeamRoster, turnRosterProvider } from './roster.js';
@@ -211,7 +213,7 @@ export class RefleksBot extends TeamsActivityHandler {
     const members = await readTeamRoster(context, team.id);
     let name = team.name;
     if (!name) {
-      const { TeamsInfo } = await import('botbuilder');
+      // A nameless team event: ask Teams for the name, and fall back to the id.
       name = (await TeamsInfo.getTeamDetails(context, team.id).catch(() => undefined))?.name ?? team.id;
     }
     const { institution, created } = await registerInstitution(this.call(context, actor, logger), { teamId: team.id, teamName: name, members });

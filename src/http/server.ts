@@ -44,7 +44,7 @@ export function createHttpServer(deps: HttpDeps): restify.Server {
   const server = restify.createServer({ name: 'refleks', handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ maxBodySize: deps.maxBodyBytes ?? 256 * 1024, mapParams: false, rejectUnknown: true }));
 
-  server.on('restifyError', (req: restify.Request, res: restify.Response, err: Error & { statusCode?: number; toJSON?: () => unknown }, next: (e?: unknown) => void) => {
+  server.on('restifyError', (req: restify.Request, _res: restify.Response, err: Error & { statusCode?: number; toJSON?: () => unknown }, next: (e?: unknown) => void) => {
     // Body-parser failures (bad JSON, too large) are client errors; say so plainly.
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       err.toJSON = () => ({ error: 'BadRequest', message: 'Ugyldig forespørgsel.' });

@@ -9,6 +9,7 @@ import {
   checkDraft,
   EMPTY_DRAFT,
   STEP_FIELDS,
+  STEP_LETTERS,
   WIZARD_STEPS,
   draftToGoalInput,
   firstBlockingStep,
@@ -209,7 +210,7 @@ export async function advanceWizard(call: Call, input: AdvanceInput): Promise<Wi
     // The goal text is checked when the user leaves it: with advice, the step is shown once
     // more with the advice beside the text; Næste again (or a changed text) goes on.
     if (input.step === 'text' && state.advisedText !== fields.goalText) {
-      const advice = checkDraft(plan, fields, call.now).filter((f) => ['S', 'M', 'O'].includes(f.letter) && f.severity === 'warning');
+      const advice = checkDraft(plan, fields, call.now).filter((f) => STEP_LETTERS.text.includes(f.letter) && f.severity === 'warning');
       if (advice.length > 0) {
         next.advisedText = fields.goalText;
         await saveDraft(call, next);
