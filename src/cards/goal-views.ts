@@ -2,18 +2,16 @@
  * Cards for the SMORTE goal wizard and for evaluation. The wizard is one form card per
  * step; findings from the goal checker are shown under the field they are about.
  */
-import { format, parseISO } from 'date-fns';
-import { da as daLocale, enGB } from 'date-fns/locale';
 import { EXTERNAL_ACTORS, STEP_LETTERS, WIZARD_STEPS, checkDraft, stepIndex, type GoalDraftFields, type WizardStep } from '../domain/goal-wizard.js';
 import type { Evidence, Goal, Institution, Plan } from '../domain/model.js';
 import { NO_GAS_SCORE } from '../domain/evaluation.js';
 import { findGoal, todayInZone, topLevelGoals } from '../domain/plan.js';
 import type { SmorteFinding } from '../domain/smorte.js';
 import { TEXT_LIMITS, type FieldErrors } from '../domain/text.js';
-import { formatNumber, strings, type Locale } from './i18n.js';
+import { formatDate, formatNumber, strings, type Locale } from './i18n.js';
 import { renderCard } from './templates.js';
 import { VERBS } from './verbs.js';
-import { formField, type Card, type FieldVm } from './views.js';
+import { formField, noticeFields, scoreLabel, type Card, type FieldVm, type Notice } from './views.js';
 
 type L = { da: string; en: string };
 const t = (locale: Locale, text: L): string => text[locale];
@@ -114,12 +112,6 @@ const E = {
 
 export { E as EVALUATION_STRINGS, W as WIZARD_STRINGS };
 
-/** The "no GAS score" choice (Adaptive Cards refuses an empty choice value). */
-const NO_GAS = NO_GAS_SCORE;
-
-function fmtDate(iso: string, locale: Locale): string {
-  return format(parseISO(iso), 'd. MMM yyyy', { locale: locale === 'en' ? enGB : daLocale });
-}
 
 function adviceFor(findings: readonly SmorteFinding[], letters: readonly string[], locale: Locale): string[] {
   return findings.filter((f) => letters.includes(f.letter)).map((f) => `${f.severity === 'error' ? '✗' : '⚠'} ${f.letter}: ${f.message[locale]}`);
@@ -165,19 +157,19 @@ export function goalWizardCard(locale: Locale, m: WizardCardModel): Card {
       }
       if (m.plan.purpose) {
         facts.push({ title: t(locale, W.purposeIs), value: m.plan.purpose.text });
-        fields.push(field({ kind: 'choice', id: 'purposeLinked', label: t(locale, W.purposeLinked), value: f.purposeLinked, style: 'expanded', choices: [{ title: t(locale, W.purposeYes), value: 'yes' }, { title: t(locale, W.purposeNo), value: 'no' }], advice: adviceFor(findings, ['R'], locale) }));
+        fields.push(field({ kind: 'choice', id: 'purposeLinked', label: t(locale, W.purposeLinked), value: f.purposeLinked, style: 'expanded', choices: [{ title: t(locale, W.purposeYes), value: 'yes' }, { title: t(locale, W.purposeNo), value: 'no' }], advice: adviceFor(findings, STEP_LETTERS.relevance, locale) }));
       } else {
         advice = [`⚠ ${t(locale, W.purposeMissing)}`];
       }
       break;
     }
     case 'text': {
-      const a = adviceFor(findings.filter((x) => !x.code.startsWith('text.')), ['S', 'M', 'O'], locale);
+      const a = adviceFor(findings.filter((x) => !x.code.startsWith('text.')), STEP_LETTERS.text, locale);
       fields.push(field({ id: 'goalText', label: t(locale, W.text), value: f.goalText, placeholder: t(locale, W.textPlaceholder), multiline: true, maxLength: TEXT_LIMITS.goal, required: true, advice: f.goalText.trim() && a.length === 0 ? [t(locale, W.textGood)] : a }));
       break;
     }
     case 'measure':
-      fields.push(field({ id: 'indicator', label: t(locale, W.indicator), value: f.indicator, placeholder: t(locale, W.indicatorPlaceholder), maxLength: TEXT_LIMITS.short * 2, advice: adviceFor(findings, ['M'], locale) }));
+      fields.push(field({ id: 'indicator', label: t(locale, W.indicator), value: f.indicator, placeholder: t(locale, W.indicatorPlaceholder), maxLength: TEXT_LIMITS.short * 2, advice: adviceFor(findings, STEP_LETTERS.measure, locale) }));
       fields.push(field({ kind: 'choice', id: 'kind', label: t(locale, W.kind), value: f.kind, style: 'expanded', choices: [{ title: t(locale, W.progression), value: 'progression' }, { title: t(locale, W.maintenance), value: 'maintenance' }] }));
       break;
     case 'participation':
@@ -191,8 +183,8 @@ export function goalWizardCard(locale: Locale, m: WizardCardModel): Card {
       break;
     case 'time': {
       fields.push(field({ kind: 'choice', id: 'ownerId', label: t(locale, W.owner), value: f.ownerId, required: true, choices: m.institution.members.map((mm) => ({ title: mm.name || mm.aadObjectId, value: mm.aadObjectId })) }));
-      fields.push(field({ kind: 'date', id: 'endDate', label: t(locale, W.endDate), value: f.endDate, required: true, advice: adviceFor(findings.filter((x) => x.code !== 'T.revisionAfterEnd'), ['T'], locale) }));
-      fields.push(field({ kind: 'date', id: 'revisionDate', label: t(locale, W.revisionDate), value: f.revisionDate, required: true, advice: adviceFor(findings.filter((x) => x.code === 'T.revisionAfterEnd'), ['T'], locale) }));
+      fields.push(field({ kind: 'date', id: 'endDate', label: t(locale, W.endDate), value: f.endDate, required: true, advice: adviceFor(findings.filter((x) => x.code !== 'T.revisionAfterEnd'), STEP_LETTERS.time, locale) }));
+      fields.push(field({ kind: 'date', id: 'revisionDate', label: t(locale, W.revisionDate), value: f.revisionDate, required: true, advice: adviceFor(findings.filter((x) => x.code === 'T.revisionAfterEnd'), STEP_LETTERS.time, locale) }));
       const letters = ['S', 'M', 'O', 'R', 'T'] as const;
       facts.push({
         title: t(locale, W.summary),
@@ -211,7 +203,7 @@ export function goalWizardCard(locale: Locale, m: WizardCardModel): Card {
   else actions.push({ title: t(locale, W.save), verb: VERBS.goalWizardSave, data, style: 'positive', inputs: 'auto' });
   if (m.resumed) actions.push({ title: t(locale, W.restart), verb: VERBS.goalWizardRestart, data, style: 'default', inputs: 'none' });
   const hasErrors = Object.keys(m.errors).length > 0;
-  const notice = hasErrors
+  const notice: Notice | undefined = hasErrors
     ? { text: s.errorFixFields, style: 'attention' }
     : m.advised
       ? { text: t(locale, W.advised), style: 'warning' }
@@ -225,8 +217,7 @@ export function goalWizardCard(locale: Locale, m: WizardCardModel): Card {
     title: `${t(locale, title)}: ${m.plan.alias}`,
     subtitle: `${t(locale, W.step)} ${index + 1} ${t(locale, W.of)} ${WIZARD_STEPS.length} · ${t(locale, W.stepNames[m.step])}`,
     intro: m.target && m.mode !== 'new' ? `${m.mode === 'edit' ? '✎' : '↻'} ${m.target.text}` : '',
-    notice: notice?.text ?? '',
-    noticeStyle: notice?.style ?? 'default',
+    ...noticeFields(notice),
     facts,
     advice,
     fields: relaxed,
@@ -247,7 +238,7 @@ export function wizardSavedNotice(locale: Locale, mode: 'new' | 'revise' | 'edit
 function goalLine(plan: Plan, goal: Goal, locale: Locale): string {
   const parent = goal.parentId ? findGoal(plan, goal.parentId) : undefined;
   const theme = plan.themes.find((th) => th.id === goal.themeId)?.name ?? '';
-  return [parent ? `↳ ${parent.text.slice(0, 50)}` : theme, `${strings(locale).planRevision} ${fmtDate(goal.revisionDate, locale)}`].filter(Boolean).join(' · ');
+  return [parent ? `↳ ${parent.text.slice(0, 50)}` : theme, `${strings(locale).planRevision} ${formatDate(goal.revisionDate, locale)}`].filter(Boolean).join(' · ');
 }
 
 export function evaluationPickCard(locale: Locale, m: { plan: Plan; due: Goal[]; later: Goal[]; notice?: string }): Card {
@@ -275,9 +266,7 @@ export function evaluationPickCard(locale: Locale, m: { plan: Plan; due: Goal[];
 }
 
 function scoreText(institution: Institution, score: number | undefined, locale: Locale): string {
-  if (score === undefined) return '–';
-  const step = institution.settings.supportScale.find((x) => x.value === Math.round(score));
-  return Number.isInteger(score) && step ? `${score} ${step.label[locale]}` : String(score);
+  return score === undefined ? '–' : scoreLabel(institution, score, locale);
 }
 
 export interface EvaluationForm {
@@ -290,13 +279,13 @@ export interface EvaluationForm {
 
 export function evaluationFormCard(
   locale: Locale,
-  m: { plan: Plan; institution: Institution; goal: Goal; evidence: Evidence; gasT?: number; form: EvaluationForm; errors: FieldErrors; submissionId: string; now: Date; notice?: { text: string; style: string } },
+  m: { plan: Plan; institution: Institution; goal: Goal; evidence: Evidence; gasT?: number; form: EvaluationForm; errors: FieldErrors; submissionId: string; now: Date; notice?: Notice },
 ): Card {
   const s = strings(locale);
   const ev = m.evidence;
   const trendKey = { improving: s.trendImproving, stable: s.trendStable, worsening: s.trendWorsening, insufficient: s.trendInsufficient }[ev.trend];
   const facts = [
-    { title: t(locale, E.period), value: `${fmtDate(ev.periodFrom.slice(0, 10), locale)} – ${fmtDate(todayInZone(m.now), locale)}` },
+    { title: t(locale, E.period), value: `${formatDate(ev.periodFrom.slice(0, 10), locale)} – ${formatDate(todayInZone(m.now), locale)}` },
     { title: t(locale, E.entries), value: `${ev.entries} (${ev.notes} ${locale === 'en' ? 'with text' : 'med tekst'}, ${ev.scored} ${locale === 'en' ? 'scored' : 'med score'})` },
     { title: t(locale, E.first), value: scoreText(m.institution, ev.first, locale) },
     { title: t(locale, E.latest), value: scoreText(m.institution, ev.latest, locale) },
@@ -307,14 +296,13 @@ export function evaluationFormCard(
   const field = (x: FieldInput) => baseField(locale, m.errors, x);
   const gasLabels = locale === 'en' ? E.gasLabelsEn : E.gasLabels;
   const ids = { teamId: m.plan.teamId, citizenId: m.plan.id, goalId: m.goal.id };
-  const notice = m.notice ?? (Object.keys(m.errors).length > 0 ? { text: s.errorFixFields, style: 'attention' } : ev.entries === 0 ? { text: t(locale, E.noEvidence), style: 'accent' } : undefined);
+  const notice: Notice | undefined = m.notice ?? (Object.keys(m.errors).length > 0 ? { text: s.errorFixFields, style: 'attention' } : ev.entries === 0 ? { text: t(locale, E.noEvidence), style: 'accent' } : undefined);
   return renderCard('form', {
     badge: m.plan.demo ? s.demoBadge : '',
     title: `${t(locale, E.title)}: ${m.plan.alias}`,
     subtitle: m.goal.text,
     intro: '',
-    notice: notice?.text ?? '',
-    noticeStyle: notice?.style ?? 'default',
+    ...noticeFields(notice),
     facts,
     advice: [],
     fields: [
@@ -322,7 +310,7 @@ export function evaluationFormCard(
       field({ id: 'whatWorked', label: t(locale, E.whatWorked), value: m.form.whatWorked, multiline: true, maxLength: TEXT_LIMITS.note }),
       field({ kind: 'choice', id: 'decision', label: t(locale, E.decision), value: m.form.decision, style: 'expanded', choices: [{ title: t(locale, E.cont), value: 'continue' }, { title: t(locale, E.revise), value: 'revise' }, { title: t(locale, E.close), value: 'close' }] }),
       field({ kind: 'date', id: 'newRevisionDate', label: t(locale, E.newRevisionDate), value: m.form.newRevisionDate }),
-      field({ kind: 'choice', id: 'gas', label: t(locale, E.gas), value: m.form.gas, choices: [{ title: t(locale, E.gasNone), value: NO_GAS }, ...gasLabels.map((title, i) => ({ title, value: String(i - 2) }))] }),
+      field({ kind: 'choice', id: 'gas', label: t(locale, E.gas), value: m.form.gas, choices: [{ title: t(locale, E.gasNone), value: NO_GAS_SCORE }, ...gasLabels.map((title, i) => ({ title, value: String(i - 2) }))] }),
     ],
     actions: [
       { title: t(locale, E.save), verb: VERBS.evalSave, data: { ...ids, baseUpdatedAt: m.goal.updatedAt, submissionId: m.submissionId }, style: 'positive', inputs: 'auto' },

@@ -1,5 +1,8 @@
 /** UI strings. Danish by default, English when the Teams locale is English. Domain words stay Danish. */
-import type { LocalizedText } from '../domain/text.js';
+import { format, parseISO } from 'date-fns';
+import { da as daLocale, enGB } from 'date-fns/locale';
+import { TZDate } from '@date-fns/tz';
+import { ZONE } from '../domain/plan.js';
 
 export type Locale = 'da' | 'en';
 
@@ -7,13 +10,21 @@ export function localeFrom(teamsLocale: string | undefined): Locale {
   return teamsLocale && /^en\b/i.test(teamsLocale) ? 'en' : 'da';
 }
 
+const DATE_LOCALES = { da: daLocale, en: enGB } as const;
+
+/** A calendar date (yyyy-MM-dd) as "22. nov. 2026". */
+export function formatDate(isoDate: string, locale: Locale): string {
+  return format(parseISO(isoDate), 'd. MMM yyyy', { locale: DATE_LOCALES[locale] });
+}
+
+/** An instant as Copenhagen wall-clock time. */
+export function formatDateTime(iso: string, locale: Locale): string {
+  return format(new TZDate(Date.parse(iso), ZONE), 'd. MMM yyyy HH:mm', { locale: DATE_LOCALES[locale] });
+}
+
 /** A number as the locale writes it (Danish: decimal comma). */
 export function formatNumber(locale: Locale, value: number): string {
   return new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'da-DK', { maximumFractionDigits: 1 }).format(value);
-}
-
-export function pick(locale: Locale, text: LocalizedText): string {
-  return text[locale];
 }
 
 const da = {

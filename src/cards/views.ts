@@ -3,19 +3,16 @@
  * JSON; no botbuilder here. Every form carries a fresh submission id (the idempotency key).
  */
 import { randomUUID } from 'node:crypto';
-import { format, parseISO } from 'date-fns';
-import { da as daLocale, enGB } from 'date-fns/locale';
-import { TZDate } from '@date-fns/tz';
 import { NOT_ASSESSED_LABEL } from '../domain/defaults.js';
 import { NOT_ASSESSED } from '../domain/diary.js';
 import type { Assessment, Decision, DiaryEntry, Goal, GoalState, Institution, Plan, RepresentativeRole } from '../domain/model.js';
 import { citizenGasTScore, latestEvaluation } from '../domain/evaluation.js';
 import { smorteBadges } from '../domain/goal-wizard.js';
-import { diaryTargets, findGoal, subGoalsOf, todayInZone, topLevelGoals, ZONE } from '../domain/plan.js';
+import { diaryTargets, findGoal, subGoalsOf, todayInZone, topLevelGoals } from '../domain/plan.js';
 import type { ScoreSummary, Trend } from '../domain/scores.js';
-import type { FieldErrors, LocalizedText } from '../domain/text.js';
+import type { FieldErrors } from '../domain/text.js';
 import { TEXT_LIMITS } from '../domain/text.js';
-import { formatNumber, strings, type Locale, type Strings } from './i18n.js';
+import { formatDate, formatDateTime, formatNumber, strings, type Locale, type Strings } from './i18n.js';
 import { renderCard } from './templates.js';
 import { VERBS, type Verb } from './verbs.js';
 
@@ -34,7 +31,7 @@ interface Notice {
   style: 'attention' | 'good' | 'warning' | 'accent';
 }
 
-function noticeFields(notice?: Notice): { notice: string; noticeStyle: string } {
+export function noticeFields(notice?: Notice): { notice: string; noticeStyle: string } {
   return { notice: notice?.text ?? '', noticeStyle: notice?.style ?? 'default' };
 }
 
@@ -44,14 +41,6 @@ function action(title: string, verb: Verb, data: Record<string, string> = {}, ex
 
 export function newSubmissionId(): string {
   return randomUUID();
-}
-
-function formatDate(isoDate: string, locale: Locale): string {
-  return format(parseISO(isoDate), 'd. MMM yyyy', { locale: locale === 'en' ? enGB : daLocale });
-}
-
-function formatDateTime(iso: string, locale: Locale): string {
-  return format(new TZDate(Date.parse(iso), ZONE), 'd. MMM yyyy HH:mm', { locale: locale === 'en' ? enGB : daLocale });
 }
 
 const STATE_KEYS: Record<GoalState, keyof Strings> = {
@@ -77,7 +66,8 @@ function str(s: Strings, key: keyof Strings): string {
   return typeof value === 'string' ? value : '';
 }
 
-function scoreLabel(institution: Institution, score: number | null, locale: Locale): string {
+/** A score with its label on the tilbud's scale ("2 Moderat støttebehov"); null is "Ikke vurderet". */
+export function scoreLabel(institution: Institution, score: number | null, locale: Locale): string {
   if (score === null) return NOT_ASSESSED_LABEL[locale];
   const step = institution.settings.supportScale.find((x) => x.value === score);
   return step ? `${score} ${step.label[locale]}` : String(score);
@@ -204,7 +194,7 @@ export function ambiguousCitizenCard(locale: Locale, items: CitizenItem[], verb:
   });
 }
 
-export function diaryPickTargetCard(locale: Locale, institution: Institution, plan: Plan, notice?: Notice): Card {
+export function diaryPickTargetCard(locale: Locale, plan: Plan, notice?: Notice): Card {
   const s = strings(locale);
   const ids = { teamId: plan.teamId, citizenId: plan.id };
   const targets = diaryTargets(plan);
@@ -232,7 +222,6 @@ export function diaryPickTargetCard(locale: Locale, institution: Institution, pl
     ],
     actions: [action(s.btnBack, VERBS.diaryStart, {}, { inputs: 'none' })],
   });
-  void institution;
 }
 
 function truncate(text: string, max: number): string {
@@ -632,6 +621,3 @@ export function planCard(
 }
 
 export type { Notice, ActionVm, FieldVm };
-export function localized(locale: Locale, text: LocalizedText): string {
-  return text[locale];
-}

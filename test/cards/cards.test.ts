@@ -59,7 +59,6 @@ const at = (iso: string) => new Date(iso);
 
 function institution(teamId: string, name: string, demo = false): Institution {
   return {
-    id: teamId,
     tenantId: TENANT,
     teamId,
     name,
@@ -246,10 +245,10 @@ function cardsFor(locale: Locale): Case[] {
   add('diary pick citizen: no tilbud', () => diaryPickCitizenCard(locale, [], []));
   add('ambiguous alias: plan', () => ambiguousCitizenCard(locale, [items.ab, { institution: ungehus, plan: twinPlan, mine: false }], VERBS.planShow));
   add('ambiguous alias: diary', () => ambiguousCitizenCard(locale, [items.ab, { institution: ungehus, plan: twinPlan, mine: false }], VERBS.diaryPickCitizen));
-  add('diary pick target: sub-goals', () => diaryPickTargetCard(locale, bosted, adultPlan));
-  add('diary pick target: no sub-goals', () => diaryPickTargetCard(locale, bosted, emptyPlan), [s.diaryNoSubGoals]);
-  add('diary pick target: sub-goal gone notice', () => diaryPickTargetCard(locale, ungehus, childPlan, { text: 'Det delmål er ikke længere aktivt. Vælg et andet.', style: 'warning' }));
-  add('diary pick target: demo', () => diaryPickTargetCard(locale, demoTilbud, demoPlan));
+  add('diary pick target: sub-goals', () => diaryPickTargetCard(locale, adultPlan));
+  add('diary pick target: no sub-goals', () => diaryPickTargetCard(locale, emptyPlan), [s.diaryNoSubGoals]);
+  add('diary pick target: sub-goal gone notice', () => diaryPickTargetCard(locale, childPlan, { text: 'Det delmål er ikke længere aktivt. Vælg et andet.', style: 'warning' }));
+  add('diary pick target: demo', () => diaryPickTargetCard(locale, demoPlan));
 
   // forms
   const citizenForm = { alias: '', targetGroup: '', teamId: '', representative: '', contactPersons: '' };
