@@ -28,7 +28,6 @@ export async function seedDemoIfEmpty(store: DocumentStore, now: Date, logger: L
   const staff = [PLAYGROUND.user, ...PLAYGROUND.colleagues];
   const at = now.toISOString();
   await repos.institutions.create({
-    id: teamId,
     tenantId,
     teamId,
     name: `${PLAYGROUND.teamName} (DEMO)`,

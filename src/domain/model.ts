@@ -55,9 +55,8 @@ export const InstitutionSettingsSchema = z.object({
 });
 export type InstitutionSettings = z.infer<typeof InstitutionSettingsSchema>;
 
-/** Tilbud = one Teams team in one tenant. Its id is the team id. */
+/** Tilbud = one Teams team in one tenant: the team id is its id. */
 export const InstitutionSchema = z.object({
-  id: z.string().min(1),
   tenantId: z.string().min(1),
   teamId: z.string().min(1),
   name: z.string().default(''),

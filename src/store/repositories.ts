@@ -75,18 +75,18 @@ export class InstitutionRepository {
       this.cache.delete(pk);
       return undefined;
     }
-    return this.remember(parseAs(InstitutionSchema, found, found.doc['institutionId'] as string));
+    return this.remember(parseAs(InstitutionSchema, found));
   }
 
   async create(institution: Institution): Promise<Versioned<Institution>> {
     const saved = await this.store.create(this.toDoc(institution));
-    return this.remember(parseAs(InstitutionSchema, saved, institution.id));
+    return this.remember(parseAs(InstitutionSchema, saved));
   }
 
   async replace(institution: Institution, etag: string): Promise<Versioned<Institution>> {
     try {
       const saved = await this.store.replace(this.toDoc(institution), etag);
-      return this.remember(parseAs(InstitutionSchema, saved, institution.id));
+      return this.remember(parseAs(InstitutionSchema, saved));
     } catch (error) {
       this.cache.delete(partitionKeys.institution(institution.tenantId, institution.teamId));
       throw error;
@@ -101,15 +101,11 @@ export class InstitutionRepository {
   /** All tilbud (cross-partition; used by the reminder scan and the demo seed only). */
   async listAll(): Promise<Institution[]> {
     const found = await this.store.scan({ type: 'institution' });
-    return found.map((v) => parseAs(InstitutionSchema, v, v.doc['institutionId'] as string).value);
+    return found.map((v) => parseAs(InstitutionSchema, v).value);
   }
 
   private toDoc(institution: Institution): StoredDocument {
-    const { id, ...rest } = institution;
-    return toDoc(partitionKeys.institution(institution.tenantId, institution.teamId), 'institution', 'institution', {
-      ...rest,
-      institutionId: id,
-    });
+    return toDoc(partitionKeys.institution(institution.tenantId, institution.teamId), 'institution', 'institution', institution);
   }
 }
 

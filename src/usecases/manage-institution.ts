@@ -25,7 +25,6 @@ export async function registerInstitution(
   if (!current) {
     try {
       current = await deps.repos.institutions.create({
-        id: input.teamId,
         tenantId: actor.tenantId,
         teamId: input.teamId,
         name: input.teamName,

@@ -25,7 +25,6 @@ function freshTenant(label = 'tenant'): string {
 
 function institution(tenantId: string, teamId = TEAM, overrides: Partial<Institution> = {}): Institution {
   return {
-    id: teamId,
     tenantId,
     teamId,
     name: 'Bofællesskab Test Nord',
