@@ -122,47 +122,53 @@ function citizenSubtitle(s: Strings, item: CitizenItem, many: boolean): string {
   const parts: string[] = [];
   if (many) parts.push(item.institution.name);
   if (item.mine) parts.push(s.citizensMine);
-  if (!item.plan.purpose) parts.push(s.purposeMissing.split('.')[0] ?? '');
+  if (!item.plan.purpose) parts.push(s.purposeMissingShort);
   return parts.join(' · ');
 }
 
-export function citizensCard(locale: Locale, items: CitizenItem[], institutions: Institution[], notice?: Notice): Card {
+/** A list of the actor's citizens with buttons per citizen (shared by "borgere" and "dagbog"). */
+function citizenListCard(
+  locale: Locale,
+  items: CitizenItem[],
+  institutions: Institution[],
+  view: { title: string; subtitle: string; notice?: Notice; itemActions: (ids: Record<string, string>) => ActionVm[]; actions: ActionVm[] },
+): Card {
   const s = strings(locale);
   const many = institutions.length > 1;
+  const none = institutions.length === 0;
   return renderCard('menu', {
     badge: badge(s, institutions.some((i) => i.demo)),
-    title: s.citizensTitle,
-    subtitle: institutions.map((i) => i.name).join(', '),
-    ...noticeFields(notice ?? (institutions.length === 0 ? { text: s.noInstitution, style: 'warning' } : undefined)),
-    paragraphs: institutions.length > 0 && items.length === 0 ? [s.citizensEmpty] : [],
+    title: view.title,
+    subtitle: view.subtitle,
+    ...noticeFields(view.notice ?? (none ? { text: s.noInstitution, style: 'warning' } : undefined)),
+    paragraphs: !none && items.length === 0 ? [s.citizensEmpty] : [],
     facts: [],
     items: items.map((item) => ({
       title: item.plan.alias,
       subtitle: citizenSubtitle(s, item, many),
-      actions: [
-        action(s.btnPlan, VERBS.planShow, { teamId: item.plan.teamId, citizenId: item.plan.id }),
-        action(s.btnDiary, VERBS.diaryPickCitizen, { teamId: item.plan.teamId, citizenId: item.plan.id }),
-      ],
+      actions: view.itemActions({ teamId: item.plan.teamId, citizenId: item.plan.id }),
     })),
-    actions: institutions.length > 0 ? [action(s.btnNewCitizen, VERBS.citizenNew)] : [],
+    actions: none ? [] : view.actions,
+  });
+}
+
+export function citizensCard(locale: Locale, items: CitizenItem[], institutions: Institution[], notice?: Notice): Card {
+  const s = strings(locale);
+  return citizenListCard(locale, items, institutions, {
+    title: s.citizensTitle,
+    subtitle: institutions.map((i) => i.name).join(', '),
+    ...(notice ? { notice } : {}),
+    itemActions: (ids) => [action(s.btnPlan, VERBS.planShow, ids), action(s.btnDiary, VERBS.diaryPickCitizen, ids)],
+    actions: [action(s.btnNewCitizen, VERBS.citizenNew)],
   });
 }
 
 export function diaryPickCitizenCard(locale: Locale, items: CitizenItem[], institutions: Institution[]): Card {
   const s = strings(locale);
-  const many = institutions.length > 1;
-  return renderCard('menu', {
-    badge: badge(s, institutions.some((i) => i.demo)),
+  return citizenListCard(locale, items, institutions, {
     title: s.diaryTitle,
     subtitle: s.diaryPickCitizen,
-    ...noticeFields(institutions.length === 0 ? { text: s.noInstitution, style: 'warning' } : undefined),
-    paragraphs: institutions.length > 0 && items.length === 0 ? [s.citizensEmpty] : [],
-    facts: [],
-    items: items.map((item) => ({
-      title: item.plan.alias,
-      subtitle: citizenSubtitle(s, item, many),
-      actions: [action(s.btnDiary, VERBS.diaryPickCitizen, { teamId: item.plan.teamId, citizenId: item.plan.id })],
-    })),
+    itemActions: (ids) => [action(s.btnDiary, VERBS.diaryPickCitizen, ids)],
     actions: [],
   });
 }
