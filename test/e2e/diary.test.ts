@@ -3,25 +3,18 @@
  * goal and a sub-goal is created from the 1:1 chat, and both diaries are written through
  * the cards. Runs on the embedded store and on Cosmos (local server).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useApp } from '../support/lifecycle.js';
 import { VERBS } from '../../src/cards/verbs.js';
-import { openStore, type StoreKind } from '../support/stores.js';
-import { cardOf, findAction, inputOf, invokeCardOf, startHarness, textOf, USERS, type Harness } from '../support/e2e.js';
+import type { StoreKind } from '../support/stores.js';
+import { cardOf, findAction, inputOf, invokeCardOf, textOf, USERS, type Harness } from '../support/e2e.js';
 import { completeWizard } from '../support/flows.js';
 
 describe.each<StoreKind>(['embedded', 'cosmos'])('diary logging on the %s store', (kind) => {
   let h: Harness;
-  let closeStore: () => Promise<void>;
 
-  beforeAll(async () => {
-    const opened = await openStore(kind);
-    closeStore = opened.cleanup;
-    h = await startHarness({ store: opened.store });
-  });
-
-  afterAll(async () => {
-    await h?.close();
-    await closeStore?.();
+  useApp(kind, async (app) => {
+    h = app.h;
   });
 
   let teamId = '';

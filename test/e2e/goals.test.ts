@@ -5,12 +5,13 @@
  * afslut, GAS), concurrent evaluations, editing with a stale check, and stale cards.
  * The main flows run on the embedded store and on Cosmos (local server).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useApp } from '../support/lifecycle.js';
 import { VERBS } from '../../src/cards/verbs.js';
 import type { Plan } from '../../src/domain/model.js';
-import { openStore, type OpenedStore, type StoreKind } from '../support/stores.js';
+import type { StoreKind } from '../support/stores.js';
 import { addGoal, createCitizen, firstSubGoalId, type CitizenIds } from '../support/flows.js';
-import { cardOf, fieldErrorOf, findAction, inputOf, invokeCardOf, startHarness, textOf, USERS, type CardJson, type Harness } from '../support/e2e.js';
+import { cardOf, fieldErrorOf, findAction, inputOf, invokeCardOf, textOf, USERS, type CardJson, type Harness } from '../support/e2e.js';
 import {
   adviceOf,
   expectedGasT,
@@ -38,13 +39,6 @@ const CPR_DIGITS = /0101901234|010190.1234/;
 
 const SAVED_GOAL = 'Målet er gemt.';
 const GENERIC_ERROR = 'noget gik galt';
-
-async function startWith(kind: StoreKind): Promise<{ h: Harness; opened: OpenedStore }> {
-  const opened = await openStore(kind);
-  const h = await startHarness({ store: opened.store });
-  await h.setupTeam(ANNA, [ANNA, BO]);
-  return { h, opened };
-}
 
 async function storedPlan(h: Harness, ids: CitizenIds): Promise<Plan> {
   const found = await h.app.repos.plans.get(TENANT, ids.teamId, ids.citizenId);
@@ -84,15 +78,10 @@ function hasAction(card: CardJson, verb: string): boolean {
 
 describe.each<StoreKind>(['embedded', 'cosmos'])('the SMORTE goal wizard on the %s store', (kind) => {
   let h: Harness;
-  let opened: OpenedStore;
 
-  beforeAll(async () => {
-    ({ h, opened } = await startWith(kind));
-  });
-
-  afterAll(async () => {
-    await h?.close();
-    await opened?.cleanup();
+  useApp(kind, async (app) => {
+    h = app.h;
+    await h.setupTeam(ANNA, [ANNA, BO]);
   });
 
   it('walks the six steps with SMORTE advice beside the text, keeps every input on Tilbage, and saves the goal', async () => {
@@ -376,15 +365,10 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('the SMORTE goal wizard on the 
 
 describe('a revisionsdato in the past (embedded store)', () => {
   let h: Harness;
-  let opened: OpenedStore;
 
-  beforeAll(async () => {
-    ({ h, opened } = await startWith('embedded'));
-  });
-
-  afterAll(async () => {
-    await h?.close();
-    await opened?.cleanup();
+  useApp('embedded', async (app) => {
+    h = app.h;
+    await h.setupTeam(ANNA, [ANNA, BO]);
   });
 
   it('comes back on the time step with the error next to the revisionsdato, not a generic error', async () => {
@@ -405,25 +389,20 @@ describe('a revisionsdato in the past (embedded store)', () => {
 
 describe.each<StoreKind>(['embedded', 'cosmos'])('evaluating goals on the %s store', (kind) => {
   let h: Harness;
-  let opened: OpenedStore;
   let ids: CitizenIds;
   let goalId = '';
   let subId = '';
   const GOAL = 'EV smører selv sin madpakke tre gange om ugen';
   const SUB = 'EV finder selv pålæg i køleskabet hver morgen';
 
-  beforeAll(async () => {
-    ({ h, opened } = await startWith(kind));
+  useApp(kind, async (app) => {
+    h = app.h;
+    await h.setupTeam(ANNA, [ANNA, BO]);
     ids = await createCitizen(h, ANNA, 'EV');
     await addGoal(h, ANNA, ids, { themeId: 'th1', goalText: GOAL, ownerId: ANNA.aadObjectId, endDate: '2027-06-30', revisionDate: '2027-03-01' });
     await addGoal(h, ANNA, ids, { sub: true, goalText: SUB, ownerId: ANNA.aadObjectId, endDate: '2027-05-31', revisionDate: '2027-01-15' });
     subId = await firstSubGoalId(h, ANNA, ids);
     goalId = (await storedPlan(h, ids)).goals.find((g) => !g.parentId)!.id;
-  });
-
-  afterAll(async () => {
-    await h?.close();
-    await opened?.cleanup();
   });
 
   function evalAction(list: CardJson, id: string) {
@@ -611,15 +590,10 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('evaluating goals on the %s sto
 
 describe('afslutning of a goal that has sub-goals (embedded store)', () => {
   let h: Harness;
-  let opened: OpenedStore;
 
-  beforeAll(async () => {
-    ({ h, opened } = await startWith('embedded'));
-  });
-
-  afterAll(async () => {
-    await h?.close();
-    await opened?.cleanup();
+  useApp('embedded', async (app) => {
+    h = app.h;
+    await h.setupTeam(ANNA, [ANNA, BO]);
   });
 
   it('closes the goal’s active sub-goals too, as the goal life cycle does', async () => {
@@ -667,17 +641,12 @@ describe('afslutning of a goal that has sub-goals (embedded store)', () => {
 
 describe.each<StoreKind>(['embedded', 'cosmos'])('two people evaluating the same goal on the %s store', (kind) => {
   let h: Harness;
-  let opened: OpenedStore;
   let ids: CitizenIds;
 
-  beforeAll(async () => {
-    ({ h, opened } = await startWith(kind));
+  useApp(kind, async (app) => {
+    h = app.h;
+    await h.setupTeam(ANNA, [ANNA, BO]);
     ids = await createCitizen(h, ANNA, 'KO');
-  });
-
-  afterAll(async () => {
-    await h?.close();
-    await opened?.cleanup();
   });
 
   async function newGoal(text: string): Promise<string> {
@@ -750,21 +719,16 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('two people evaluating the same
 
 describe('editing a goal (embedded store)', () => {
   let h: Harness;
-  let opened: OpenedStore;
   let ids: CitizenIds;
   let goalId = '';
   const GOAL = 'RE går selv en tur i parken to gange om ugen';
 
-  beforeAll(async () => {
-    ({ h, opened } = await startWith('embedded'));
+  useApp('embedded', async (app) => {
+    h = app.h;
+    await h.setupTeam(ANNA, [ANNA, BO]);
     ids = await createCitizen(h, ANNA, 'RE');
     await addGoal(h, ANNA, ids, { themeId: 'th3', goalText: GOAL, indicator: 'Ture om ugen', ownerId: ANNA.aadObjectId, endDate: '2027-06-30', revisionDate: '2027-02-01' });
     goalId = (await storedPlan(h, ids)).goals[0]!.id;
-  });
-
-  afterAll(async () => {
-    await h?.close();
-    await opened?.cleanup();
   });
 
   async function openEdit(user = ANNA): Promise<CardJson> {
@@ -858,15 +822,10 @@ describe('editing a goal (embedded store)', () => {
 
 describe('a wizard card whose draft was already saved (embedded store)', () => {
   let h: Harness;
-  let opened: OpenedStore;
 
-  beforeAll(async () => {
-    ({ h, opened } = await startWith('embedded'));
-  });
-
-  afterAll(async () => {
-    await h?.close();
-    await opened?.cleanup();
+  useApp('embedded', async (app) => {
+    h = app.h;
+    await h.setupTeam(ANNA, [ANNA, BO]);
   });
 
   it('shows the plan, not an error, and adds no second goal', async () => {

@@ -6,11 +6,12 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useApp } from '../support/lifecycle.js';
 import { VERBS } from '../../src/cards/verbs.js';
-import { openStore, type OpenedStore, type StoreKind } from '../support/stores.js';
+import type { OpenedStore, StoreKind } from '../support/stores.js';
 import { addGoal, createCitizen, firstSubGoalId } from '../support/flows.js';
-import { cardOf, fieldErrorOf, findAction, inputOf, invokeCardOf, startHarness, TEAM_ID, textOf, USERS, type Harness } from '../support/e2e.js';
+import { cardOf, fieldErrorOf, findAction, inputOf, invokeCardOf, TEAM_ID, textOf, USERS, type Harness } from '../support/e2e.js';
 
 const CPR_DASH = '010190-1234';
 const CPR_PLAIN = '0101901234';
@@ -34,15 +35,9 @@ describe('CPR numbers, access and bad input (embedded store)', () => {
   let h: Harness;
   let ids: { teamId: string; citizenId: string; subGoalId: string };
 
-  beforeAll(async () => {
-    opened = await openStore('embedded');
-    h = await startHarness({ store: opened.store });
+  useApp('embedded', async (app) => {
+    ({ h, opened } = app);
     ids = await setUpCitizen(h);
-  });
-
-  afterAll(async () => {
-    await h?.close();
-    await opened?.cleanup();
   });
 
   it('refuses a diary note without text, keeping the chosen score, with the error next to the note field', async () => {
@@ -182,19 +177,12 @@ describe('CPR numbers, access and bad input (embedded store)', () => {
 });
 
 describe.each<StoreKind>(['embedded', 'cosmos'])('retries, double clicks and concurrent edits on the %s store', (kind) => {
-  let opened: OpenedStore;
   let h: Harness;
   let ids: { teamId: string; citizenId: string; subGoalId: string };
 
-  beforeAll(async () => {
-    opened = await openStore(kind);
-    h = await startHarness({ store: opened.store });
+  useApp(kind, async (app) => {
+    h = app.h;
     ids = await setUpCitizen(h);
-  });
-
-  afterAll(async () => {
-    await h?.close();
-    await opened?.cleanup();
   });
 
   async function countEntries(): Promise<number> {
@@ -247,17 +235,10 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('retries, double clicks and con
 });
 
 describe('installation', () => {
-  let opened: OpenedStore;
   let h: Harness;
 
-  beforeAll(async () => {
-    opened = await openStore('embedded');
-    h = await startHarness({ store: opened.store });
-  });
-
-  afterAll(async () => {
-    await h?.close();
-    await opened?.cleanup();
+  useApp('embedded', async (app) => {
+    h = app.h;
   });
 
   it('greets a user with the help card when the app is installed in a personal chat', async () => {
@@ -300,17 +281,10 @@ describe('installation', () => {
 });
 
 describe('a sub-goal that closes while someone is writing', () => {
-  let opened: OpenedStore;
   let h: Harness;
 
-  beforeAll(async () => {
-    opened = await openStore('embedded');
-    h = await startHarness({ store: opened.store });
-  });
-
-  afterAll(async () => {
-    await h?.close();
-    await opened?.cleanup();
+  useApp('embedded', async (app) => {
+    h = app.h;
   });
 
   it('keeps the note and offers the beboerdagbog instead of losing it', async () => {
