@@ -1,5 +1,6 @@
 /** What every card-action handler shares: its type, payload parsing, and the plan card answer. */
 import { z } from 'zod';
+import { MESSAGES, type FieldErrors } from '../domain/text.js';
 import { planCard, type Card, type Notice } from '../cards/views.js';
 import type { Call } from '../usecases/context.js';
 import { viewPlan } from '../usecases/view-plan.js';
@@ -23,6 +24,16 @@ export function parse<S extends z.ZodType>(schema: S, data: Record<string, unkno
   const result = schema.safeParse(data);
   if (!result.success) throw new BadPayloadError(result.error.issues.map((i) => i.path.join('.')).join(','));
   return result.data;
+}
+
+/**
+ * Blanks any input that the domain refused for a CPR number, so the number is not even echoed
+ * back on the card. (The domain's text checks find CPR numbers in every free-text field.)
+ */
+export function withoutCpr<T extends Record<string, string>>(form: T, errors: FieldErrors): T {
+  const copy: Record<string, string> = { ...form };
+  for (const key of Object.keys(copy)) if (errors[key] === MESSAGES.cpr) copy[key] = '';
+  return copy as T;
 }
 
 /** The citizen's plan card, optionally with a notice on top. */

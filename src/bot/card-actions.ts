@@ -29,7 +29,7 @@ import { createCitizen, listMyCitizens, recordCitizenPurpose } from '../usecases
 import { logDiaryEntry } from '../usecases/log-diary-entry.js';
 import { loadPlan } from '../usecases/plan-access.js';
 import { listMyInstitutions } from '../usecases/access.js';
-import { BadPayloadError, CitizenRef, id, input, parse, planCardFor, type Handler } from './action-types.js';
+import { BadPayloadError, CitizenRef, id, input, parse, planCardFor, withoutCpr, type Handler } from './action-types.js';
 import { GOAL_HANDLERS, openWizard } from './goal-actions.js';
 
 // Payload schemas are built once (zod compiles them on first use).
@@ -52,15 +52,6 @@ function locale(call: Call): Locale {
   return call.actor.locale;
 }
 
-/**
- * Blanks any input that the domain refused for a CPR number, so the number is not even echoed
- * back on the card. (The domain's text checks find CPR numbers in every free-text field.)
- */
-function withoutCpr<T extends Record<string, string>>(form: T, errors: FieldErrors): T {
-  const copy: Record<string, string> = { ...form };
-  for (const key of Object.keys(copy)) if (errors[key] === MESSAGES.cpr) copy[key] = '';
-  return copy as T;
-}
 
 // ------------------------------------------------------------ citizens
 
@@ -238,7 +229,7 @@ const diarySave: Handler = async (call, data) => {
     const goal = findGoal(plan.value, d.goalId);
     if (!goal || goal.state !== 'active' || errors['goalId']) {
       // The sub-goal was closed or revised meanwhile: keep the note and offer the beboerdagbog.
-      const note = errors['note'] === MESSAGES.cpr ? '' : d.note;
+      const { note } = withoutCpr({ note: d.note }, errors);
       return residentDiaryFormCard(locale(call), {
         institution: institution.value,
         plan: plan.value,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isWizardStep, type GoalDraftFields } from '../domain/goal-wizard.js';
 import { NO_GAS_SCORE } from '../domain/evaluation.js';
 import { findGoal } from '../domain/plan.js';
-import { MESSAGES, type FieldErrors } from '../domain/text.js';
+import type { FieldErrors } from '../domain/text.js';
 import { alreadySavedNotice, evaluationFormCard, evaluationPickCard, evaluationSavedNotice, goalWizardCard, wizardSavedNotice, type EvaluationForm } from '../cards/goal-views.js';
 import { newSubmissionId, type Card } from '../cards/views.js';
 import { VERBS, type Verb } from '../cards/verbs.js';
@@ -11,7 +11,7 @@ import type { Call } from '../usecases/context.js';
 import { InputError, StaleError } from '../usecases/errors.js';
 import { listEvaluationCandidates, openEvaluation, saveEvaluation } from '../usecases/evaluate-goal.js';
 import { advanceWizard, discardWizard, startWizard, type WizardMode, type WizardMove, type WizardView } from '../usecases/goal-wizard.js';
-import { BadPayloadError, CitizenRef, GoalRef, id, input, parse, planCardFor, type Handler } from './action-types.js';
+import { BadPayloadError, CitizenRef, GoalRef, id, input, parse, planCardFor, withoutCpr, type Handler } from './action-types.js';
 
 const EvaluationSavePayload = GoalRef.extend({ baseUpdatedAt: id, submissionId: id, assessment: input, whatWorked: input, decision: input, newRevisionDate: input, gas: input });
 
@@ -138,7 +138,7 @@ const evalSave: Handler = async (call, data) => {
   const form: EvaluationForm = { assessment: d.assessment, whatWorked: d.whatWorked, decision: d.decision, newRevisionDate: d.newRevisionDate, gas: d.gas };
   const redraw = async (errors: FieldErrors): Promise<Card> => {
     const ctx = await openEvaluation(call, d.teamId, d.citizenId, d.goalId);
-    const safe = { ...form, whatWorked: errors['whatWorked'] === MESSAGES.cpr ? '' : form.whatWorked };
+    const safe: EvaluationForm = { ...form, ...withoutCpr({ whatWorked: form.whatWorked }, errors) };
     return evaluationFormCard(call.actor.locale, { ...ctx, form: safe, errors, submissionId: d.submissionId, now: call.now });
   };
   try {

@@ -101,6 +101,7 @@ export function applyEvaluation(plan: Plan, input: EvaluationInput, evidence: Ev
   const assessment = AssessmentSchema.parse(input.assessment);
   const decision = DecisionSchema.parse(input.decision);
   const at = isoNow(now);
+  const gas = gasOf(input.gas);
   const evaluation: Evaluation = {
     id: input.id,
     goalId: goal.id,
@@ -109,7 +110,7 @@ export function applyEvaluation(plan: Plan, input: EvaluationInput, evidence: Ev
     whatWorked: input.whatWorked.trim(),
     decision,
     ...(decision === 'continue' ? { newRevisionDate: input.newRevisionDate } : {}),
-    ...(gasOf(input.gas) !== undefined ? { gas: gasOf(input.gas)! } : {}),
+    ...(gas !== undefined ? { gas } : {}),
     evaluatedAt: at,
     evaluatedBy: actorId,
   };
