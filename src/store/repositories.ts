@@ -98,7 +98,7 @@ export class InstitutionRepository {
     return value;
   }
 
-  /** All tilbud (cross-partition; used by the reminder scan and the demo seed only). */
+  /** All tilbud (a named cross-partition scan; the demo seed uses it to see an empty store). */
   async listAll(): Promise<Institution[]> {
     const found = await this.store.scan({ type: 'institution' });
     return found.map((v) => parseAs(InstitutionSchema, v).value);
