@@ -54,6 +54,42 @@ function toDoc(pk: string, type: string, id: string, value: object): StoredDocum
 }
 
 /**
+ * How each stored document type becomes its domain value: the schema, and the field that holds
+ * the domain id where the document id carries a prefix. The embedded store uses this at start
+ * and on every write (`checkStoredDocument`) to find documents that cannot be read.
+ */
+const DOCUMENT_TYPES: Record<string, { schema: z.ZodType; idField?: string }> = {
+  institution: { schema: InstitutionSchema },
+  plan: { schema: PlanSchema, idField: 'citizenId' },
+  diary: { schema: DiaryEntrySchema, idField: 'entryId' },
+  conversationRef: { schema: ConversationRefSchema },
+  membership: { schema: MembershipSchema },
+  draft: { schema: DraftSchema },
+  audit: { schema: AuditEventSchema, idField: 'eventId' },
+};
+
+/** Types without which the bot must not run: a tilbud or a plan that cannot be read is never skipped. */
+export const CRITICAL_DOCUMENT_TYPES: ReadonlySet<string> = new Set(['institution', 'plan']);
+
+/**
+ * Checks a stored document against the schema of its type. Returns undefined when it can be
+ * read, else a short reason (field paths and zod codes only: never a value, so no content
+ * reaches a log). Types this module does not know pass.
+ */
+export function checkStoredDocument(doc: StoredDocument): string | undefined {
+  const entry = DOCUMENT_TYPES[doc.type];
+  if (!entry) return undefined;
+  const body = stripStorageFields(doc);
+  if (entry.idField !== undefined) body['id'] = doc[entry.idField];
+  const result = entry.schema.safeParse(body);
+  if (result.success) return undefined;
+  return result.error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.join('.') || '(document)'}: ${issue.code}`)
+    .join('; ');
+}
+
+/**
  * Tilbud documents change rarely (roster refreshes, settings) and are read on every access
  * check, so they are cached in memory for a short time. A write through this process
  * refreshes the cache at once; another instance's write is seen within `cacheMs`.
