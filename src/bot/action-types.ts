@@ -43,7 +43,7 @@ export async function planCardFor(call: Call, teamId: string, citizenId: string,
     institution: view.institution,
     plan: view.plan.value,
     scores: view.scores,
-    residentEntries: view.residentEntries,
+    resident: view.resident,
     now: call.now,
     ...(notice ? { notice } : {}),
   });

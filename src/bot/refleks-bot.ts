@@ -157,7 +157,7 @@ export class RefleksBot extends TeamsActivityHandler {
     if (found.length === 0) return messageCard(call.actor.locale, s.errorNotFound);
     if (found.length > 1) return ambiguousCitizenCard(call.actor.locale, found, verb, extra);
     const only = found[0]!;
-    return open(only.plan.teamId, only.plan.id);
+    return open(only.institution.teamId, only.citizen.id);
   }
 
   private async cardForCommand(call: Call, command: Command): Promise<Card | string> {

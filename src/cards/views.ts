@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { NOT_ASSESSED_LABEL } from '../domain/defaults.js';
 import { NOT_ASSESSED } from '../domain/diary.js';
-import type { Assessment, Decision, DiaryEntry, Goal, GoalState, Institution, Plan, RepresentativeRole } from '../domain/model.js';
+import type { Assessment, CitizenIndexEntry, Decision, DiaryEntry, Goal, GoalState, Institution, Plan, RepresentativeRole } from '../domain/model.js';
 import { citizenGasTScore, latestEvaluation } from '../domain/evaluation.js';
 import { smorteBadges } from '../domain/goal-wizard.js';
 import { diaryTargets, findGoal, subGoalsOf, todayInZone, topLevelGoals } from '../domain/plan.js';
@@ -114,7 +114,8 @@ export function messageCard(locale: Locale, text: string, options: { title?: str
 
 export interface CitizenItem {
   institution: Institution;
-  plan: Plan;
+  /** The citizen as the tilbud's citizen index lists it (no plan is read for a list). */
+  citizen: CitizenIndexEntry;
   mine: boolean;
 }
 
@@ -122,7 +123,7 @@ function citizenSubtitle(s: Strings, item: CitizenItem, many: boolean): string {
   const parts: string[] = [];
   if (many) parts.push(item.institution.name);
   if (item.mine) parts.push(s.citizensMine);
-  if (!item.plan.purpose) parts.push(s.purposeMissingShort);
+  if (!item.citizen.hasPurpose) parts.push(s.purposeMissingShort);
   return parts.join(' · ');
 }
 
@@ -144,9 +145,9 @@ function citizenListCard(
     paragraphs: !none && items.length === 0 ? [s.citizensEmpty] : [],
     facts: [],
     items: items.map((item) => ({
-      title: item.plan.alias,
+      title: item.citizen.alias,
       subtitle: citizenSubtitle(s, item, many),
-      actions: view.itemActions({ teamId: item.plan.teamId, citizenId: item.plan.id }),
+      actions: view.itemActions({ teamId: item.institution.teamId, citizenId: item.citizen.id }),
     })),
     actions: none ? [] : view.actions,
   });
@@ -192,9 +193,9 @@ export function ambiguousCitizenCard(locale: Locale, items: CitizenItem[], verb:
     paragraphs: [],
     facts: [],
     items: items.map((item) => ({
-      title: item.plan.alias,
+      title: item.citizen.alias,
       subtitle: item.institution.name,
-      actions: [action(title, verb, { teamId: item.plan.teamId, citizenId: item.plan.id, ...extra })],
+      actions: [action(title, verb, { teamId: item.institution.teamId, citizenId: item.citizen.id, ...extra })],
     })),
     actions: [],
   });
@@ -575,7 +576,7 @@ function goalMeta(s: Strings, locale: Locale, institution: Institution, goal: Go
 
 export function planCard(
   locale: Locale,
-  model: { institution: Institution; plan: Plan; scores: Record<string, ScoreSummary>; residentEntries: number; now: Date; notice?: Notice },
+  model: { institution: Institution; plan: Plan; scores: Record<string, ScoreSummary>; resident: { entries: number; latestAt?: string }; now: Date; notice?: Notice },
 ): Card {
   const s = strings(locale);
   const { plan, institution } = model;
@@ -613,7 +614,7 @@ export function planCard(
       { title: s.contactPersons, value: plan.contactPersons.map((id) => memberName(institution, id)).join(', ') || '–' },
       ...(plan.representative ? [{ title: s.representativeShort, value: str(s, REP_KEYS[plan.representative]) }] : []),
       { title: s.planThemes, value: plan.themes.filter((t) => usedThemes.has(t.id)).map((t) => t.name).join(', ') || '–' },
-      { title: s.planResidentEntries, value: String(model.residentEntries) },
+      { title: s.planResidentEntries, value: s.planResidentValue(model.resident.entries, model.resident.latestAt ? formatDateTime(model.resident.latestAt, locale) : '') },
       ...(gasT !== undefined ? [{ title: s.planGas, value: formatNumber(locale, gasT) }] : []),
     ],
     actions: [

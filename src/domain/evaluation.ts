@@ -6,7 +6,7 @@
 import type { DiaryEntry, Goal, GoalState, Plan, Assessment, Evaluation, Evidence } from './model.js';
 import { AssessmentSchema, DecisionSchema, GasScoreSchema } from './model.js';
 import { findGoal, isIsoDate, isoNow, subGoalsOf, todayInZone, type Outcome } from './plan.js';
-import { summarizeScores, type ScoreSummary } from './scores.js';
+import { summarizeScores, summarizeStats, type ScoreStats, type ScoreSummary } from './scores.js';
 import { checkText, collectErrors, MESSAGES, TEXT_LIMITS } from './text.js';
 
 
@@ -27,13 +27,21 @@ export function computeEvidence(plan: Plan, goalId: string, entries: readonly Di
   const relevant = entries.filter(
     (e): e is Extract<DiaryEntry, { kind: 'subGoal' }> => e.kind === 'subGoal' && ids.has(e.goalId) && e.occurredAt >= periodFrom && e.occurredAt <= periodTo,
   );
-  const summary: ScoreSummary = summarizeScores(relevant);
+  return evidenceOf(periodFrom, periodTo, summarizeScores(relevant), relevant.filter((e) => e.note.trim() !== '').length);
+}
+
+/** The evidence from the period's running figures (the diary summary), without reading any entry. */
+export function evidenceFromStats(stats: ScoreStats, now: Date): Evidence {
+  return evidenceOf(stats.from, isoNow(now), summarizeStats(stats), stats.notes);
+}
+
+function evidenceOf(periodFrom: string, periodTo: string, summary: ScoreSummary, notes: number): Evidence {
   return {
     periodFrom,
     periodTo,
     entries: summary.entries,
     scored: summary.scored,
-    notes: relevant.filter((e) => e.note.trim() !== '').length,
+    notes,
     ...(summary.first !== undefined ? { first: summary.first } : {}),
     ...(summary.latest !== undefined ? { latest: summary.latest } : {}),
     ...(summary.average !== undefined ? { average: summary.average } : {}),

@@ -4,6 +4,7 @@
  * Pure: zod schemas and types only. Stored documents are parsed with these schemas.
  */
 import { z } from 'zod';
+import { ScoreStatsSchema } from './scores.js';
 
 export const IsoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'yyyy-MM-dd');
 export const IsoDateTimeSchema = z.string().datetime({ offset: true });
@@ -237,6 +238,66 @@ export type ResidentDiaryEntry = z.infer<typeof ResidentDiaryEntrySchema>;
 
 export const DiaryEntrySchema = z.discriminatedUnion('kind', [SubGoalDiaryEntrySchema, ResidentDiaryEntrySchema]);
 export type DiaryEntry = z.infer<typeof DiaryEntrySchema>;
+
+/** One goal's running diary figures: for its own period, and, for a sub-goal, its share of the parent's period. */
+export const GoalStatsSchema = z.object({
+  own: ScoreStatsSchema,
+  parentId: z.string().optional(),
+  parent: ScoreStatsSchema.optional(),
+});
+export type GoalStats = z.infer<typeof GoalStatsSchema>;
+
+/**
+ * What the plan card and the evaluation need from a citizen's diaries, kept up to date as
+ * entries arrive, so no card reads the diary history. One document per citizen.
+ */
+export const DiarySummarySchema = z.object({
+  tenantId: z.string().min(1),
+  teamId: z.string().min(1),
+  citizenId: z.string().min(1),
+  /** By goal id: the goals of the plan that took entries. */
+  goals: z.record(z.string(), GoalStatsSchema).default({}),
+  resident: z.object({ entries: z.number().int().min(0), latestAt: z.string().optional() }).default({ entries: 0 }),
+  /** Ids of the latest entries counted (newest last): a repeated delivery is not counted twice. */
+  recentEntryIds: z.array(z.string()).default([]),
+  updatedAt: IsoDateTimeSchema,
+});
+export type DiarySummary = z.infer<typeof DiarySummarySchema>;
+
+/** One citizen in the tilbud's citizen index: what the lists show, without reading the plan. */
+export const CitizenIndexEntrySchema = z.object({
+  id: z.string().min(1),
+  alias: z.string().min(1),
+  aliasKey: z.string().min(1),
+  targetGroup: TargetGroupSchema,
+  contactPersons: z.array(z.string()).default([]),
+  hasPurpose: z.boolean().default(false),
+  demo: z.boolean().default(false),
+});
+export type CitizenIndexEntry = z.infer<typeof CitizenIndexEntrySchema>;
+
+/** The tilbud's citizens (one small document per tilbud): `borgere` and `dagbog` read only this. */
+export const CitizenIndexSchema = z.object({
+  tenantId: z.string().min(1),
+  teamId: z.string().min(1),
+  citizens: z.array(CitizenIndexEntrySchema).default([]),
+  updatedAt: IsoDateTimeSchema,
+});
+export type CitizenIndex = z.infer<typeof CitizenIndexSchema>;
+
+/** Older parts of a citizen's plan (see domain/plan-retention.ts): one document per citizen and year. */
+export const PlanArchiveSchema = z.object({
+  tenantId: z.string().min(1),
+  teamId: z.string().min(1),
+  citizenId: z.string().min(1),
+  year: z.string().regex(/^\d{4}$/),
+  goals: z.array(GoalSchema).default([]),
+  evaluations: z.array(EvaluationSchema).default([]),
+  goalHistory: z.array(z.object({ goalId: z.string().min(1), change: GoalChangeSchema })).default([]),
+  purposeRevisions: z.array(PurposeRevisionSchema).default([]),
+  updatedAt: IsoDateTimeSchema,
+});
+export type PlanArchive = z.infer<typeof PlanArchiveSchema>;
 
 /** Where the bot can reach a user or a conversation later (reminders). No message content. */
 export const ConversationRefSchema = z.object({

@@ -87,5 +87,9 @@ export interface DocumentStore {
 export const partitionKeys = {
   institution: (tenantId: string, teamId: string): string => `t|${tenantId}|team|${teamId}`,
   user: (tenantId: string, aadObjectId: string): string => `t|${tenantId}|user|${aadObjectId}`,
-  audit: (tenantId: string, month: string): string => `t|${tenantId}|audit|${month}`,
+  /**
+   * The audit trail: one partition per tilbud and month (events that name no tilbud: one per
+   * tenant and month), so audit writes spread as the number of tilbud grows.
+   */
+  audit: (tenantId: string, teamId: string | undefined, month: string): string => `t|${tenantId}|audit|${teamId ? `team|${teamId}` : 'tenant'}|${month}`,
 } as const;

@@ -5,22 +5,32 @@
 import type { z } from 'zod';
 import {
   AuditEventSchema,
+  CitizenIndexSchema,
   ConversationRefSchema,
   DiaryEntrySchema,
+  DiarySummarySchema,
   DraftSchema,
   InstitutionSchema,
   MembershipSchema,
+  PlanArchiveSchema,
   PlanSchema,
   type AuditEvent,
+  type CitizenIndex,
+  type CitizenIndexEntry,
   type ConversationRef,
   type DiaryEntry,
+  type DiarySummary,
   type Draft,
   type Institution,
   type Membership,
   type Plan,
+  type PlanArchive,
 } from '../domain/model.js';
+import { isEmptyArchive, mergeIntoArchive, type ArchivedItems } from '../domain/plan-retention.js';
+import { retryOnConflict, type RetryOptions } from './retry.js';
 import {
   AlreadyExistsError,
+  ConcurrencyError,
   partitionKeys,
   type Condition,
   type DocumentStore,
@@ -66,6 +76,9 @@ const DOCUMENT_TYPES: Record<string, { schema: z.ZodType; idField?: string }> = 
   membership: { schema: MembershipSchema },
   draft: { schema: DraftSchema },
   audit: { schema: AuditEventSchema, idField: 'eventId' },
+  diarySummary: { schema: DiarySummarySchema },
+  citizenIndex: { schema: CitizenIndexSchema },
+  planArchive: { schema: PlanArchiveSchema },
 };
 
 /** Types without which the bot must not run: a tilbud or a plan that cannot be read is never skipped. */
@@ -147,11 +160,92 @@ export class InstitutionRepository {
 
 const PLAN_CACHE_SIZE = 2000;
 
+/** The citizen index entry a plan gives: what the lists show. */
+export function citizenEntryOf(plan: Plan): CitizenIndexEntry {
+  return {
+    id: plan.id,
+    alias: plan.alias,
+    aliasKey: plan.aliasKey,
+    targetGroup: plan.targetGroup,
+    contactPersons: plan.contactPersons,
+    hasPurpose: plan.purpose !== undefined,
+    demo: plan.demo,
+  };
+}
+
+function sameEntry(a: CitizenIndexEntry, b: CitizenIndexEntry): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * The tilbud's citizen index: one small document per tilbud with what `borgere` and `dagbog`
+ * show, so listing citizens reads one document instead of every plan. The plan repository
+ * keeps it current on every plan write; when it is missing (data from before it existed) it is
+ * rebuilt once from the plans.
+ */
+export class CitizenIndexRepository {
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly onRebuild: (count: number) => void = () => undefined,
+    private readonly retry: RetryOptions = {},
+  ) {}
+
+  async list(tenantId: string, teamId: string): Promise<CitizenIndexEntry[]> {
+    const found = await this.store.read(partitionKeys.institution(tenantId, teamId), 'citizens');
+    if (found) return parseAs(CitizenIndexSchema, found).value.citizens;
+    return (await this.rebuild(tenantId, teamId)).citizens;
+  }
+
+  /** Adds or updates a citizen's entry (read, change, write with the etag; retried on a conflict). */
+  async put(tenantId: string, teamId: string, entry: CitizenIndexEntry, at: string): Promise<void> {
+    const pk = partitionKeys.institution(tenantId, teamId);
+    await retryOnConflict(async () => {
+      const found = await this.store.read(pk, 'citizens');
+      if (!found) {
+        // Built from the plans, which already hold this citizen's plan.
+        const rebuilt = await this.rebuild(tenantId, teamId);
+        if (rebuilt.citizens.some((c) => sameEntry(c, entry))) return;
+        return this.put(tenantId, teamId, entry, at);
+      }
+      const index = parseAs(CitizenIndexSchema, found).value;
+      const current = index.citizens.find((c) => c.id === entry.id);
+      if (current && sameEntry(current, entry)) return;
+      const citizens = [...index.citizens.filter((c) => c.id !== entry.id), entry].sort((a, b) => a.aliasKey.localeCompare(b.aliasKey));
+      await this.store.replace(toDoc(pk, 'citizenIndex', 'citizens', { ...index, citizens, updatedAt: at }), found.etag);
+    }, this.retry);
+  }
+
+  /** Builds the index from the tilbud's plans (a migration: it reads every plan once). */
+  async rebuild(tenantId: string, teamId: string): Promise<CitizenIndex> {
+    const pk = partitionKeys.institution(tenantId, teamId);
+    const plans = await this.store.query({ pk, type: 'plan', orderBy: { field: 'aliasKey', direction: 'asc' } });
+    const citizens: CitizenIndexEntry[] = [];
+    for (const row of plans) {
+      const parsed = PlanSchema.safeParse({ ...stripStorageFields(row.doc), id: row.doc['citizenId'] });
+      if (parsed.success) citizens.push(citizenEntryOf(parsed.data));
+    }
+    const index: CitizenIndex = { tenantId, teamId, citizens, updatedAt: new Date().toISOString() };
+    try {
+      await this.store.create(toDoc(pk, 'citizenIndex', 'citizens', index));
+      this.onRebuild(citizens.length);
+    } catch (error) {
+      if (!(error instanceof AlreadyExistsError)) throw error;
+      // Someone built it at the same moment: theirs is as good.
+      const found = await this.store.read(pk, 'citizens');
+      if (found) return parseAs(CitizenIndexSchema, found).value;
+    }
+    return index;
+  }
+}
+
 export class PlanRepository {
   /** The newest version of each plan this process has seen, for reads that accept a few seconds' age. */
   private readonly recent = new Map<string, { value: Versioned<Plan>; at: number }>();
 
-  constructor(private readonly store: DocumentStore) {}
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly index: CitizenIndexRepository,
+  ) {}
 
   /**
    * Reads a plan. With `maxAgeMs` a version this process saw that recently may be returned
@@ -183,11 +277,13 @@ export class PlanRepository {
       pk: partitionKeys.institution(tenantId, teamId),
       type: 'plan',
       where: [{ field: 'aliasKey', op: '=', value: aliasKey }],
+      limit: 1,
     });
     const first = found[0];
     return first ? parseAs(PlanSchema, first, first.doc['citizenId'] as string) : undefined;
   }
 
+  /** Every plan of the tilbud: reads them all, so only for maintenance and tests (the lists use the citizen index). */
   async list(tenantId: string, teamId: string): Promise<Versioned<Plan>[]> {
     const found = await this.store.query({
       pk: partitionKeys.institution(tenantId, teamId),
@@ -199,11 +295,21 @@ export class PlanRepository {
 
   async create(plan: Plan): Promise<Versioned<Plan>> {
     const saved = await this.store.create(this.toDoc(plan));
+    await this.index.put(plan.tenantId, plan.teamId, citizenEntryOf(plan), plan.updatedAt);
     return this.remember(parseAs(PlanSchema, saved, plan.id));
   }
 
-  async replace(plan: Plan, etag: string): Promise<Versioned<Plan>> {
+  /** Makes sure the citizen index lists this plan as it is (after a create that was cut short). */
+  async ensureIndexed(plan: Plan): Promise<void> {
+    await this.index.put(plan.tenantId, plan.teamId, citizenEntryOf(plan), plan.updatedAt);
+  }
+
+  /** Replaces with the etag; `previous` (the version the change was made to) spares the index write when nothing it shows changed. */
+  async replace(plan: Plan, etag: string, previous?: Plan): Promise<Versioned<Plan>> {
     const saved = await this.store.replace(this.toDoc(plan), etag);
+    if (!previous || !sameEntry(citizenEntryOf(previous), citizenEntryOf(plan))) {
+      await this.index.put(plan.tenantId, plan.teamId, citizenEntryOf(plan), plan.updatedAt);
+    }
     return this.remember(parseAs(PlanSchema, saved, plan.id));
   }
 
@@ -216,6 +322,72 @@ export class PlanRepository {
   }
 }
 
+/**
+ * The older parts of plans (see domain/plan-retention.ts), one document per citizen and year.
+ * Written before the plan that drops them, so a crash in between leaves a copy in both, never in neither.
+ */
+export class PlanArchiveRepository {
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly retry: RetryOptions = {},
+  ) {}
+
+  async append(plan: Pick<Plan, 'tenantId' | 'teamId' | 'id'>, items: ArchivedItems, at: string): Promise<void> {
+    if (isEmptyArchive(items)) return;
+    const pk = partitionKeys.institution(plan.tenantId, plan.teamId);
+    const year = at.slice(0, 4);
+    const id = `archive:${plan.id}:${year}`;
+    await retryOnConflict(async () => {
+      const found = await this.store.read(pk, id);
+      if (!found) {
+        const empty: PlanArchive = { tenantId: plan.tenantId, teamId: plan.teamId, citizenId: plan.id, year, goals: [], evaluations: [], goalHistory: [], purposeRevisions: [], updatedAt: at };
+        try {
+          await this.store.create(toDoc(pk, 'planArchive', id, mergeIntoArchive(empty, items, at)));
+          return;
+        } catch (error) {
+          if (error instanceof AlreadyExistsError) throw new ConcurrencyError('archive created meanwhile');
+          throw error;
+        }
+      }
+      const archive = parseAs(PlanArchiveSchema, found).value;
+      await this.store.replace(toDoc(pk, 'planArchive', id, mergeIntoArchive(archive, items, at)), found.etag);
+    }, this.retry);
+  }
+
+  /** The citizen's archive documents, oldest year first. */
+  async list(tenantId: string, teamId: string, citizenId: string): Promise<PlanArchive[]> {
+    const found = await this.store.query({
+      pk: partitionKeys.institution(tenantId, teamId),
+      type: 'planArchive',
+      where: [{ field: 'citizenId', op: '=', value: citizenId }],
+      orderBy: { field: 'year', direction: 'asc' },
+    });
+    return found.map((v) => parseAs(PlanArchiveSchema, v).value);
+  }
+}
+
+/** The diary summary of each citizen (see domain/diary-summary.ts). */
+export class DiarySummaryRepository {
+  constructor(private readonly store: DocumentStore) {}
+
+  async get(tenantId: string, teamId: string, citizenId: string): Promise<Versioned<DiarySummary> | undefined> {
+    const found = await this.store.read(partitionKeys.institution(tenantId, teamId), `summary:${citizenId}`);
+    return found ? parseAs(DiarySummarySchema, found) : undefined;
+  }
+
+  async create(summary: DiarySummary): Promise<Versioned<DiarySummary>> {
+    return parseAs(DiarySummarySchema, await this.store.create(this.toDoc(summary)));
+  }
+
+  async replace(summary: DiarySummary, etag: string): Promise<Versioned<DiarySummary>> {
+    return parseAs(DiarySummarySchema, await this.store.replace(this.toDoc(summary), etag));
+  }
+
+  private toDoc(summary: DiarySummary): StoredDocument {
+    return toDoc(partitionKeys.institution(summary.tenantId, summary.teamId), 'diarySummary', `summary:${summary.citizenId}`, summary);
+  }
+}
+
 export interface DiaryQuery {
   tenantId: string;
   teamId: string;
@@ -224,6 +396,10 @@ export interface DiaryQuery {
   /** ISO date-time: only entries that occurred at or after this. */
   since?: string;
   until?: string;
+  /** Newest first instead of oldest first. */
+  newestFirst?: boolean;
+  /** At most this many entries. */
+  limit?: number;
 }
 
 export class DiaryRepository {
@@ -247,7 +423,7 @@ export class DiaryRepository {
     }
   }
 
-  /** Entries for one citizen, oldest first. */
+  /** Entries for one citizen, oldest first (or newest first), through the (citizen, goal, time) index. */
   async list(query: DiaryQuery): Promise<DiaryEntry[]> {
     const where: Condition[] = [{ field: 'citizenId', op: '=', value: query.citizenId }];
     if (query.goalId) where.push({ field: 'goalId', op: '=', value: query.goalId });
@@ -257,7 +433,8 @@ export class DiaryRepository {
       pk: partitionKeys.institution(query.tenantId, query.teamId),
       type: 'diary',
       where,
-      orderBy: { field: 'occurredAt', direction: 'asc' },
+      orderBy: { field: 'occurredAt', direction: query.newestFirst ? 'desc' : 'asc' },
+      ...(query.limit !== undefined ? { limit: query.limit } : {}),
     });
     return found.map((v) => parseAs(DiaryEntrySchema, v, v.doc['entryId'] as string).value);
   }
@@ -346,7 +523,7 @@ export class AuditRepository {
     const batch = this.buffer;
     this.buffer = [];
     if (batch.length === 0) return;
-    const docs = batch.map(({ id, ...rest }) => toDoc(partitionKeys.audit(rest.tenantId, rest.at.slice(0, 7)), 'audit', `audit:${id}`, { ...rest, eventId: id }));
+    const docs = batch.map(({ id, ...rest }) => toDoc(partitionKeys.audit(rest.tenantId, rest.teamId, rest.at.slice(0, 7)), 'audit', `audit:${id}`, { ...rest, eventId: id }));
     this.writing = this.writing.then(() => this.store.createMany(docs)).catch((error: unknown) => this.onError(error));
   }
 
@@ -356,10 +533,11 @@ export class AuditRepository {
     await this.writing;
   }
 
-  async list(tenantId: string, month: string): Promise<AuditEvent[]> {
+  /** One tilbud's audit events of a month (or the tenant's events that name no tilbud). */
+  async list(tenantId: string, month: string, teamId?: string): Promise<AuditEvent[]> {
     await this.flush();
     const found = await this.store.query({
-      pk: partitionKeys.audit(tenantId, month),
+      pk: partitionKeys.audit(tenantId, teamId, month),
       type: 'audit',
       orderBy: { field: 'at', direction: 'asc' },
     });
@@ -372,6 +550,9 @@ export interface Repositories {
   store: DocumentStore;
   institutions: InstitutionRepository;
   plans: PlanRepository;
+  citizens: CitizenIndexRepository;
+  summaries: DiarySummaryRepository;
+  archive: PlanArchiveRepository;
   diary: DiaryRepository;
   users: UserRepository;
   drafts: DraftRepository;
@@ -382,13 +563,21 @@ export interface RepositoryOptions {
   /** How long a tilbud document may be served from memory (ms); 0 turns the cache off. */
   institutionCacheMs?: number;
   onAuditError?: (error: unknown) => void;
+  /** Told when a tilbud's citizen index was built from its plans (a one-time migration). */
+  onCitizenIndexRebuilt?: (count: number) => void;
+  /** Retries of the small shared documents (citizen index, archive). */
+  retry?: RetryOptions;
 }
 
 export function createRepositories(store: DocumentStore, options: RepositoryOptions = {}): Repositories {
+  const citizens = new CitizenIndexRepository(store, options.onCitizenIndexRebuilt, options.retry);
   return {
     store,
     institutions: new InstitutionRepository(store, options.institutionCacheMs),
-    plans: new PlanRepository(store),
+    plans: new PlanRepository(store, citizens),
+    citizens,
+    summaries: new DiarySummaryRepository(store),
+    archive: new PlanArchiveRepository(store, options.retry),
     diary: new DiaryRepository(store),
     users: new UserRepository(store),
     drafts: new DraftRepository(store),

@@ -4,13 +4,15 @@
  * decision into the plan. Two people evaluating the same goal: the second gets the current
  * state and a notice, never an overwrite.
  */
-import { applyEvaluation, citizenGasTScore, computeEvidence, periodStart, type EvaluationInput } from '../domain/evaluation.js';
-import type { Evidence, Goal, Institution, Plan } from '../domain/model.js';
+import { evidenceRequests, goalPeriodStats } from '../domain/diary-summary.js';
+import { applyEvaluation, citizenGasTScore, evidenceFromStats, type EvaluationInput } from '../domain/evaluation.js';
+import type { DiarySummary, Evidence, Goal, Institution, Plan } from '../domain/model.js';
 import { findGoal, todayInZone } from '../domain/plan.js';
 import type { Versioned } from '../store/repositories.js';
 import { deriveId, type Call } from './context.js';
 import { NotFoundError, RefusedError, StaleError } from './errors.js';
-import { loadPlan, updatePlan } from './plan-access.js';
+import { currentSummary } from './diary-summary.js';
+import { loadPlan, updatePlan, type LoadedPlan } from './plan-access.js';
 
 export interface EvaluationCandidates {
   plan: Plan;
@@ -35,22 +37,30 @@ export interface EvaluationContext {
   gasT?: number;
 }
 
+/** The plan and the diary summary, read at once (the summary is used only once access is granted). */
+async function loadWithSummary(call: Call, teamId: string, citizenId: string, action: string) {
+  const [loaded, summary] = await Promise.all([loadPlan(call, teamId, citizenId, action), call.deps.repos.summaries.get(call.actor.tenantId, teamId, citizenId)]);
+  return { loaded, summary };
+}
+
 export async function openEvaluation(call: Call, teamId: string, citizenId: string, goalId: string): Promise<EvaluationContext> {
-  const { plan, institution } = await loadPlan(call, teamId, citizenId, 'evaluation.open');
+  const { loaded, summary } = await loadWithSummary(call, teamId, citizenId, 'evaluation.open');
+  const { plan, institution } = loaded;
   const goal = findGoal(plan.value, goalId);
   if (!goal) throw new NotFoundError('goal');
   if (goal.state !== 'active') {
     throw new RefusedError({ da: 'Målet er ikke aktivt længere og kan ikke evalueres igen.', en: 'The goal is no longer active and cannot be evaluated again.' });
   }
-  const evidence = await gatherEvidence(call, plan.value, goal);
+  const evidence = await gatherEvidence(call, loaded, summary, goal);
   const gasT = citizenGasTScore(plan.value);
   return { plan: plan.value, institution: institution.value, goal, evidence, ...(gasT !== undefined ? { gasT } : {}) };
 }
 
-async function gatherEvidence(call: Call, plan: Plan, goal: Goal): Promise<Evidence> {
-  const from = periodStart(goal, plan.evaluations);
-  const entries = await call.deps.repos.diary.list({ tenantId: call.actor.tenantId, teamId: plan.teamId, citizenId: plan.id, since: from });
-  return computeEvidence(plan, goal.id, entries, from, call.now);
+/** The evidence for the goal's current period, from the diary summary (no diary history is read). */
+async function gatherEvidence(call: Call, loaded: LoadedPlan, stored: Versioned<DiarySummary> | undefined, goal: Goal): Promise<Evidence> {
+  const plan = loaded.plan.value;
+  const summary = await currentSummary(call, plan, stored, evidenceRequests(plan, goal.id));
+  return evidenceFromStats(goalPeriodStats(summary, plan, goal.id)!, call.now);
 }
 
 export interface SaveEvaluationInput extends Omit<EvaluationInput, 'id'> {
@@ -62,10 +72,10 @@ export interface SaveEvaluationInput extends Omit<EvaluationInput, 'id'> {
 }
 
 export async function saveEvaluation(call: Call, input: SaveEvaluationInput): Promise<Versioned<Plan>> {
-  const loaded = await loadPlan(call, input.teamId, input.citizenId, 'evaluation.save');
+  const { loaded, summary } = await loadWithSummary(call, input.teamId, input.citizenId, 'evaluation.save');
   const goal = findGoal(loaded.plan.value, input.goalId);
   if (!goal) throw new NotFoundError('goal');
-  const evidence = await gatherEvidence(call, loaded.plan.value, goal);
+  const evidence = await gatherEvidence(call, loaded, summary, goal);
   const { plan } = await updatePlan(call, loaded, input.submissionId, (current) => {
     const now = findGoal(current, input.goalId);
     if (!now || now.updatedAt !== input.baseUpdatedAt || now.state !== 'active') {

@@ -3,6 +3,7 @@ import { createResidentEntry, createSubGoalEntry } from '../domain/diary.js';
 import type { DiaryEntry, Institution, Plan } from '../domain/model.js';
 import { deriveId, type Call } from './context.js';
 import { InputError } from './errors.js';
+import { countEntry } from './diary-summary.js';
 import { loadPlan } from './plan-access.js';
 
 interface DiaryTarget {
@@ -41,7 +42,11 @@ export async function logDiaryEntry(call: Call, command: DiaryCommand): Promise<
   const { actor, now, deps } = call;
   // The plan is only read to check that the sub-goal exists and is active; a copy this
   // process saw in the last few seconds will do (the entry is a separate document).
-  const { institution, plan } = await loadPlan(call, command.teamId, command.citizenId, 'diary.log', { maxAgeMs: PLAN_VALIDATION_AGE_MS });
+  // The diary summary is read at the same time (it is only used once access is granted).
+  const [{ institution, plan }, summary] = await Promise.all([
+    loadPlan(call, command.teamId, command.citizenId, 'diary.log', { maxAgeMs: PLAN_VALIDATION_AGE_MS }),
+    deps.repos.summaries.get(actor.tenantId, command.teamId, command.citizenId),
+  ]);
   const id = deriveId(actor.tenantId, command.teamId, 'diary', command.submissionId);
   const common = {
     id,
@@ -68,6 +73,9 @@ export async function logDiaryEntry(call: Call, command: DiaryCommand): Promise<
         )
       : createResidentEntry(institution.value.settings, { ...common, contextId: command.contextId, entryTypeId: command.entryTypeId }, now);
   if (!outcome.ok) throw new InputError(outcome.errors);
-  const { entry, created } = await deps.repos.diary.add(outcome.value);
+  // The entry and its count in the summary are written at once. Counting is idempotent on the
+  // entry id, so a repeated delivery (Teams retry, double click) adds neither twice, and a retry
+  // after a failed turn completes whichever of the two is missing.
+  const [{ entry, created }] = await Promise.all([deps.repos.diary.add(outcome.value), countEntry(call, plan.value, outcome.value, { summary })]);
   return { entry, created, plan: plan.value, institution: institution.value };
 }

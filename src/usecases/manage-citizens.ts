@@ -1,9 +1,9 @@
 /** Citizens: create (`ny borger`), list mine (`borgere`), find by alias, record the formål. */
-import type { Institution, Plan, RepresentativeRole, TargetGroup } from '../domain/model.js';
+import type { CitizenIndexEntry, Institution, Plan, RepresentativeRole, TargetGroup } from '../domain/model.js';
 import { createPlan, recordPurpose } from '../domain/plan.js';
 import { toAliasKey } from '../domain/text.js';
 import { AlreadyExistsError } from '../store/ports.js';
-import type { Versioned } from '../store/repositories.js';
+import { citizenEntryOf, type Versioned } from '../store/repositories.js';
 import { audit, listMyInstitutions, requireMember } from './access.js';
 import { deriveId, type Call } from './context.js';
 import { InputError, StaleError } from './errors.js';
@@ -24,7 +24,11 @@ export async function createCitizen(call: Call, input: CreateCitizenInput): Prom
   const institution = await requireMember(call, input.teamId, { action: 'citizen.create', resourceType: 'citizen' });
   const id = deriveId(actor.tenantId, input.teamId, 'citizen', input.submissionId);
   const existingSame = await deps.repos.plans.get(actor.tenantId, input.teamId, id);
-  if (existingSame) return { plan: existingSame, created: false };
+  if (existingSame) {
+    // A repeated delivery: the plan is there; make sure the lists show it (the first attempt may have stopped short).
+    await deps.repos.plans.ensureIndexed(existingSame.value);
+    return { plan: existingSame, created: false };
+  }
   const outcome = createPlan(
     {
       id,
@@ -68,23 +72,24 @@ function contactPersonsFor(chosen: string[], members: string[], creator: string)
 
 export interface CitizenListItem {
   institution: Institution;
-  plan: Plan;
+  citizen: CitizenIndexEntry;
   mine: boolean;
 }
 
-/** Citizens in the actor's tilbud, the ones the actor is kontaktperson for first. */
+/**
+ * Citizens in the actor's tilbud, the ones the actor is kontaktperson for first. Reads each
+ * tilbud's citizen index (one small document), never the plans.
+ */
 export async function listMyCitizens(call: Call): Promise<{ institutions: Institution[]; citizens: CitizenListItem[] }> {
   const { actor, deps } = call;
   const institutions = await listMyInstitutions(call);
+  const lists = await Promise.all(institutions.map((institution) => deps.repos.citizens.list(actor.tenantId, institution.teamId)));
   const citizens: CitizenListItem[] = [];
-  for (const institution of institutions) {
-    const plans = await deps.repos.plans.list(actor.tenantId, institution.teamId);
-    for (const { value } of plans) {
-      citizens.push({ institution, plan: value, mine: value.contactPersons.includes(actor.aadObjectId) });
-    }
+  for (const [i, institution] of institutions.entries()) {
+    for (const citizen of lists[i] ?? []) citizens.push({ institution, citizen, mine: citizen.contactPersons.includes(actor.aadObjectId) });
     await audit(call, { action: 'citizen.list', teamId: institution.teamId, resourceType: 'citizen', outcome: 'allowed' });
   }
-  citizens.sort((a, b) => Number(b.mine) - Number(a.mine) || a.plan.alias.localeCompare(b.plan.alias, 'da'));
+  citizens.sort((a, b) => Number(b.mine) - Number(a.mine) || a.citizen.alias.localeCompare(b.citizen.alias, 'da'));
   return { institutions, citizens };
 }
 
@@ -96,7 +101,7 @@ export async function findCitizensByAlias(call: Call, alias: string): Promise<Ci
   const found: CitizenListItem[] = [];
   for (const institution of institutions) {
     const plan = await deps.repos.plans.findByAlias(actor.tenantId, institution.teamId, key);
-    if (plan) found.push({ institution, plan: plan.value, mine: plan.value.contactPersons.includes(actor.aadObjectId) });
+    if (plan) found.push({ institution, citizen: citizenEntryOf(plan.value), mine: plan.value.contactPersons.includes(actor.aadObjectId) });
   }
   return found;
 }

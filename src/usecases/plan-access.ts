@@ -3,6 +3,7 @@ import type { Institution, Plan } from '../domain/model.js';
 import { ConcurrencyError } from '../store/ports.js';
 import type { Versioned } from '../store/repositories.js';
 import { hasApplied, touchPlan, type Outcome } from '../domain/plan.js';
+import { retainPlan } from '../domain/plan-retention.js';
 import { requireMember } from './access.js';
 import type { Call } from './context.js';
 import { InputError, NotFoundError } from './errors.js';
@@ -44,9 +45,11 @@ export async function updatePlan(
     if (hasApplied(current.value, submissionId)) return { plan: current, applied: false };
     const outcome = change(current.value);
     if (!outcome.ok) throw new InputError(outcome.errors);
-    const next = touchPlan(outcome.value, call.actor.aadObjectId, call.now, submissionId);
+    // What the plan no longer needs moves to the archive first (a copy in both beats one in neither).
+    const { plan: next, archived } = retainPlan(touchPlan(outcome.value, call.actor.aadObjectId, call.now, submissionId), call.now);
     try {
-      const saved = await call.deps.repos.plans.replace(next, current.etag);
+      await call.deps.repos.archive.append(next, archived, call.now.toISOString());
+      const saved = await call.deps.repos.plans.replace(next, current.etag, current.value);
       return { plan: saved, applied: true };
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;

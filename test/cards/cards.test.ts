@@ -33,6 +33,7 @@ import { EMPTY_DRAFT, validateStep, WIZARD_STEPS, type GoalDraftFields, type Wiz
 import type { DiaryEntry, Evidence, Goal, Institution, Plan, ResidentDiaryEntry, SubGoalDiaryEntry } from '../../src/domain/model.js';
 import { addGoal, createPlan, findGoal, recordPurpose, todayInZone, type Outcome } from '../../src/domain/plan.js';
 import { summarizeScores, type ScoreSummary } from '../../src/domain/scores.js';
+import { citizenEntryOf } from '../../src/store/repositories.js';
 import { MESSAGES, type FieldErrors } from '../../src/domain/text.js';
 import { closeAdaptiveCardValidator, renderAdaptiveCardHtml, validateAdaptiveCard } from '../support/adaptive-card-validator.js';
 
@@ -199,10 +200,10 @@ function goal(plan: Plan, id: string): Goal {
 }
 
 const items = {
-  ab: { institution: bosted, plan: adultPlan, mine: true } satisfies CitizenItem,
-  stue3: { institution: bosted, plan: emptyPlan, mine: false } satisfies CitizenItem,
-  cd: { institution: ungehus, plan: childPlan, mine: false } satisfies CitizenItem,
-  demo: { institution: demoTilbud, plan: demoPlan, mine: true } satisfies CitizenItem,
+  ab: { institution: bosted, citizen: citizenEntryOf(adultPlan), mine: true } satisfies CitizenItem,
+  stue3: { institution: bosted, citizen: citizenEntryOf(emptyPlan), mine: false } satisfies CitizenItem,
+  cd: { institution: ungehus, citizen: citizenEntryOf(childPlan), mine: false } satisfies CitizenItem,
+  demo: { institution: demoTilbud, citizen: citizenEntryOf(demoPlan), mine: true } satisfies CitizenItem,
 };
 
 // A twin "AB" in the other tilbud, for the ambiguous-alias card.
@@ -243,8 +244,8 @@ function cardsFor(locale: Locale): Case[] {
   add('diary pick citizen: two tilbud', () => diaryPickCitizenCard(locale, [items.ab, items.stue3, items.cd], [bosted, ungehus]));
   add('diary pick citizen: none yet', () => diaryPickCitizenCard(locale, [], [bosted]));
   add('diary pick citizen: no tilbud', () => diaryPickCitizenCard(locale, [], []));
-  add('ambiguous alias: plan', () => ambiguousCitizenCard(locale, [items.ab, { institution: ungehus, plan: twinPlan, mine: false }], VERBS.planShow));
-  add('ambiguous alias: diary', () => ambiguousCitizenCard(locale, [items.ab, { institution: ungehus, plan: twinPlan, mine: false }], VERBS.diaryPickCitizen));
+  add('ambiguous alias: plan', () => ambiguousCitizenCard(locale, [items.ab, { institution: ungehus, citizen: citizenEntryOf(twinPlan), mine: false }], VERBS.planShow));
+  add('ambiguous alias: diary', () => ambiguousCitizenCard(locale, [items.ab, { institution: ungehus, citizen: citizenEntryOf(twinPlan), mine: false }], VERBS.diaryPickCitizen));
   add('diary pick target: sub-goals', () => diaryPickTargetCard(locale, adultPlan));
   add('diary pick target: no sub-goals', () => diaryPickTargetCard(locale, emptyPlan), [s.diaryNoSubGoals]);
   add('diary pick target: sub-goal gone notice', () => diaryPickTargetCard(locale, childPlan, { text: 'Det delmål er ikke længere aktivt. Vælg et andet.', style: 'warning' }));
@@ -299,7 +300,7 @@ function cardsFor(locale: Locale): Case[] {
   add('diary saved: demo', () => diarySavedCard(locale, { institution: demoTilbud, plan: demoPlan, entry: { ...adultEntries[0]!, citizenId: demoPlan.id, goalId: 'demo-g1-sub-1' } }));
 
   // plan
-  add('plan: adult with formål, due revisions, evaluations, GAS', () => planCard(locale, { institution: bosted, plan: adultPlan, scores: scoresFor(adultPlan, adultEntries), residentEntries: 7, now }), [
+  add('plan: adult with formål, due revisions, evaluations, GAS', () => planCard(locale, { institution: bosted, plan: adultPlan, scores: scoresFor(adultPlan, adultEntries), resident: { entries: 7, latestAt: '2026-11-20T08:00:00.000Z' }, now }), [
     adultPlan.purpose!.text,
     s.planRevisionDue,
     s.planEvaluated,
@@ -309,10 +310,10 @@ function cardsFor(locale: Locale): Case[] {
     s.stateAchieved,
     'SMORTE S⚠',
   ]);
-  add('plan: child without formål', () => planCard(locale, { institution: ungehus, plan: childPlan, scores: scoresFor(childPlan, []), residentEntries: 0, now }), [s.purposeMissing, s.targetChild]);
-  add('plan: no goals', () => planCard(locale, { institution: bosted, plan: emptyPlan, scores: {}, residentEntries: 0, now }), [s.planNoGoals]);
-  add('plan: saved notice', () => planCard(locale, { institution: bosted, plan: adultPlan, scores: scoresFor(adultPlan, adultEntries), residentEntries: 7, now, notice: { text: s.goalSaved, style: 'good' } }));
-  add('plan: demo', () => planCard(locale, { institution: demoTilbud, plan: demoPlan, scores: scoresFor(demoPlan, []), residentEntries: 2, now }), [s.demoBadge]);
+  add('plan: child without formål', () => planCard(locale, { institution: ungehus, plan: childPlan, scores: scoresFor(childPlan, []), resident: { entries: 0 }, now }), [s.purposeMissing, s.targetChild]);
+  add('plan: no goals', () => planCard(locale, { institution: bosted, plan: emptyPlan, scores: {}, resident: { entries: 0 }, now }), [s.planNoGoals]);
+  add('plan: saved notice', () => planCard(locale, { institution: bosted, plan: adultPlan, scores: scoresFor(adultPlan, adultEntries), resident: { entries: 7, latestAt: '2026-11-20T08:00:00.000Z' }, now, notice: { text: s.goalSaved, style: 'good' } }));
+  add('plan: demo', () => planCard(locale, { institution: demoTilbud, plan: demoPlan, scores: scoresFor(demoPlan, []), resident: { entries: 2, latestAt: '2026-11-21T19:30:00.000Z' }, now }), [s.demoBadge]);
 
   // the goal wizard: every step, for goals and sub-goals, in every state
   const filled: GoalDraftFields = {
@@ -690,7 +691,7 @@ describe('regressions', () => {
 
   it('titles the buttons of the "which citizen?" card after what they open', () => {
     const s = strings('da');
-    const twins = [items.ab, { institution: ungehus, plan: twinPlan, mine: false }];
+    const twins = [items.ab, { institution: ungehus, citizen: citizenEntryOf(twinPlan), mine: false }];
     const expected = [
       [VERBS.diaryPickCitizen, s.btnDiary],
       [VERBS.purposeEdit, s.btnPurpose],

@@ -556,7 +556,7 @@ export function describeDocumentStoreContract(name: string, open: ContractStoreF
       });
 
       it('createMany skips ids another writer creates meanwhile and still stores the rest', async () => {
-        const pk = partitionKeys.audit(tenant(), '2026-03');
+        const pk = partitionKeys.audit(tenant(), 'team-1', '2026-03');
         const batch = (from: number, to: number): StoredDocument[] =>
           Array.from({ length: to - from }, (_, i) => doc(pk, `audit:e${from + i}`, { n: from + i }, 'audit'));
         await Promise.all([

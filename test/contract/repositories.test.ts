@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDefaultSettings } from '../../src/domain/defaults.js';
 import type { AuditEvent, ConversationRef, DiaryEntry, Draft, Institution, Membership, Plan } from '../../src/domain/model.js';
-import { ConcurrencyError, AlreadyExistsError } from '../../src/store/ports.js';
+import { ConcurrencyError, AlreadyExistsError, partitionKeys } from '../../src/store/ports.js';
 import { createRepositories, type Repositories } from '../../src/store/repositories.js';
 import { openCosmos, openEmbeddedOnDisk } from './contract-stores.js';
 import type { ContractStore, ContractStoreFactory } from './document-store.contract.js';
@@ -391,15 +391,29 @@ describe.each<[string, ContractStoreFactory]>([
       const april = auditEvent(tenantId, 'ev-4', '2026-04-01T08:00:00.000Z');
       for (const event of [e1, e2, e3, e1, april]) await repos.audit.record(event);
       await repos.audit.flush();
-      expect(await repos.audit.list(tenantId, '2026-03')).toEqual([e2, e1, e3]);
-      expect(await repos.audit.list(tenantId, '2026-04')).toEqual([april]);
+      expect(await repos.audit.list(tenantId, '2026-03', TEAM)).toEqual([e2, e1, e3]);
+      expect(await repos.audit.list(tenantId, '2026-04', TEAM)).toEqual([april]);
 
       // The same event again in a later batch is skipped, not duplicated and not an error.
       await repos.audit.record({ ...e1, action: 'changed' });
       await repos.audit.flush();
-      expect(await repos.audit.list(tenantId, '2026-03')).toEqual([e2, e1, e3]);
-      expect(await repos.audit.list(freshTenant('tenantB'), '2026-03')).toEqual([]);
+      expect(await repos.audit.list(tenantId, '2026-03', TEAM)).toEqual([e2, e1, e3]);
+      expect(await repos.audit.list(freshTenant('tenantB'), '2026-03', TEAM)).toEqual([]);
       expect(auditErrors).toEqual([]);
+    });
+
+    it("keeps each tilbud's events in a partition of its own, and events without a tilbud in the tenant's", async () => {
+      const tenantId = freshTenant();
+      const other = '19:other-team@thread.tacv2';
+      const mine = auditEvent(tenantId, 'ev-a', '2026-05-02T08:00:00.000Z');
+      const theirs = auditEvent(tenantId, 'ev-b', '2026-05-02T09:00:00.000Z', { teamId: other });
+      const { teamId: _none, ...noTeam } = auditEvent(tenantId, 'ev-c', '2026-05-02T10:00:00.000Z');
+      for (const event of [mine, theirs, noTeam]) await repos.audit.record(event);
+      expect(await repos.audit.list(tenantId, '2026-05', TEAM)).toEqual([mine]);
+      expect(await repos.audit.list(tenantId, '2026-05', other)).toEqual([theirs]);
+      expect(await repos.audit.list(tenantId, '2026-05')).toEqual([noTeam]);
+      const pks = new Set([TEAM, other, undefined].map((team) => partitionKeys.audit(tenantId, team, '2026-05')));
+      expect(pks.size).toBe(3);
     });
 
     it('stores a batch of more than 100 events', async () => {
@@ -407,7 +421,7 @@ describe.each<[string, ContractStoreFactory]>([
       const events = Array.from({ length: 130 }, (_, i) => auditEvent(tenantId, `ev-${i}`, new Date(Date.UTC(2026, 2, 1, 0, i)).toISOString()));
       for (const event of events) await repos.audit.record(event);
       // list() flushes first.
-      expect(await repos.audit.list(tenantId, '2026-03')).toEqual(events);
+      expect(await repos.audit.list(tenantId, '2026-03', TEAM)).toEqual(events);
       expect(auditErrors).toEqual([]);
     });
   });

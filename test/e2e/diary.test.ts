@@ -124,7 +124,7 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('diary logging on the %s store'
     const resident = (await h.app.repos.diary.list({ tenantId: USERS.anna.tenantId, teamId, citizenId })).filter((e) => e.kind === 'resident');
     expect(resident).toEqual([expect.objectContaining({ contextId: 'sundhed', entryTypeId: 'medicin', note: 'Tog selv sin medicin efter morgenmaden.' })]);
     const plan = invokeCardOf(await h.invoke(USERS.anna, VERBS.planShow, { teamId, citizenId }));
-    expect(textOf(plan)).toMatch(/Beboerdagbog \(120 dage\)\n1/);
+    expect(textOf(plan)).toMatch(/Beboerdagbog\n1 notat · seneste \d+\. \w+\.? 2026 \d\d:\d\d/);
   });
 
   it('lists my citizens with buttons for the plan and the diary', async () => {

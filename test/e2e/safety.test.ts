@@ -127,7 +127,7 @@ describe('CPR numbers, access and bad input (embedded store)', () => {
     const { replies } = await h.message(USERS.carl, 'plan CD');
     expect(textOf(cardOf(replies[0]))).toContain('Borgeren blev ikke fundet');
     const month = h.now.value.toISOString().slice(0, 7);
-    const audit = await h.app.repos.audit.list(USERS.anna.tenantId, month);
+    const audit = await h.app.repos.audit.list(USERS.anna.tenantId, month, TEAM_ID);
     expect(audit).toContainEqual(expect.objectContaining({ actor: USERS.carl.aadObjectId, outcome: 'denied', reason: 'not-a-member', teamId: TEAM_ID }));
     expect(audit).toContainEqual(expect.objectContaining({ actor: USERS.anna.aadObjectId, outcome: 'allowed', action: 'diary.log' }));
     expect(JSON.stringify(audit)).not.toContain('CD');

@@ -1,0 +1,90 @@
+/**
+ * Reading and keeping the citizen's diary summary (domain/diary-summary.ts): the plan card and
+ * the evaluation read it instead of the diary, and every diary entry is counted into it.
+ *
+ * An accumulator that is missing or belongs to an old period is rebuilt from the entries of
+ * that delmål since the period start, through the (citizen, goal, time) index. A period only
+ * moves when it starts anew (an evaluation, a revision), so such a rebuild reads the few entries
+ * since then; only a summary that never existed (data from before summaries) reads further back,
+ * once, and is then stored.
+ */
+import {
+  addEntryToSummary,
+  emptySummary,
+  hasCounted,
+  staleStats,
+  statsFromEntries,
+  withRebuiltStats,
+  entryRequests,
+  type StatsNeed,
+  type StatsRequest,
+} from '../domain/diary-summary.js';
+import type { DiaryEntry, DiarySummary, Plan, SubGoalDiaryEntry } from '../domain/model.js';
+import { AlreadyExistsError, ConcurrencyError } from '../store/ports.js';
+import type { Versioned } from '../store/repositories.js';
+import { retryOnConflict } from '../store/retry.js';
+import type { Call } from './context.js';
+
+async function rebuild(call: Call, plan: Plan, needs: readonly StatsNeed[], skipEntryId?: string) {
+  return Promise.all(
+    needs.map(async (need) => {
+      const entries = (await call.deps.repos.diary.list({ tenantId: plan.tenantId, teamId: plan.teamId, citizenId: plan.id, goalId: need.goalId, since: need.from })).filter(
+        (e): e is SubGoalDiaryEntry => e.kind === 'subGoal' && e.id !== skipEntryId,
+      );
+      return { need, stats: statsFromEntries(need.from, entries), entryIds: entries.map((e) => e.id) };
+    }),
+  );
+}
+
+/**
+ * The summary with current accumulators for these requests. `stored` is the summary as read
+ * (undefined: none yet). What had to be rebuilt is written back when `persist` is set, so the
+ * next card finds it (best effort: a concurrent writer's version is as good).
+ */
+export async function currentSummary(
+  call: Call,
+  plan: Plan,
+  stored: Versioned<DiarySummary> | undefined,
+  requests: readonly StatsRequest[],
+): Promise<DiarySummary> {
+  const base = stored?.value ?? emptySummary(plan, call.now.toISOString());
+  const needs = staleStats(stored?.value, plan, requests);
+  if (needs.length === 0) return base;
+  const summary = withRebuiltStats(base, plan, await rebuild(call, plan, needs));
+  try {
+    if (stored) await call.deps.repos.summaries.replace(summary, stored.etag);
+    else await call.deps.repos.summaries.create(summary);
+  } catch (error) {
+    if (!(error instanceof ConcurrencyError) && !(error instanceof AlreadyExistsError)) throw error;
+  }
+  return summary;
+}
+
+/**
+ * Counts a new entry into the summary: read, rebuild what is stale, add, write with the etag,
+ * retried on a conflict. Counting the same entry twice (a repeated delivery) changes nothing.
+ * `prefetched` is the summary as read together with the plan, which saves a read on the first attempt.
+ */
+export async function countEntry(call: Call, plan: Plan, entry: DiaryEntry, prefetched?: { summary: Versioned<DiarySummary> | undefined }): Promise<void> {
+  const repo = call.deps.repos.summaries;
+  let first = prefetched;
+  await retryOnConflict(async () => {
+    const stored = first ? first.summary : await repo.get(plan.tenantId, plan.teamId, plan.id);
+    first = undefined;
+    if (stored && hasCounted(stored.value, entry.id)) return;
+    const base = stored?.value ?? emptySummary(plan, call.now.toISOString());
+    const needs = entry.kind === 'subGoal' ? staleStats(stored?.value, plan, entryRequests(plan, entry.goalId)) : [];
+    const rebuilt = withRebuiltStats(base, plan, await rebuild(call, plan, needs, entry.id));
+    const next = addEntryToSummary(rebuilt, plan, entry, call.now.toISOString());
+    if (stored) {
+      await repo.replace(next, stored.etag);
+      return;
+    }
+    try {
+      await repo.create(next);
+    } catch (error) {
+      if (error instanceof AlreadyExistsError) throw new ConcurrencyError('summary created meanwhile');
+      throw error;
+    }
+  });
+}
