@@ -393,6 +393,7 @@ export interface DiaryQuery {
   teamId: string;
   citizenId: string;
   goalId?: string;
+  kind?: DiaryEntry['kind'];
   /** ISO date-time: only entries that occurred at or after this. */
   since?: string;
   until?: string;
@@ -427,6 +428,7 @@ export class DiaryRepository {
   async list(query: DiaryQuery): Promise<DiaryEntry[]> {
     const where: Condition[] = [{ field: 'citizenId', op: '=', value: query.citizenId }];
     if (query.goalId) where.push({ field: 'goalId', op: '=', value: query.goalId });
+    if (query.kind) where.push({ field: 'kind', op: '=', value: query.kind });
     if (query.since) where.push({ field: 'occurredAt', op: '>=', value: query.since });
     if (query.until) where.push({ field: 'occurredAt', op: '<=', value: query.until });
     const found = await this.store.query({

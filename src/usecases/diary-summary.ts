@@ -37,6 +37,18 @@ async function rebuild(call: Call, plan: Plan, needs: readonly StatsNeed[], skip
 }
 
 /**
+ * A summary for a citizen who has none yet. Usually a new citizen; for data from before
+ * summaries existed it counts the beboerdagbog entries once (the delmål accumulators are
+ * rebuilt as they are asked for).
+ */
+async function firstSummary(call: Call, plan: Plan, skipEntryId?: string): Promise<DiarySummary> {
+  const resident = (await call.deps.repos.diary.list({ tenantId: plan.tenantId, teamId: plan.teamId, citizenId: plan.id, kind: 'resident' })).filter((e) => e.id !== skipEntryId);
+  const summary = emptySummary(plan, call.now.toISOString());
+  const latestAt = resident.at(-1)?.occurredAt;
+  return { ...summary, resident: { entries: resident.length, ...(latestAt ? { latestAt } : {}) }, recentEntryIds: resident.slice(-100).map((e) => e.id) };
+}
+
+/**
  * The summary with current accumulators for these requests. `stored` is the summary as read
  * (undefined: none yet). What had to be rebuilt is written back when `persist` is set, so the
  * next card finds it (best effort: a concurrent writer's version is as good).
@@ -47,9 +59,9 @@ export async function currentSummary(
   stored: Versioned<DiarySummary> | undefined,
   requests: readonly StatsRequest[],
 ): Promise<DiarySummary> {
-  const base = stored?.value ?? emptySummary(plan, call.now.toISOString());
+  const base = stored?.value ?? (await firstSummary(call, plan));
   const needs = staleStats(stored?.value, plan, requests);
-  if (needs.length === 0) return base;
+  if (stored && needs.length === 0) return base;
   const summary = withRebuiltStats(base, plan, await rebuild(call, plan, needs));
   try {
     if (stored) await call.deps.repos.summaries.replace(summary, stored.etag);
@@ -72,7 +84,7 @@ export async function countEntry(call: Call, plan: Plan, entry: DiaryEntry, pref
     const stored = first ? first.summary : await repo.get(plan.tenantId, plan.teamId, plan.id);
     first = undefined;
     if (stored && hasCounted(stored.value, entry.id)) return;
-    const base = stored?.value ?? emptySummary(plan, call.now.toISOString());
+    const base = stored?.value ?? (await firstSummary(call, plan, entry.id));
     const needs = entry.kind === 'subGoal' ? staleStats(stored?.value, plan, entryRequests(plan, entry.goalId)) : [];
     const rebuilt = withRebuiltStats(base, plan, await rebuild(call, plan, needs, entry.id));
     const next = addEntryToSummary(rebuilt, plan, entry, call.now.toISOString());
