@@ -279,6 +279,62 @@ describe.each<[string, ContractStoreFactory]>([
     });
   });
 
+  describe('citizen index', () => {
+    it('lists the citizens the plans hold, kept current on every plan write', async () => {
+      const tenantId = freshTenant();
+      const v1 = await repos.plans.create(plan(tenantId, 'c-2', 'CD'));
+      await repos.plans.create(plan(tenantId, 'c-1', 'AB', { contactPersons: [STAFF_2] }));
+      expect((await repos.citizens.list(tenantId, TEAM)).map((c) => [c.id, c.alias, c.hasPurpose])).toEqual([
+        ['c-1', 'AB', false],
+        ['c-2', 'CD', false],
+      ]);
+      const withPurpose = plan(tenantId, 'c-2', 'CD', { purpose: { id: 'p1', text: 'Egen bolig', receivedOn: '2026-03-01', recordedAt: CREATED, recordedBy: STAFF_1, revisions: [] } });
+      await repos.plans.replace(withPurpose, v1.etag, v1.value);
+      const listed = await repos.citizens.list(tenantId, TEAM);
+      expect(listed.find((c) => c.id === 'c-2')).toMatchObject({ hasPurpose: true, contactPersons: [STAFF_1] });
+      expect(listed.find((c) => c.id === 'c-1')).toMatchObject({ contactPersons: [STAFF_2] });
+      // Another tenant with the same team id sees none of them.
+      expect(await repos.citizens.list(freshTenant('tenantB'), TEAM)).toEqual([]);
+    });
+
+    it('holds every citizen when twenty are created at once', async () => {
+      const tenantId = freshTenant();
+      await Promise.all(Array.from({ length: 20 }, (_, i) => repos.plans.create(plan(tenantId, `c-${i}`, `Stue ${String(i).padStart(2, '0')}`))));
+      expect((await repos.citizens.list(tenantId, TEAM)).map((c) => c.id).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `c-${i}`).sort());
+    });
+
+    it('is built once from the plans when it is missing (data from before it), and told so', async () => {
+      const tenantId = freshTenant();
+      const rebuilt: number[] = [];
+      const plain = createRepositories(handle!.store, { onCitizenIndexRebuilt: (n) => rebuilt.push(n) });
+      for (const [id, alias] of [['c-1', 'AB'], ['c-2', 'CD']] as const) {
+        await handle!.store.create({ ...plan(tenantId, id, alias), id: `plan:${id}`, citizenId: id, pk: partitionKeys.institution(tenantId, TEAM), type: 'plan' });
+      }
+      expect((await plain.citizens.list(tenantId, TEAM)).map((c) => c.alias)).toEqual(['AB', 'CD']);
+      expect((await plain.citizens.list(tenantId, TEAM)).map((c) => c.alias)).toEqual(['AB', 'CD']);
+      expect(rebuilt).toEqual([2]);
+    });
+  });
+
+  describe('plan archive', () => {
+    it('appends archived goals and evaluations per citizen and year; appending the same again changes nothing', async () => {
+      const tenantId = freshTenant();
+      const p = plan(tenantId, 'c-1', 'AB');
+      const goal = { id: 'g-old', themeId: 'th1', purposeLinked: false, text: 'AB laver selv mad', ownerId: STAFF_1, revisionDate: '2026-06-01', state: 'achieved' as const, interventions: [], externalActors: [], createdAt: CREATED, createdBy: STAFF_1, updatedAt: CREATED, history: [] };
+      const items = { goals: [goal], evaluations: [], goalHistory: [], purposeRevisions: [] };
+      await repos.archive.append(p, items, '2027-04-01T08:00:00.000Z');
+      await repos.archive.append(p, items, '2027-04-01T08:00:00.000Z');
+      await Promise.all([repos.archive.append(p, { ...items, goals: [{ ...goal, id: 'g-a' }] }, '2027-05-01T08:00:00.000Z'), repos.archive.append(p, { ...items, goals: [{ ...goal, id: 'g-b' }] }, '2027-05-01T08:00:00.000Z')]);
+      await repos.archive.append(p, { ...items, goals: [{ ...goal, id: 'g-next-year' }] }, '2028-01-02T08:00:00.000Z');
+      const archives = await repos.archive.list(tenantId, TEAM, 'c-1');
+      expect(archives.map((a) => [a.year, a.goals.map((g) => g.id).sort()])).toEqual([
+        ['2027', ['g-a', 'g-b', 'g-old']],
+        ['2028', ['g-next-year']],
+      ]);
+      expect(await repos.archive.list(tenantId, TEAM, 'c-2')).toEqual([]);
+    });
+  });
+
   describe('diary', () => {
     it('adds idempotently: the same entry id twice is one entry, and the first content is kept', async () => {
       const tenantId = freshTenant();
