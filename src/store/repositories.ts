@@ -424,6 +424,13 @@ export class DiaryRepository {
     }
   }
 
+  /** Stores many entries at once (bulk loads: imports, benchmarks); existing ids are skipped. */
+  async addMany(entries: readonly DiaryEntry[]): Promise<void> {
+    await this.store.createMany(
+      entries.map(({ id, ...rest }) => toDoc(partitionKeys.institution(rest.tenantId, rest.teamId), 'diary', `diary:${id}`, { ...rest, entryId: id })),
+    );
+  }
+
   /** Entries for one citizen, oldest first (or newest first), through the (citizen, goal, time) index. */
   async list(query: DiaryQuery): Promise<DiaryEntry[]> {
     const where: Condition[] = [{ field: 'citizenId', op: '=', value: query.citizenId }];

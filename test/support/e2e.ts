@@ -58,7 +58,8 @@ export function personalConversationId(u: TestUser): string {
   return `a:personal-${u.aadObjectId}`;
 }
 
-function baseActivity(h: { connectorUrl: string }, from: TestUser, channel: boolean): Record<string, unknown> {
+/** The fields every Teams activity from this user carries (personal chat, or the team's channel). */
+export function baseActivity(h: { connectorUrl: string }, from: TestUser, channel: boolean): Record<string, unknown> {
   return {
     channelId: 'msteams',
     serviceUrl: h.connectorUrl,
@@ -146,6 +147,11 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     },
   };
   return harness;
+}
+
+/** An Action.Execute invoke as Teams sends it (for drivers outside the harness, such as benchmarks). */
+export function invokeActivity(connectorUrl: string, from: TestUser, verb: string, data: Record<string, unknown>): Record<string, unknown> {
+  return { ...baseActivity({ connectorUrl }, from, false), type: 'invoke', name: 'adaptiveCard/action', id: randomUUID(), value: { action: { type: 'Action.Execute', verb, data } } };
 }
 
 // ---------------------------------------------------------------- card helpers
