@@ -12,7 +12,7 @@ import { createAdapter } from './bot/adapter.js';
 import { RefleksBot } from './bot/refleks-bot.js';
 import { createHttpServer } from './http/server.js';
 import type { DocumentStore } from './store/ports.js';
-import { createRepositories, type Repositories } from './store/repositories.js';
+import { createRepositories, type Repositories, type RepositoryOptions } from './store/repositories.js';
 
 export interface App {
   server: restify.Server;
@@ -30,11 +30,17 @@ export interface AppOptions {
   clock?: () => Date;
   /** Overrides the Bot Framework OpenID metadata URL (tests). */
   openIdMetadataUrl?: string;
+  /** Cache settings of the repositories (tests and benchmarks turn the caches off). */
+  repositories?: Pick<RepositoryOptions, 'institutionCacheMs' | 'planCacheMs'>;
 }
 
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, logger, store } = options;
-  const repos = createRepositories(store, { onAuditError: (error) => logger.error({ err: error }, 'audit write failed') });
+  const repos = createRepositories(store, {
+    ...options.repositories,
+    onAuditError: (error) => logger.error({ err: error }, 'audit write failed'),
+    onCitizenIndexRebuilt: (count) => logger.info({ citizens: count }, 'citizen index built from the plans'),
+  });
   const bot = new RefleksBot({
     repos,
     logger,

@@ -245,6 +245,7 @@ export class PlanRepository {
   constructor(
     private readonly store: DocumentStore,
     private readonly index: CitizenIndexRepository,
+    private readonly cacheMs = Number.POSITIVE_INFINITY,
   ) {}
 
   /**
@@ -255,7 +256,8 @@ export class PlanRepository {
   async get(tenantId: string, teamId: string, citizenId: string, options: { maxAgeMs?: number } = {}): Promise<Versioned<Plan> | undefined> {
     const key = `${partitionKeys.institution(tenantId, teamId)}|${citizenId}`;
     const seen = this.recent.get(key);
-    if (options.maxAgeMs && seen && Date.now() - seen.at < options.maxAgeMs) return seen.value;
+    const maxAgeMs = Math.min(options.maxAgeMs ?? 0, this.cacheMs);
+    if (maxAgeMs > 0 && seen && Date.now() - seen.at < maxAgeMs) return seen.value;
     const found = await this.store.read(partitionKeys.institution(tenantId, teamId), `plan:${citizenId}`);
     if (!found) {
       this.recent.delete(key);
@@ -571,6 +573,8 @@ export interface Repositories {
 export interface RepositoryOptions {
   /** How long a tilbud document may be served from memory (ms); 0 turns the cache off. */
   institutionCacheMs?: number;
+  /** The longest a plan seen by this process may be served from memory when a use case allows it (ms); 0 turns it off. */
+  planCacheMs?: number;
   onAuditError?: (error: unknown) => void;
   /** Told when a tilbud's citizen index was built from its plans (a one-time migration). */
   onCitizenIndexRebuilt?: (count: number) => void;
@@ -583,7 +587,7 @@ export function createRepositories(store: DocumentStore, options: RepositoryOpti
   return {
     store,
     institutions: new InstitutionRepository(store, options.institutionCacheMs),
-    plans: new PlanRepository(store, citizens),
+    plans: new PlanRepository(store, citizens, options.planCacheMs),
     citizens,
     summaries: new DiarySummaryRepository(store),
     archive: new PlanArchiveRepository(store, options.retry),

@@ -4,7 +4,7 @@
  * records what the bot sends back. Logs are captured so tests can scan them.
  */
 import { randomUUID } from 'node:crypto';
-import { startApp, type App } from '../../src/app.js';
+import { startApp, type App, type AppOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { DocumentStore } from '../../src/store/ports.js';
@@ -83,6 +83,8 @@ export interface HarnessOptions {
   openIdMetadataUrl?: string;
   /** Keep log lines in memory (tests scan them); benchmarks turn this off. */
   keepLogs?: boolean;
+  /** Repository cache settings (benchmarks measure turns with cold caches). */
+  repositories?: AppOptions['repositories'];
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
@@ -97,6 +99,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     logger,
     store: options.store,
     clock: () => now.value,
+    ...(options.repositories ? { repositories: options.repositories } : {}),
     ...(options.openIdMetadataUrl ? { openIdMetadataUrl: options.openIdMetadataUrl } : {}),
   });
   const ctx = { connectorUrl: connector.url };
