@@ -13,6 +13,7 @@ import { RefleksBot } from './bot/refleks-bot.js';
 import { createHttpServer } from './http/server.js';
 import type { DocumentStore } from './store/ports.js';
 import { createRepositories, type Repositories } from './store/repositories.js';
+import type { RetryPolicy } from './usecases/retry.js';
 
 export interface App {
   server: restify.Server;
@@ -30,6 +31,8 @@ export interface AppOptions {
   clock?: () => Date;
   /** Overrides the Bot Framework OpenID metadata URL (tests). */
   openIdMetadataUrl?: string;
+  /** How plan writes retry under contention (tests shorten the budget). */
+  writeRetry?: Partial<RetryPolicy>;
 }
 
 export async function startApp(options: AppOptions): Promise<App> {
@@ -40,6 +43,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(config.UI_LOCALE !== 'auto' ? { forceLocale: config.UI_LOCALE } : {}),
+    ...(options.writeRetry ? { writeRetry: options.writeRetry } : {}),
   });
   const adapter = createAdapter(
     {

@@ -24,7 +24,7 @@ import {
 } from '../cards/views.js';
 import { VERBS, type Verb } from '../cards/verbs.js';
 import type { Call } from '../usecases/context.js';
-import { AccessDeniedError, InputError, NotFoundError, RefusedError, StaleError } from '../usecases/errors.js';
+import { AccessDeniedError, ContentionError, InputError, NotFoundError, RefusedError, StaleError } from '../usecases/errors.js';
 import { createCitizen, listMyCitizens, recordCitizenPurpose } from '../usecases/manage-citizens.js';
 import { logDiaryEntry } from '../usecases/log-diary-entry.js';
 import { loadPlan } from '../usecases/plan-access.js';
@@ -292,5 +292,7 @@ export function refusalCard(call: Call, error: unknown): Card | undefined {
   if (error instanceof NotFoundError) return messageCard(l, s.errorNotFound);
   if (error instanceof RefusedError) return messageCard(l, error.refusal[l]);
   if (error instanceof StaleError) return messageCard(l, error.notice[l], { style: 'warning' });
+  // The forms answer contention themselves with the input kept; this is the net under the rest.
+  if (error instanceof ContentionError) return messageCard(l, s.busyRetry, { style: 'warning' });
   return undefined;
 }

@@ -39,3 +39,18 @@ export class RefusedError extends Error {
     super('refused');
   }
 }
+
+/**
+ * An optimistic-concurrency write kept meeting newer versions until its time budget ran
+ * out (many people changing the same document at once). Nothing was written; handlers answer
+ * with the current card, the user's input kept, and a short "try again" notice.
+ */
+export class ContentionError extends Error {
+  override readonly name = 'ContentionError';
+  constructor(
+    readonly attempts: number,
+    readonly elapsedMs: number,
+  ) {
+    super(`gave up after ${attempts} attempts in ${Math.round(elapsedMs)} ms`);
+  }
+}

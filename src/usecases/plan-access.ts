@@ -1,11 +1,11 @@
 /** Loading a plan for an actor: membership of the owning team first, then the plan. */
 import type { Institution, Plan } from '../domain/model.js';
-import { ConcurrencyError } from '../store/ports.js';
 import type { Versioned } from '../store/repositories.js';
 import { hasApplied, touchPlan, type Outcome } from '../domain/plan.js';
 import { requireMember } from './access.js';
 import type { Call } from './context.js';
-import { InputError, NotFoundError } from './errors.js';
+import { ContentionError, InputError, NotFoundError } from './errors.js';
+import { retryOnConflict } from './retry.js';
 
 export interface LoadedPlan {
   institution: Versioned<Institution>;
@@ -25,13 +25,12 @@ export async function loadPlan(call: Call, teamId: string, citizenId: string, ac
   return { institution, plan };
 }
 
-const MAX_ATTEMPTS = 5;
-
 /**
  * Applies a pure change to the plan with optimistic concurrency: on an etag conflict the
- * plan is reloaded and the change re-applied to the newest version (never last-writer-wins).
- * `change` may throw a StaleError when re-applying is impossible. A submission that was
- * already applied is a no-op.
+ * plan is reloaded and the change re-applied to the newest version (never last-writer-wins),
+ * with jittered backoff until it lands or the write budget runs out (ContentionError).
+ * `change` may throw (a StaleError or a conflict error) when re-applying is impossible. A
+ * submission that was already applied is a no-op, on the first version or any newer one.
  */
 export async function updatePlan(
   call: Call,
@@ -39,20 +38,30 @@ export async function updatePlan(
   submissionId: string,
   change: (plan: Plan) => Outcome<Plan>,
 ): Promise<{ plan: Versioned<Plan>; applied: boolean }> {
-  let current = loaded.plan;
-  for (let attempt = 1; ; attempt++) {
-    if (hasApplied(current.value, submissionId)) return { plan: current, applied: false };
-    const outcome = change(current.value);
-    if (!outcome.ok) throw new InputError(outcome.errors);
-    const next = touchPlan(outcome.value, call.actor.aadObjectId, call.now, submissionId);
-    try {
-      const saved = await call.deps.repos.plans.replace(next, current.etag);
-      return { plan: saved, applied: true };
-    } catch (error) {
-      if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
-      const reloaded = await call.deps.repos.plans.get(current.value.tenantId, current.value.teamId, current.value.id);
-      if (!reloaded) throw new NotFoundError('citizen');
-      current = reloaded;
-    }
+  const { tenantId, teamId, id } = loaded.plan.value;
+  try {
+    const { result, attempts } = await retryOnConflict<Versioned<Plan>, Plan, { plan: Versioned<Plan>; applied: boolean }>(
+      {
+        initial: loaded.plan,
+        load: async () => {
+          const reloaded = await call.deps.repos.plans.get(tenantId, teamId, id);
+          if (!reloaded) throw new NotFoundError('citizen');
+          return reloaded;
+        },
+        change: (current) => {
+          if (hasApplied(current.value, submissionId)) return { done: { plan: current, applied: false } };
+          const outcome = change(current.value);
+          if (!outcome.ok) throw new InputError(outcome.errors);
+          return { save: touchPlan(outcome.value, call.actor.aadObjectId, call.now, submissionId) };
+        },
+        save: async (next, current) => ({ plan: await call.deps.repos.plans.replace(next, current.etag), applied: true }),
+      },
+      call.deps.writeRetry,
+    );
+    if (attempts > 1) call.deps.logger.debug({ attempts }, 'plan write re-applied after conflicts');
+    return result;
+  } catch (error) {
+    if (error instanceof ContentionError) call.deps.logger.warn({ attempts: error.attempts, elapsedMs: Math.round(error.elapsedMs) }, 'plan write gave up under contention');
+    throw error;
   }
 }

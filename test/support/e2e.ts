@@ -8,6 +8,7 @@ import { startApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { DocumentStore } from '../../src/store/ports.js';
+import type { RetryPolicy } from '../../src/usecases/retry.js';
 import { startStubConnector, type RecordedActivity, type StubConnector, type StubMember } from './stub-connector.js';
 
 export interface TestUser {
@@ -22,7 +23,8 @@ export const TENANT_A = 'a1b2c3d4-0000-4000-8000-00000000000a';
 export const TENANT_B = 'b1b2c3d4-0000-4000-8000-00000000000b';
 export const TEAM_ID = '19:refleks-team-a@thread.tacv2';
 
-function user(key: string, name: string, tenantId = TENANT_A, locale = 'da-DK'): TestUser {
+/** A made-up staff member of tenant A (or another tenant): ids derived from the key. */
+export function user(key: string, name: string, tenantId = TENANT_A, locale = 'da-DK'): TestUser {
   return { id: `29:${key}`, aadObjectId: `aad-${key}`, name, tenantId, locale };
 }
 
@@ -82,6 +84,8 @@ export interface HarnessOptions {
   openIdMetadataUrl?: string;
   /** Keep log lines in memory (tests scan them); benchmarks turn this off. */
   keepLogs?: boolean;
+  /** How plan writes retry under contention (a tiny budget to see it run out). */
+  writeRetry?: Partial<RetryPolicy>;
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
@@ -97,6 +101,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     store: options.store,
     clock: () => now.value,
     ...(options.openIdMetadataUrl ? { openIdMetadataUrl: options.openIdMetadataUrl } : {}),
+    ...(options.writeRetry ? { writeRetry: options.writeRetry } : {}),
   });
   const ctx = { connectorUrl: connector.url };
 
