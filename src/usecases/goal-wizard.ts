@@ -222,6 +222,11 @@ export async function advanceWizard(call: Call, input: AdvanceInput): Promise<Wi
     return view(next, {});
   }
   // save
+  if (state.mode === 'new' && state.sub && fields.parentId) {
+    // The goal it was to belong to ended after the user picked it: say so, keep the answers.
+    const parentGone = findGoalConflict(plan, fields.parentId, '', [], { requireActive: true });
+    if (parentGone?.kind === 'ended') return answerConflict(call, next, new GoalConflictError(parentGone, plan), loaded.institution.value);
+  }
   const blocking = firstBlockingStep(plan, fields, state.sub, members, call.now);
   if (blocking) {
     next.step = blocking.step;
