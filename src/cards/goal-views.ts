@@ -75,6 +75,7 @@ const W = {
   editSaved: { da: 'Ændringerne er gemt.', en: 'The changes have been saved.' },
   revised: { da: 'Det nye mål er gemt; det gamle står som revideret.', en: 'The new goal is saved; the old one is marked revised.' },
   storedNow: { da: 'Gemt nu', en: 'Saved now' },
+  noParent: { da: 'Borgeren har ingen aktive mål, som delmålet kan høre under. Opret først et mål.', en: 'The citizen has no active goal for the sub-goal to belong to. Create a goal first.' },
   empty: { da: '(tomt)', en: '(empty)' },
 } as const;
 
@@ -157,11 +158,14 @@ export function goalWizardCard(locale: Locale, m: WizardCardModel): Card {
   };
   const fields: Field[] = [];
   const facts: Array<{ title: string; value: string }> = [];
-  let advice: string[] = [];
+  const advice: string[] = [];
   switch (m.step) {
     case 'relevance': {
       if (m.sub) {
-        fields.push(field({ kind: 'choice', id: 'parentId', label: t(locale, W.parent), value: f.parentId, required: true, choices: topLevelGoals(m.plan).filter((g) => g.state === 'active').map((g) => ({ title: g.text.slice(0, 90), value: g.id })) }));
+        const parents = topLevelGoals(m.plan).filter((g) => g.state === 'active').map((g) => ({ title: g.text.slice(0, 90), value: g.id }));
+        // No active goal left (all ended meanwhile): a choice set without choices is not a valid card.
+        if (parents.length > 0) fields.push(field({ kind: 'choice', id: 'parentId', label: t(locale, W.parent), value: f.parentId, required: true, choices: parents }));
+        else advice.push(`⚠ ${t(locale, W.noParent)}`);
       } else {
         fields.push(field({ kind: 'choice', id: 'themeId', label: t(locale, W.theme), value: f.themeId, required: true, choices: m.plan.themes.map((th) => ({ title: th.name, value: th.id })) }));
       }
@@ -169,7 +173,7 @@ export function goalWizardCard(locale: Locale, m: WizardCardModel): Card {
         facts.push({ title: t(locale, W.purposeIs), value: m.plan.purpose.text });
         fields.push(field({ kind: 'choice', id: 'purposeLinked', label: t(locale, W.purposeLinked), value: f.purposeLinked, style: 'expanded', choices: [{ title: t(locale, W.purposeYes), value: 'yes' }, { title: t(locale, W.purposeNo), value: 'no' }], advice: adviceFor(findings, STEP_LETTERS.relevance, locale) }));
       } else {
-        advice = [`⚠ ${t(locale, W.purposeMissing)}`];
+        advice.push(`⚠ ${t(locale, W.purposeMissing)}`);
       }
       break;
     }
