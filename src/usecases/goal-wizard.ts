@@ -264,11 +264,16 @@ function applyDraft(call: Call, state: WizardState, fields: GoalDraftFields, cur
   const target = findGoal(current, state.targetGoalId);
   if (!target) throw new GoalConflictError({ kind: 'missing', goalId: state.targetGoalId }, current);
   const base = state.baseFields ?? baseFieldsFor(state.mode, target);
+  const currentFields = baseFieldsFor(state.mode, target);
+  // What the user changed; of that, what differs from the goal as it is now can conflict
+  // (two people making the very same change do not).
   const touched = changedGoalFields(base, fields);
-  const conflict = findGoalConflict(current, target.id, state.baseUpdatedAt, state.mode === 'revise' ? [...touched, 'state'] : touched, { requireActive: state.mode === 'edit' });
+  const differs = new Set(changedGoalFields(currentFields, fields));
+  const contested = touched.filter((f) => differs.has(f));
+  const conflict = findGoalConflict(current, target.id, state.baseUpdatedAt, state.mode === 'revise' ? [...contested, 'state'] : contested, { requireActive: state.mode === 'edit' });
   if (conflict) throw new GoalConflictError(conflict, current);
   // The user's changes on top of the goal as it is now; together they must still make a goal.
-  const merged = rebaseDraft(base, fields, baseFieldsFor(state.mode, target));
+  const merged = rebaseDraft(base, fields, currentFields);
   const blocking = firstBlockingStep(current, merged, state.sub, members, now);
   if (blocking) {
     // Someone else's change of another field does not fit with the user's (e.g. a new end date before their revisionsdato).
@@ -308,9 +313,11 @@ async function answerConflict(call: Call, next: WizardState, error: GoalConflict
   const fields = fresh ? rebaseDraft(base, next.fields, fresh) : { ...next.fields };
   let step = next.step;
   const current: Partial<GoalDraftFields> = {};
-  if (conflict.kind === 'fields' && fresh) {
+  if (conflict.kind === 'fields' && target && fresh) {
     step = error.step ?? firstStepFor(conflict.fields) ?? next.step;
-    for (const name of draftFieldsFor(conflict.fields)) current[name] = fresh[name];
+    // What is stored now (for a revision too: the old goal's dates, not the blank ones of the new version).
+    const stored = goalToDraftFields(target);
+    for (const name of draftFieldsFor(conflict.fields)) current[name] = stored[name];
   } else if (next.mode === 'new') {
     // The goal a new sub-goal was to belong to has ended: pick another.
     fields.parentId = '';

@@ -229,6 +229,72 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('many people changing one plan 
     expect((await storedPlan(h, ids)).goals.find((g) => g.id === goalId)!.indicator).toBe(indicators[loser]);
   });
 
+  it('saves both when two people make the very same change at once (no conflict to answer)', async () => {
+    const { ids, parentId: goalId } = await newCitizenWithGoal(h, 'MI');
+    const same = 'Antal aftener om ugen, hvor MI laver maden selv';
+    const anna6 = await walkWizardTo6(h, ANNA, invokeCardOf(await h.invoke(ANNA, VERBS.goalEdit, { ...ids, goalId })), { indicator: same });
+    const bo6 = await walkWizardTo6(h, BO, invokeCardOf(await h.invoke(BO, VERBS.goalEdit, { ...ids, goalId })), { indicator: same });
+    const [a, b] = await Promise.all([
+      h.invoke(ANNA, VERBS.goalWizardSave, { ...findAction(anna6, VERBS.goalWizardSave).data, ...timeInputs(anna6) }),
+      h.invoke(BO, VERBS.goalWizardSave, { ...findAction(bo6, VERBS.goalWizardSave).data, ...timeInputs(bo6) }),
+    ]);
+    expect([noticeOf(invokeCardOf(a)), noticeOf(invokeCardOf(b))]).toEqual([EDIT_SAVED, EDIT_SAVED]);
+    expect((await storedPlan(h, ids)).goals.find((g) => g.id === goalId)!.indicator).toBe(same);
+  });
+
+  it('revises a goal on top of someone else’s edit of another field; an edit of the same field meanwhile answers with the wizard, the revision kept', async () => {
+    const { ids, parentId: goalId } = await newCitizenWithGoal(h, 'MJ');
+    const openRevision = async (): Promise<CardJson> => {
+      const evalCard = invokeCardOf(await h.invoke(ANNA, VERBS.evalOpen, { ...ids, goalId }));
+      const wizard = invokeCardOf(await h.invoke(ANNA, VERBS.evalSave, evalPayload(evalCard, { assessment: 'partlyAchieved', decision: 'revise' })));
+      expect(titleOf(wizard)).toBe('Revidér mål: MJ');
+      return wizard;
+    };
+    const boEdit = async (changes: Record<string, string>) => {
+      const bo6 = await walkWizardTo6(h, BO, invokeCardOf(await h.invoke(BO, VERBS.goalEdit, { ...ids, goalId })), changes);
+      expect(noticeOf(invokeCardOf(await h.invoke(BO, VERBS.goalWizardSave, { ...findAction(bo6, VERBS.goalWizardSave).data, ...timeInputs(bo6) })))).toBe(EDIT_SAVED);
+    };
+    const dates = { ownerId: ANNA.aadObjectId, endDate: '2027-09-30', revisionDate: '2027-06-15' };
+    const annaText = 'MJ laver selv aftensmad fire gange om ugen';
+
+    // Bo's new indicator commutes with Anna's new text: the new version carries both.
+    const revision6 = await walkWizardTo6(h, ANNA, await openRevision(), { goalText: annaText });
+    await boEdit({ indicator: 'Bos indikator: aftener om ugen' });
+    const plan = invokeCardOf(await h.invoke(ANNA, VERBS.goalWizardSave, { ...findAction(revision6, VERBS.goalWizardSave).data, ...timeInputs(revision6, dates) }));
+    expect(noticeOf(plan)).toBe('Det nye mål er gemt; det gamle står som revideret.');
+    let stored = await storedPlan(h, ids);
+    const first = stored.goals.find((g) => g.revisionOf === goalId)!;
+    expect(first).toMatchObject({ text: annaText, indicator: 'Bos indikator: aftener om ugen', state: 'active', revisionDate: '2027-06-15' });
+    expect(stored.goals.find((g) => g.id === goalId)!.state).toBe('revised');
+
+    // Revising the new version while Bo changes its text: Anna gets the wizard on the text step, her text kept.
+    const secondId = first.id;
+    const evalCard = invokeCardOf(await h.invoke(ANNA, VERBS.evalOpen, { ...ids, goalId: secondId }));
+    const wizard = invokeCardOf(await h.invoke(ANNA, VERBS.evalSave, evalPayload(evalCard, { assessment: 'partlyAchieved', decision: 'revise' })));
+    const annaText2 = 'MJ laver selv aftensmad fem gange om ugen';
+    const second6 = await walkWizardTo6(h, ANNA, wizard, { goalText: annaText2 });
+    const boText = 'MJ laver selv aftensmad med Bo tre gange om ugen';
+    const bo6 = await walkWizardTo6(h, BO, invokeCardOf(await h.invoke(BO, VERBS.goalEdit, { ...ids, goalId: secondId })), { goalText: boText });
+    expect(noticeOf(invokeCardOf(await h.invoke(BO, VERBS.goalWizardSave, { ...findAction(bo6, VERBS.goalWizardSave).data, ...timeInputs(bo6) })))).toBe(EDIT_SAVED);
+    const conflict = invokeCardOf(await h.invoke(ANNA, VERBS.goalWizardSave, { ...findAction(second6, VERBS.goalWizardSave).data, ...timeInputs(second6, dates) }));
+    expect(titleOf(conflict)).toBe('Revidér mål: MJ');
+    expect(wizardStepOf(conflict)).toBe(2);
+    expect(noticeOf(conflict)).toMatch(/^Bo Kollega har ændret målteksten/);
+    expect(inputOf(conflict, 'goalText')['value']).toBe(annaText2);
+    expect(textOf(conflict)).toContain(`Gemt nu: ${boText}`);
+    stored = await storedPlan(h, ids);
+    expect(stored.goals.find((g) => g.id === secondId)).toMatchObject({ state: 'active', text: boText });
+
+    // Gem again saves Anna's revision deliberately; her dates were kept through the rebase.
+    const again6 = await walkWizardTo6(h, ANNA, conflict);
+    expect(inputOf(again6, 'revisionDate')['value']).toBe('2027-06-15');
+    const saved = invokeCardOf(await h.invoke(ANNA, VERBS.goalWizardSave, { ...findAction(again6, VERBS.goalWizardSave).data, ...timeInputs(again6) }));
+    expect(noticeOf(saved)).toBe('Det nye mål er gemt; det gamle står som revideret.');
+    stored = await storedPlan(h, ids);
+    expect(stored.goals.find((g) => g.id === secondId)!.state).toBe('revised');
+    expect(stored.goals.find((g) => g.revisionOf === secondId)).toMatchObject({ text: annaText2, state: 'active' });
+  });
+
   it('lets a new sub-goal whose goal was ended meanwhile keep its answers and pick another goal', async () => {
     const { ids, parentId } = await newCitizenWithGoal(h, 'MF');
     await addGoal(h, ANNA, ids, { themeId: 'th2', goalText: 'MF går selv i Netto hver fredag', ownerId: ANNA.aadObjectId, endDate: '2027-06-30', revisionDate: '2027-03-01' });
