@@ -13,6 +13,7 @@ import { RefleksBot } from './bot/refleks-bot.js';
 import { createHttpServer } from './http/server.js';
 import type { DocumentStore } from './store/ports.js';
 import { createRepositories, type Repositories, type RepositoryOptions } from './store/repositories.js';
+import type { RetryPolicy } from './store/retry.js';
 
 export interface App {
   server: restify.Server;
@@ -32,6 +33,8 @@ export interface AppOptions {
   openIdMetadataUrl?: string;
   /** Cache settings of the repositories (tests and benchmarks turn the caches off). */
   repositories?: Pick<RepositoryOptions, 'institutionCacheMs' | 'planCacheMs'>;
+  /** How plan writes retry under contention (tests shorten the budget). */
+  writeRetry?: Partial<RetryPolicy>;
 }
 
 export async function startApp(options: AppOptions): Promise<App> {
@@ -46,6 +49,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(config.UI_LOCALE !== 'auto' ? { forceLocale: config.UI_LOCALE } : {}),
+    ...(options.writeRetry ? { writeRetry: options.writeRetry } : {}),
   });
   const adapter = createAdapter(
     {

@@ -17,14 +17,16 @@ import {
   helpCard,
   messageCard,
   newSubmissionId,
+  purposeConflictNotice,
   purposeFormCard,
   residentDiaryFormCard,
   subGoalDiaryFormCard,
   type Card,
+  type Notice,
 } from '../cards/views.js';
 import { VERBS, type Verb } from '../cards/verbs.js';
 import type { Call } from '../usecases/context.js';
-import { AccessDeniedError, InputError, NotFoundError, RefusedError, StaleError } from '../usecases/errors.js';
+import { AccessDeniedError, ContentionError, InputError, NotFoundError, PurposeConflictError, RefusedError, StaleError } from '../usecases/errors.js';
 import { createCitizen, listMyCitizens, recordCitizenPurpose } from '../usecases/manage-citizens.js';
 import { logDiaryEntry } from '../usecases/log-diary-entry.js';
 import { loadPlan } from '../usecases/plan-access.js';
@@ -105,8 +107,8 @@ const planShow: Handler = async (call, data) => {
 
 // ------------------------------------------------------------ formål
 
-/** The formål form filled with the current formål (a fresh card; optionally with a notice). */
-async function currentPurposeCard(call: Call, teamId: string, citizenId: string, notice?: { text: string; style: 'warning' }): Promise<Card> {
+/** The formål form filled with the current formål (a fresh card). */
+async function currentPurposeCard(call: Call, teamId: string, citizenId: string): Promise<Card> {
   const { plan } = await loadPlan(call, teamId, citizenId, 'purpose.open');
   return purposeFormCard(locale(call), {
     plan: plan.value,
@@ -114,7 +116,6 @@ async function currentPurposeCard(call: Call, teamId: string, citizenId: string,
     errors: {},
     submissionId: newSubmissionId(),
     now: call.now,
-    ...(notice ? { notice } : {}),
   });
 }
 
@@ -126,10 +127,18 @@ const purposeEdit: Handler = async (call, data) => {
 const purposeSave: Handler = async (call, data) => {
   const d = parse(PurposeSavePayload, data);
   const form = { text: d.purposeText, receivedOn: d.receivedOn };
-  const redraw = async (errors: FieldErrors, plan?: Plan): Promise<Card> => {
-    const current = plan ?? (await loadPlan(call, d.teamId, d.citizenId, 'purpose.open')).plan.value;
+  const redraw = async (errors: FieldErrors, notice?: Notice, basePurposeId = d.basePurposeId): Promise<Card> => {
+    const current = (await loadPlan(call, d.teamId, d.citizenId, 'purpose.open')).plan.value;
     const safe = withoutCpr({ purposeText: form.text, receivedOn: form.receivedOn }, errors);
-    return purposeFormCard(locale(call), { plan: current, form: { text: safe.purposeText, receivedOn: safe.receivedOn }, errors, submissionId: d.submissionId, now: call.now });
+    return purposeFormCard(locale(call), {
+      plan: current,
+      form: { text: safe.purposeText, receivedOn: safe.receivedOn },
+      errors,
+      submissionId: d.submissionId,
+      now: call.now,
+      basePurposeId,
+      ...(notice ? { notice } : {}),
+    });
   };
   try {
     await recordCitizenPurpose(call, { teamId: d.teamId, citizenId: d.citizenId, text: d.purposeText, receivedOn: d.receivedOn, basePurposeId: d.basePurposeId, submissionId: d.submissionId });
@@ -140,7 +149,13 @@ const purposeSave: Handler = async (call, data) => {
       for (const [k, v] of Object.entries(error.errors)) mapped[k === 'text' ? 'purposeText' : k] = v;
       return redraw(mapped);
     }
-    if (error instanceof StaleError) return currentPurposeCard(call, d.teamId, d.citizenId, { text: error.notice[locale(call)], style: 'warning' });
+    if (error instanceof PurposeConflictError) {
+      // Someone recorded another formål meanwhile: theirs in the notice, the user's text kept, and
+      // the card now based on theirs, so that saving again is a deliberate choice.
+      const { institution } = await loadPlan(call, d.teamId, d.citizenId, 'purpose.open');
+      return redraw({}, purposeConflictNotice(locale(call), error.plan, institution.value), error.plan.purpose?.id ?? '');
+    }
+    if (error instanceof ContentionError) return redraw({}, { text: strings(locale(call)).busyRetry, style: 'warning' });
     throw error;
   }
 };
@@ -220,11 +235,11 @@ function goalGoneNotice(call: Call, keptNote = false): { text: string; style: 'w
 
 const diarySave: Handler = async (call, data) => {
   const d = parse(DiarySavePayload, data);
-  const redraw = async (errors: FieldErrors): Promise<Card> => {
+  const redraw = async (errors: FieldErrors, notice?: { text: string; style: 'warning' }): Promise<Card> => {
     const { plan, institution } = await loadPlan(call, d.teamId, d.citizenId, 'diary.open');
     if (d.target === 'resident') {
       const form = withoutCpr({ contextType: d.contextType, note: d.note }, errors);
-      return residentDiaryFormCard(locale(call), { institution: institution.value, plan: plan.value, form, errors, submissionId: d.submissionId });
+      return residentDiaryFormCard(locale(call), { institution: institution.value, plan: plan.value, form, errors, submissionId: d.submissionId, ...(notice ? { notice } : {}) });
     }
     const goal = findGoal(plan.value, d.goalId);
     if (!goal || goal.state !== 'active' || errors['goalId']) {
@@ -240,7 +255,7 @@ const diarySave: Handler = async (call, data) => {
       });
     }
     const form = withoutCpr({ score: d.score, note: d.note, intervention: d.intervention, externalActors: d.externalActors }, errors);
-    return subGoalDiaryFormCard(locale(call), { institution: institution.value, plan: plan.value, goal, form, errors, submissionId: d.submissionId });
+    return subGoalDiaryFormCard(locale(call), { institution: institution.value, plan: plan.value, goal, form, errors, submissionId: d.submissionId, ...(notice ? { notice } : {}) });
   };
   try {
     const [contextId = '', entryTypeId = ''] = d.contextType.split('/');
@@ -264,6 +279,8 @@ const diarySave: Handler = async (call, data) => {
     return diarySavedCard(locale(call), { institution: logged.institution, plan: logged.plan, entry: logged.entry });
   } catch (error) {
     if (error instanceof InputError) return redraw(error.errors);
+    // Many writing about this citizen at once: the note is kept, and saving again (same submission) completes it.
+    if (error instanceof ContentionError) return redraw({}, { text: strings(locale(call)).busyRetry, style: 'warning' });
     throw error;
   }
 };
@@ -292,5 +309,7 @@ export function refusalCard(call: Call, error: unknown): Card | undefined {
   if (error instanceof NotFoundError) return messageCard(l, s.errorNotFound);
   if (error instanceof RefusedError) return messageCard(l, error.refusal[l]);
   if (error instanceof StaleError) return messageCard(l, error.notice[l], { style: 'warning' });
+  // The forms answer contention themselves with the input kept; this is the net under the rest.
+  if (error instanceof ContentionError) return messageCard(l, s.busyRetry, { style: 'warning' });
   return undefined;
 }

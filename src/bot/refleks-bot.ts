@@ -20,6 +20,7 @@ import { ambiguousCitizenCard, helpCard, messageCard, type Card } from '../cards
 import { isVerb, VERBS, type Verb } from '../cards/verbs.js';
 import type { Repositories } from '../store/repositories.js';
 import type { Actor, Call, Deps } from '../usecases/context.js';
+import type { RetryPolicy } from '../store/retry.js';
 import { findCitizensByAlias } from '../usecases/manage-citizens.js';
 import { registerInstitution, updateRoster } from '../usecases/manage-institution.js';
 import { actorOf, teamOf, tenantOf } from './actor.js';
@@ -36,6 +37,8 @@ export interface BotOptions {
   clock?: () => Date;
   /** Answer in this language whatever the Teams locale says (the Playground always says en-US). */
   forceLocale?: 'da' | 'en';
+  /** How plan writes retry under contention (defaults in store/retry.ts). */
+  writeRetry?: Partial<RetryPolicy>;
 }
 
 const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -67,7 +70,7 @@ export class RefleksBot extends TeamsActivityHandler {
   }
 
   private call(context: TurnContext, actor: Actor, logger: Logger): Call {
-    const deps: Deps = { repos: this.options.repos, roster: turnRosterProvider(context), logger };
+    const deps: Deps = { repos: this.options.repos, roster: turnRosterProvider(context), logger, ...(this.options.writeRetry ? { writeRetry: this.options.writeRetry } : {}) };
     return { actor, now: this.clock(), deps };
   }
 

@@ -2,16 +2,17 @@
  * Cards for the SMORTE goal wizard and for evaluation. The wizard is one form card per
  * step; findings from the goal checker are shown under the field they are about.
  */
-import { EXTERNAL_ACTORS, STEP_LETTERS, WIZARD_STEPS, checkDraft, stepIndex, type GoalDraftFields, type WizardStep } from '../domain/goal-wizard.js';
-import type { Evidence, Goal, Institution, Plan } from '../domain/model.js';
-import { NO_GAS_SCORE } from '../domain/evaluation.js';
+import { EXTERNAL_ACTORS, STEP_LETTERS, WIZARD_STEPS, checkDraft, draftFieldsFor, stepIndex, type GoalDraftFields, type WizardStep } from '../domain/goal-wizard.js';
+import type { GoalConflict } from '../domain/goal-lifecycle.js';
+import type { Evidence, Goal, GoalChange, Institution, Plan } from '../domain/model.js';
+import { latestEvaluation, NO_GAS_SCORE } from '../domain/evaluation.js';
 import { findGoal, todayInZone, topLevelGoals } from '../domain/plan.js';
 import type { SmorteFinding } from '../domain/smorte.js';
 import { TEXT_LIMITS, type FieldErrors } from '../domain/text.js';
-import { formatDate, formatNumber, strings, type Locale } from './i18n.js';
+import { formatDate, formatDateTime, formatNumber, strings, type Locale } from './i18n.js';
 import { renderCard } from './templates.js';
 import { VERBS } from './verbs.js';
-import { formField, noticeFields, scoreLabel, type Card, type FieldVm, type Notice } from './views.js';
+import { evaluationOutcome, formField, memberName, noticeFields, scoreLabel, stateLabel, type Card, type FieldVm, type Notice } from './views.js';
 
 type L = { da: string; en: string };
 const t = (locale: Locale, text: L): string => text[locale];
@@ -73,6 +74,9 @@ const W = {
   subSaved: { da: 'Delmålet er gemt.', en: 'The sub-goal has been saved.' },
   editSaved: { da: 'Ændringerne er gemt.', en: 'The changes have been saved.' },
   revised: { da: 'Det nye mål er gemt; det gamle står som revideret.', en: 'The new goal is saved; the old one is marked revised.' },
+  storedNow: { da: 'Gemt nu', en: 'Saved now' },
+  noParent: { da: 'Borgeren har ingen aktive mål, som delmålet kan høre under. Opret først et mål.', en: 'The citizen has no active goal for the sub-goal to belong to. Create a goal first.' },
+  empty: { da: '(tomt)', en: '(empty)' },
 } as const;
 
 const E = {
@@ -131,6 +135,10 @@ interface WizardCardModel {
   advised?: boolean;
   now: Date;
   target?: Goal;
+  /** A notice that takes the place of the usual ones (a conflict, or "try again"). */
+  notice?: Notice;
+  /** The values stored now for fields that conflicted, shown under the user's own. */
+  current?: Partial<GoalDraftFields>;
 }
 
 type Field = FieldVm;
@@ -144,14 +152,20 @@ export function goalWizardCard(locale: Locale, m: WizardCardModel): Card {
   const s = strings(locale);
   const f = m.fields;
   const findings = checkDraft(m.plan, f, m.now);
-  const field = (x: FieldInput) => baseField(locale, m.errors, x);
+  const field = (x: FieldInput) => {
+    const stored = m.current?.[x.id as keyof GoalDraftFields];
+    return baseField(locale, m.errors, stored === undefined ? x : { ...x, hint: `${t(locale, W.storedNow)}: ${draftValueText(locale, m.plan, m.institution, x.id as keyof GoalDraftFields, stored)}` });
+  };
   const fields: Field[] = [];
   const facts: Array<{ title: string; value: string }> = [];
-  let advice: string[] = [];
+  const advice: string[] = [];
   switch (m.step) {
     case 'relevance': {
       if (m.sub) {
-        fields.push(field({ kind: 'choice', id: 'parentId', label: t(locale, W.parent), value: f.parentId, required: true, choices: topLevelGoals(m.plan).filter((g) => g.state === 'active').map((g) => ({ title: g.text.slice(0, 90), value: g.id })) }));
+        const parents = topLevelGoals(m.plan).filter((g) => g.state === 'active').map((g) => ({ title: g.text.slice(0, 90), value: g.id }));
+        // No active goal left (all ended meanwhile): a choice set without choices is not a valid card.
+        if (parents.length > 0) fields.push(field({ kind: 'choice', id: 'parentId', label: t(locale, W.parent), value: f.parentId, required: true, choices: parents }));
+        else advice.push(`⚠ ${t(locale, W.noParent)}`);
       } else {
         fields.push(field({ kind: 'choice', id: 'themeId', label: t(locale, W.theme), value: f.themeId, required: true, choices: m.plan.themes.map((th) => ({ title: th.name, value: th.id })) }));
       }
@@ -159,7 +173,7 @@ export function goalWizardCard(locale: Locale, m: WizardCardModel): Card {
         facts.push({ title: t(locale, W.purposeIs), value: m.plan.purpose.text });
         fields.push(field({ kind: 'choice', id: 'purposeLinked', label: t(locale, W.purposeLinked), value: f.purposeLinked, style: 'expanded', choices: [{ title: t(locale, W.purposeYes), value: 'yes' }, { title: t(locale, W.purposeNo), value: 'no' }], advice: adviceFor(findings, STEP_LETTERS.relevance, locale) }));
       } else {
-        advice = [`⚠ ${t(locale, W.purposeMissing)}`];
+        advice.push(`⚠ ${t(locale, W.purposeMissing)}`);
       }
       break;
     }
@@ -203,7 +217,9 @@ export function goalWizardCard(locale: Locale, m: WizardCardModel): Card {
   else actions.push({ title: t(locale, W.save), verb: VERBS.goalWizardSave, data, style: 'positive', inputs: 'auto' });
   if (m.resumed) actions.push({ title: t(locale, W.restart), verb: VERBS.goalWizardRestart, data, style: 'default', inputs: 'none' });
   const hasErrors = Object.keys(m.errors).length > 0;
-  const notice: Notice | undefined = hasErrors
+  const notice: Notice | undefined = m.notice
+    ? m.notice
+    : hasErrors
     ? { text: s.errorFixFields, style: 'attention' }
     : m.advised
       ? { text: t(locale, W.advised), style: 'warning' }
@@ -279,7 +295,20 @@ export interface EvaluationForm {
 
 export function evaluationFormCard(
   locale: Locale,
-  m: { plan: Plan; institution: Institution; goal: Goal; evidence: Evidence; gasT?: number; form: EvaluationForm; errors: FieldErrors; submissionId: string; now: Date; notice?: Notice },
+  m: {
+    plan: Plan;
+    institution: Institution;
+    goal: Goal;
+    evidence: Evidence;
+    gasT?: number;
+    form: EvaluationForm;
+    errors: FieldErrors;
+    submissionId: string;
+    now: Date;
+    notice?: Notice;
+    /** The goal version the user's input is based on (default: the goal as shown, i.e. a fresh card). */
+    baseUpdatedAt?: string;
+  },
 ): Card {
   const s = strings(locale);
   const ev = m.evidence;
@@ -313,7 +342,7 @@ export function evaluationFormCard(
       field({ kind: 'choice', id: 'gas', label: t(locale, E.gas), value: m.form.gas, choices: [{ title: t(locale, E.gasNone), value: NO_GAS_SCORE }, ...gasLabels.map((title, i) => ({ title, value: String(i - 2) }))] }),
     ],
     actions: [
-      { title: t(locale, E.save), verb: VERBS.evalSave, data: { ...ids, baseUpdatedAt: m.goal.updatedAt, submissionId: m.submissionId }, style: 'positive', inputs: 'auto' },
+      { title: t(locale, E.save), verb: VERBS.evalSave, data: { ...ids, baseUpdatedAt: m.baseUpdatedAt ?? m.goal.updatedAt, submissionId: m.submissionId }, style: 'positive', inputs: 'auto' },
       { title: s.btnBack, verb: VERBS.evalStart, data: { teamId: m.plan.teamId, citizenId: m.plan.id }, style: 'default', inputs: 'none' },
     ],
   });
@@ -321,4 +350,161 @@ export function evaluationFormCard(
 
 export function evaluationSavedNotice(locale: Locale): string {
   return t(locale, E.saved);
+}
+
+/**
+ * The goal was ended (or revised) by someone else while this evaluation was written: it cannot
+ * be evaluated any more, so the card says so and shows what the user wrote, so it is not lost.
+ */
+export function evaluationEndedCard(locale: Locale, m: { plan: Plan; goal: Goal; form: EvaluationForm; notice: Notice }): Card {
+  const s = strings(locale);
+  const ids = { teamId: m.plan.teamId, citizenId: m.plan.id };
+  const facts: Array<{ title: string; value: string }> = [];
+  const assessment = (['achieved', 'partlyAchieved', 'maintained', 'notAchieved', 'worsened'] as const).find((a) => a === m.form.assessment);
+  if (assessment) facts.push({ title: t(locale, E.assessment), value: t(locale, E[assessment]) });
+  const decision = ({ continue: E.cont, revise: E.revise, close: E.close } as Record<string, L>)[m.form.decision];
+  if (decision) facts.push({ title: t(locale, E.decision), value: t(locale, decision) });
+  if (m.form.decision === 'continue' && m.form.newRevisionDate) facts.push({ title: t(locale, E.newRevisionDate), value: formatDate(m.form.newRevisionDate, locale) });
+  const gas = m.form.gas !== '' && m.form.gas !== NO_GAS_SCORE ? Number(m.form.gas) : undefined;
+  if (gas !== undefined && Number.isInteger(gas)) facts.push({ title: t(locale, E.gas), value: (locale === 'en' ? E.gasLabelsEn : E.gasLabels)[gas + 2] ?? String(gas) });
+  const whatWorked = m.form.whatWorked.trim();
+  return renderCard('menu', {
+    badge: m.plan.demo ? s.demoBadge : '',
+    title: `${t(locale, E.title)}: ${m.plan.alias}`,
+    subtitle: m.goal.text,
+    ...noticeFields(m.notice),
+    paragraphs: whatWorked ? [`**${t(locale, E.whatWorked)}**`, whatWorked] : [],
+    facts,
+    items: [],
+    actions: [
+      { title: s.btnShowPlan, verb: VERBS.planShow, data: ids },
+      { title: s.btnEvaluate, verb: VERBS.evalStart, data: ids },
+    ],
+  });
+}
+
+// ---------------------------------------------------------------- conflicts
+
+/** Short names of goal fields, for "Bo har ændret revisionsdatoen". */
+const FIELD_NAMES: Record<string, L> = {
+  text: { da: 'målteksten', en: 'the goal text' },
+  indicator: { da: 'indikatoren', en: 'the indicator' },
+  kind: { da: 'slags mål', en: 'the kind of goal' },
+  participationMode: { da: 'borgerens medvirken', en: 'the citizen’s participation' },
+  participation: { da: 'borgerens medvirken', en: 'the citizen’s participation' },
+  interventions: { da: 'indsatserne', en: 'the interventions' },
+  externalActors: { da: 'de eksterne aktører', en: 'the external actors' },
+  ownerId: { da: 'den ansvarlige', en: 'the owner' },
+  endDate: { da: 'slutdatoen', en: 'the end date' },
+  revisionDate: { da: 'revisionsdatoen', en: 'the revision date' },
+  themeId: { da: 'temaet', en: 'the theme' },
+  purposeLinked: { da: 'koblingen til formålet', en: 'the link to the purpose' },
+};
+
+const C = {
+  and: { da: 'og', en: 'and' },
+  evaluated: { da: 'har evalueret målet', en: 'evaluated the goal' },
+  changed: { da: 'har ændret', en: 'changed' },
+  ended: { da: 'har afsluttet målet', en: 'ended the goal' },
+  revisedGoal: { da: 'har revideret målet', en: 'revised the goal' },
+  whileYouWrote: { da: 'mens du skrev', en: 'while you were writing' },
+  missing: { da: 'Målet findes ikke længere i planen.', en: 'The goal is no longer in the plan.' },
+  evaluate: {
+    da: 'Din evaluering er ikke gemt endnu – dine svar står herunder. Tryk "Gem evaluering" igen, hvis den også skal skrives ind.',
+    en: 'Your evaluation is not saved yet – your answers are below. Press "Save evaluation" again if it should be written in too.',
+  },
+  evaluateEnded: { da: 'Målet kan ikke evalueres længere, så din evaluering er ikke gemt. Her er det, du skrev.', en: 'The goal can no longer be evaluated, so your evaluation is not saved. Here is what you wrote.' },
+  wizard: {
+    da: 'Dine svar er bevaret, og det, der er gemt nu, står under feltet. Gem målet igen for at gemme din version.',
+    en: 'Your answers are kept, and what is saved now is shown under the field. Save the goal again to save your version.',
+  },
+  wizardMismatch: {
+    da: 'Dine svar er bevaret, men passer ikke længere sammen med det gemte. Ret det markerede felt, og gem igen.',
+    en: 'Your answers are kept but no longer fit with what is saved. Correct the marked field and save again.',
+  },
+  editEnded: { da: 'Målet kan ikke rettes længere, så dine ændringer er ikke gemt', en: 'The goal can no longer be edited, so your changes are not saved' },
+  reviseEnded: { da: 'Dine svar er bevaret. Gem målet igen, hvis din version skal gemmes som et nyt mål.', en: 'Your answers are kept. Save the goal again if your version should be saved as a new goal.' },
+  parentEnded: { da: 'Delmålet kan ikke høre under det længere. Vælg et andet mål; dine andre svar er bevaret.', en: 'The sub-goal can no longer belong to it. Pick another goal; your other answers are kept.' },
+} as const;
+
+/** What the user's action was, for the last sentence of a conflict notice. */
+export type ConflictAction = 'evaluate' | 'evaluateEnded' | 'wizard' | 'wizardMismatch' | 'editEnded' | 'reviseEnded' | 'parentEnded';
+
+function joinWords(locale: Locale, words: readonly string[]): string {
+  const unique = [...new Set(words)];
+  return unique.length <= 1 ? (unique[0] ?? '') : `${unique.slice(0, -1).join(', ')} ${t(locale, C.and)} ${unique.at(-1)}`;
+}
+
+function whoChanged(locale: Locale, institution: Institution, changes: readonly GoalChange[]): string {
+  const names = changes.map((c) => institution.members.find((m) => m.aadObjectId === c.by)?.name || strings(locale).someoneElse);
+  return joinWords(locale, names);
+}
+
+/** One sentence on what someone else did to the goal, from the history entries that conflicted. */
+function describeConflict(locale: Locale, plan: Plan, institution: Institution, conflict: GoalConflict): string {
+  if (conflict.kind === 'missing') return t(locale, C.missing);
+  const changes = conflict.changes;
+  const latest = changes.at(-1);
+  const when = latest ? ` (${formatDateTime(latest.at, locale)})` : '';
+  const who = changes.length > 0 ? whoChanged(locale, institution, changes) : strings(locale).someoneElse;
+  const goal = findGoal(plan, conflict.goalId);
+  const evaluation = goal ? latestEvaluation(plan, goal.id) : undefined;
+  const evaluated = changes.some((c) => c.fields.includes('evaluation'));
+  let what: string;
+  if (conflict.kind === 'ended') {
+    const state = goal ? stateLabel(locale, goal.state) : '';
+    what = goal?.state === 'revised' ? t(locale, C.revisedGoal) : evaluated && evaluation ? `${t(locale, C.evaluated)}: ${evaluationOutcome(locale, evaluation)}` : `${t(locale, C.ended)}${state ? ` (${state})` : ''}`;
+  } else if (evaluated) {
+    what = `${t(locale, C.evaluated)}${evaluation ? `: ${evaluationOutcome(locale, evaluation)}` : ''}`;
+  } else {
+    const names = conflict.fields.map((f) => FIELD_NAMES[f]).filter((x): x is L => !!x).map((x) => t(locale, x));
+    what = `${t(locale, C.changed)} ${joinWords(locale, names.length > 0 ? names : [t(locale, FIELD_NAMES['text']!)])}`;
+  }
+  return `${who} ${what}${when}, ${t(locale, C.whileYouWrote)}.`;
+}
+
+/** The notice for an action that met a real conflict: what the other person did, then what happens to the user's input. */
+export function goalConflictNotice(locale: Locale, m: { plan: Plan; institution: Institution; conflict: GoalConflict; action: ConflictAction; kept?: string }): Notice {
+  const tail = t(locale, C[m.action]);
+  const kept = m.kept ? `: ${m.kept}` : '';
+  return { text: `${describeConflict(locale, m.plan, m.institution, m.conflict)} ${tail}${m.action === 'editEnded' ? `${kept}.` : ''}`, style: 'warning' };
+}
+
+/** A draft value as the user would read it (a choice's title, a date, a name). */
+export function draftValueText(locale: Locale, plan: Plan, institution: Institution, name: keyof GoalDraftFields, value: string): string {
+  if (value.trim() === '') return t(locale, W.empty);
+  switch (name) {
+    case 'themeId':
+      return plan.themes.find((th) => th.id === value)?.name ?? value;
+    case 'parentId':
+      return findGoal(plan, value)?.text ?? value;
+    case 'purposeLinked':
+      return t(locale, value === 'no' ? W.purposeNo : W.purposeYes);
+    case 'kind':
+      return t(locale, value === 'maintenance' ? W.maintenance : W.progression);
+    case 'participationMode':
+      return t(locale, value === 'representative' ? W.partRepresentative : value === 'declined' ? W.partDeclined : W.partCitizen);
+    case 'ownerId':
+      return memberName(institution, value);
+    case 'endDate':
+    case 'revisionDate':
+      return /^\d{4}-\d{2}-\d{2}$/.test(value) ? formatDate(value, locale) : value;
+    case 'externalActors':
+      return value.split(',').map((x) => x.trim()).filter(Boolean).join(', ');
+    default:
+      return value;
+  }
+}
+
+/** The user's values for some goal fields, as one line ("målteksten: »…«; revisionsdatoen: 1. feb. 2027"). */
+export function draftValuesText(locale: Locale, plan: Plan, institution: Institution, fields: GoalDraftFields, goalFields: readonly string[]): string {
+  const parts: string[] = [];
+  for (const goalField of goalFields) {
+    const names = draftFieldsFor([goalField]);
+    const values = names.map((n) => fields[n].trim()).filter(Boolean);
+    if (values.length === 0) continue;
+    const label = FIELD_NAMES[goalField] ? t(locale, FIELD_NAMES[goalField]!) : goalField;
+    parts.push(`${label}: "${names.map((n) => draftValueText(locale, plan, institution, n, fields[n])).filter((v) => v !== t(locale, W.empty)).join(', ')}"`);
+  }
+  return parts.join('; ');
 }

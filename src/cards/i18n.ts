@@ -146,6 +146,10 @@ const da = {
   stateRevised: 'revideret',
   stateClosed: 'afsluttet',
   errorGeneric: 'Beklager, noget gik galt. Prøv igen om lidt.',
+  busyRetry: 'Mange ændrer planen lige nu – prøv igen.',
+  someoneElse: 'En anden',
+  purposeConflict: (who: string, when: string, text: string): string =>
+    `${who} har registreret et nyt formål (${when}), mens du skrev: "${text}". Din tekst er bevaret herunder – tryk Gem, hvis din version skal gælde.`,
   errorAccess: 'Du har ikke adgang til denne borger. Kun medlemmer af det team, der ejer borgerens sag, kan se og skrive.',
   errorNotFound: 'Borgeren blev ikke fundet. Måske er aliaset skrevet forkert – skriv "borgere" for at se dine borgere.',
   errorUnknownCommand: 'Det forstod jeg ikke. Skriv "hjælp" for at se, hvad jeg kan.',
@@ -280,6 +284,10 @@ const en: Strings = {
   stateRevised: 'revised',
   stateClosed: 'closed',
   errorGeneric: 'Sorry, something went wrong. Please try again shortly.',
+  busyRetry: 'Many people are changing the plan right now – please try again.',
+  someoneElse: 'Someone else',
+  purposeConflict: (who: string, when: string, text: string): string =>
+    `${who} recorded a new purpose (${when}) while you were writing: "${text}". Your text is kept below – press Save if your version should apply.`,
   errorAccess: 'You do not have access to this citizen. Only members of the team that owns the case can read and write.',
   errorNotFound: 'The citizen was not found. Perhaps the alias is misspelt – type "citizens" to see yours.',
   errorUnknownCommand: 'I did not understand that. Type "help" to see what I can do.',

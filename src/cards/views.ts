@@ -73,8 +73,13 @@ export function scoreLabel(institution: Institution, score: number | null, local
   return step ? `${score} ${step.label[locale]}` : String(score);
 }
 
-function memberName(institution: Institution, aadObjectId: string): string {
+export function memberName(institution: Institution, aadObjectId: string): string {
   return institution.members.find((m) => m.aadObjectId === aadObjectId)?.name || '–';
+}
+
+/** A goal state as the plan card says it ("opnået"). */
+export function stateLabel(locale: Locale, state: GoalState): string {
+  return str(strings(locale), STATE_KEYS[state]);
 }
 
 function badge(s: Strings, demo: boolean): string {
@@ -409,7 +414,16 @@ export interface PurposeForm {
 
 export function purposeFormCard(
   locale: Locale,
-  model: { plan: Plan; form: PurposeForm; errors: FieldErrors; submissionId: string; now: Date; notice?: Notice },
+  model: {
+    plan: Plan;
+    form: PurposeForm;
+    errors: FieldErrors;
+    submissionId: string;
+    now: Date;
+    notice?: Notice;
+    /** The formål the user's input is based on (default: the plan's current one, i.e. a fresh card). */
+    basePurposeId?: string;
+  },
 ): Card {
   const s = strings(locale);
   const { plan } = model;
@@ -427,10 +441,19 @@ export function purposeFormCard(
       field(locale, model.errors, { kind: 'date', id: 'receivedOn', label: s.purposeReceived, value: model.form.receivedOn || todayInZone(model.now), required: true }),
     ],
     actions: [
-      action(s.btnSave, VERBS.purposeSave, { teamId: plan.teamId, citizenId: plan.id, basePurposeId: plan.purpose?.id ?? '', submissionId: model.submissionId }, { style: 'positive' }),
+      action(s.btnSave, VERBS.purposeSave, { teamId: plan.teamId, citizenId: plan.id, basePurposeId: model.basePurposeId ?? plan.purpose?.id ?? '', submissionId: model.submissionId }, { style: 'positive' }),
       action(s.btnShowPlan, VERBS.planShow, { teamId: plan.teamId, citizenId: plan.id }, { inputs: 'none' }),
     ],
   });
+}
+
+/** The notice on a formål form whose save met a formål someone else recorded meanwhile. */
+export function purposeConflictNotice(locale: Locale, plan: Plan, institution: Institution): Notice {
+  const s = strings(locale);
+  const p = plan.purpose;
+  if (!p) return { text: s.busyRetry, style: 'warning' };
+  const who = institution.members.find((m) => m.aadObjectId === p.recordedBy)?.name || s.someoneElse;
+  return { text: s.purposeConflict(who, formatDateTime(p.recordedAt, locale), p.text), style: 'warning' };
 }
 
 export interface SubGoalDiaryForm {
@@ -544,6 +567,12 @@ const ASSESS_KEYS: Record<Assessment, keyof Strings> = {
   worsened: 'assessWorsened',
 };
 const DECIDE_KEYS: Record<Decision, keyof Strings> = { continue: 'decideContinue', revise: 'decideRevise', close: 'decideClose' };
+
+/** An evaluation's outcome as the plan card says it ("delvist opnået → fortsætter"). */
+export function evaluationOutcome(locale: Locale, e: { assessment: Assessment; decision: Decision }): string {
+  const s = strings(locale);
+  return `${str(s, ASSESS_KEYS[e.assessment])} → ${str(s, DECIDE_KEYS[e.decision])}`;
+}
 
 function evaluationLine(s: Strings, locale: Locale, plan: Plan, goal: Goal): string {
   const e = latestEvaluation(plan, goal.id);

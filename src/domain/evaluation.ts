@@ -5,6 +5,7 @@
  */
 import type { DiaryEntry, Goal, GoalState, Plan, Assessment, Evaluation, Evidence } from './model.js';
 import { AssessmentSchema, DecisionSchema, GasScoreSchema } from './model.js';
+import { closeGoal, withChange } from './goal-lifecycle.js';
 import { findGoal, isIsoDate, isoNow, subGoalsOf, todayInZone, type Outcome } from './plan.js';
 import { summarizeScores, summarizeStats, type ScoreStats, type ScoreSummary } from './scores.js';
 import { checkText, collectErrors, MESSAGES, TEXT_LIMITS } from './text.js';
@@ -125,18 +126,14 @@ export function applyEvaluation(plan: Plan, input: EvaluationInput, evidence: Ev
   // revidér: the goal stays active until its new version is saved from the wizard (which then
   // marks it revideret), so leaving the wizard never leaves a revised goal without a successor.
   const toState: GoalState = decision === 'close' ? STATE_ON_CLOSE[assessment] : 'active';
-  const updated: Goal = {
-    ...goal,
-    state: toState,
-    ...(decision === 'continue' ? { revisionDate: input.newRevisionDate } : {}),
-    updatedAt: at,
-    history: [
-      ...goal.history,
-      decision === 'close'
-        ? { at, by: actorId, fields: ['evaluation', 'state'], fromState: goal.state, toState }
-        : { at, by: actorId, fields: decision === 'continue' ? ['evaluation', 'revisionDate'] : ['evaluation'] },
-    ],
-  };
+  const updated: Goal = withChange(
+    goal,
+    decision === 'close'
+      ? { by: actorId, fields: ['evaluation', 'state'], fromState: goal.state, toState }
+      : { by: actorId, fields: decision === 'continue' ? ['evaluation', 'revisionDate'] : ['evaluation'] },
+    now,
+    { state: toState, ...(decision === 'continue' ? { revisionDate: input.newRevisionDate } : {}) },
+  );
   // Closing a goal closes its active sub-goals too (the life cycle's rule).
   const closeSubs = decision === 'close' && !goal.parentId;
   return {
@@ -145,9 +142,7 @@ export function applyEvaluation(plan: Plan, input: EvaluationInput, evidence: Ev
       ...plan,
       goals: plan.goals.map((g) => {
         if (g.id === goal.id) return updated;
-        if (closeSubs && g.parentId === goal.id && g.state === 'active') {
-          return { ...g, state: 'closed' as const, updatedAt: at, history: [...g.history, { at, by: actorId, fields: ['state'], fromState: g.state, toState: 'closed' as const }] };
-        }
+        if (closeSubs && g.parentId === goal.id && g.state === 'active') return closeGoal(g, actorId, now);
         return g;
       }),
       evaluations: [...plan.evaluations, evaluation],

@@ -3,7 +3,8 @@
  * a step from moving on, and the SMORTE findings shown beside the fields. A draft is plain
  * strings, as they come from the card; it is stored between steps so it survives a closed chat.
  */
-import type { Plan } from './model.js';
+import { goalAsInput } from './goal-lifecycle.js';
+import type { Goal, Plan } from './model.js';
 import { findGoal, isIsoDate, todayInZone, type GoalInput } from './plan.js';
 import { blocksSaving, checkSmorte, type SmorteFinding, type SmorteLetter } from './smorte.js';
 import { checkText, collectErrors, MESSAGES, TEXT_LIMITS, type FieldErrors } from './text.js';
@@ -188,4 +189,102 @@ export function draftToGoalInput(plan: Plan, fields: GoalDraftFields, sub: boole
 export function smorteBadges(codes: readonly string[] | undefined): Array<{ letter: SmorteLetter; ok: boolean }> {
   const letters: SmorteLetter[] = ['S', 'M', 'O', 'R', 'T'];
   return letters.map((letter) => ({ letter, ok: !(codes ?? []).some((c) => c.startsWith(`${letter}.`)) }));
+}
+
+// ---------------------------------------------------------------- drafts of an existing goal
+
+/** The goal field each draft field edits (a sub-goal's parent is not edited). */
+export const GOAL_FIELD_OF: Record<keyof GoalDraftFields, string | undefined> = {
+  parentId: undefined,
+  themeId: 'themeId',
+  purposeLinked: 'purposeLinked',
+  goalText: 'text',
+  indicator: 'indicator',
+  kind: 'kind',
+  participationMode: 'participationMode',
+  participation: 'participation',
+  interventions: 'interventions',
+  externalActors: 'externalActors',
+  externalOther: 'externalActors',
+  ownerId: 'ownerId',
+  endDate: 'endDate',
+  revisionDate: 'revisionDate',
+};
+
+const DRAFT_FIELDS = Object.keys(EMPTY_DRAFT) as Array<keyof GoalDraftFields>;
+
+/** The draft fields through which the wizard edits these goal fields. */
+export function draftFieldsFor(goalFields: readonly string[]): Array<keyof GoalDraftFields> {
+  return DRAFT_FIELDS.filter((name) => {
+    const field = GOAL_FIELD_OF[name];
+    return field !== undefined && goalFields.includes(field);
+  });
+}
+
+/** The first wizard step that shows one of these goal fields. */
+export function firstStepFor(goalFields: readonly string[]): WizardStep | undefined {
+  const names = draftFieldsFor(goalFields);
+  return WIZARD_STEPS.find((step) => STEP_FIELDS[step].some((name) => names.includes(name)));
+}
+
+/** An existing goal as wizard fields (to edit or revise it). */
+export function goalToDraftFields(goal: Goal): GoalDraftFields {
+  const input = goalAsInput(goal);
+  return {
+    ...EMPTY_DRAFT,
+    parentId: input.parentId ?? '',
+    themeId: input.themeId,
+    purposeLinked: input.purposeLinked === false ? 'no' : 'yes',
+    goalText: input.text,
+    indicator: input.indicator ?? '',
+    kind: input.kind ?? 'progression',
+    participationMode: input.participationMode ?? 'citizen',
+    participation: input.participation ?? '',
+    interventions: (input.interventions ?? []).join(', '),
+    externalActors: (input.externalActors ?? []).join(','),
+    ownerId: input.ownerId,
+    endDate: input.endDate ?? '',
+    revisionDate: input.revisionDate,
+  };
+}
+
+/** The value each editable goal field gets from the draft, normalised as it is saved. */
+function savedValues(fields: GoalDraftFields): Record<string, unknown> {
+  return {
+    themeId: fields.themeId,
+    purposeLinked: fields.purposeLinked !== 'no',
+    text: fields.goalText.trim(),
+    indicator: fields.indicator.trim(),
+    kind: fields.kind,
+    participationMode: fields.participationMode,
+    participation: fields.participation.trim(),
+    interventions: splitList(fields.interventions),
+    externalActors: [...new Set([...splitList(fields.externalActors), ...splitList(fields.externalOther)])],
+    ownerId: fields.ownerId,
+    endDate: fields.endDate,
+    revisionDate: fields.revisionDate,
+  };
+}
+
+/**
+ * The goal fields the user changed: where the draft, as it would be saved, differs from the
+ * base it started from. Only these are written by an edit and only these can conflict.
+ */
+export function changedGoalFields(base: GoalDraftFields, fields: GoalDraftFields): string[] {
+  const before = savedValues(base);
+  const after = savedValues(fields);
+  return Object.keys(after).filter((key) => JSON.stringify(after[key]) !== JSON.stringify(before[key]));
+}
+
+/**
+ * Rebases the user's changes onto a newer version of the goal: `current` with every goal field
+ * the user changed (relative to `base`) taken from `fields`. Fields the user left alone follow
+ * the newer version, so another person's change of another field is kept.
+ */
+export function rebaseDraft(base: GoalDraftFields, fields: GoalDraftFields, current: GoalDraftFields): GoalDraftFields {
+  const out: GoalDraftFields = { ...current };
+  for (const name of draftFieldsFor(changedGoalFields(base, fields))) out[name] = fields[name];
+  // The parent of a new sub-goal is not a goal field: it stays as chosen.
+  out.parentId = fields.parentId;
+  return out;
 }

@@ -27,7 +27,7 @@ import {
   type PlanArchive,
 } from '../domain/model.js';
 import { isEmptyArchive, mergeIntoArchive, type ArchivedItems } from '../domain/plan-retention.js';
-import { retryOnConflict, type RetryOptions } from './retry.js';
+import { retryOnConflict, type RetryPolicy } from './retry.js';
 import {
   AlreadyExistsError,
   ConcurrencyError,
@@ -187,7 +187,7 @@ export class CitizenIndexRepository {
   constructor(
     private readonly store: DocumentStore,
     private readonly onRebuild: (count: number) => void = () => undefined,
-    private readonly retry: RetryOptions = {},
+    private readonly retry: Partial<RetryPolicy> = {},
   ) {}
 
   async list(tenantId: string, teamId: string): Promise<CitizenIndexEntry[]> {
@@ -199,20 +199,30 @@ export class CitizenIndexRepository {
   /** Adds or updates a citizen's entry (read, change, write with the etag; retried on a conflict). */
   async put(tenantId: string, teamId: string, entry: CitizenIndexEntry, at: string): Promise<void> {
     const pk = partitionKeys.institution(tenantId, teamId);
-    await retryOnConflict(async () => {
-      const found = await this.store.read(pk, 'citizens');
-      if (!found) {
-        // Built from the plans, which already hold this citizen's plan.
-        const rebuilt = await this.rebuild(tenantId, teamId);
-        if (rebuilt.citizens.some((c) => sameEntry(c, entry))) return;
-        return this.put(tenantId, teamId, entry, at);
-      }
-      const index = parseAs(CitizenIndexSchema, found).value;
-      const current = index.citizens.find((c) => c.id === entry.id);
-      if (current && sameEntry(current, entry)) return;
-      const citizens = [...index.citizens.filter((c) => c.id !== entry.id), entry].sort((a, b) => a.aliasKey.localeCompare(b.aliasKey));
-      await this.store.replace(toDoc(pk, 'citizenIndex', 'citizens', { ...index, citizens, updatedAt: at }), found.etag);
-    }, this.retry);
+    await retryOnConflict<VersionedDocument, StoredDocument, void>(
+      {
+        load: async () => {
+          const found = await this.store.read(pk, 'citizens');
+          if (found) return found;
+          // Built from the plans, which already hold this citizen's plan.
+          await this.rebuild(tenantId, teamId);
+          const built = await this.store.read(pk, 'citizens');
+          if (!built) throw new ConcurrencyError('citizen index vanished');
+          return built;
+        },
+        change: (found) => {
+          const index = parseAs(CitizenIndexSchema, found).value;
+          const current = index.citizens.find((c) => c.id === entry.id);
+          if (current && sameEntry(current, entry)) return { done: undefined };
+          const citizens = [...index.citizens.filter((c) => c.id !== entry.id), entry].sort((a, b) => a.aliasKey.localeCompare(b.aliasKey));
+          return { save: toDoc(pk, 'citizenIndex', 'citizens', { ...index, citizens, updatedAt: at }) };
+        },
+        save: async (next, found) => {
+          await this.store.replace(next, found.etag);
+        },
+      },
+      this.retry,
+    );
   }
 
   /** Builds the index from the tilbud's plans (a migration: it reads every plan once). */
@@ -331,7 +341,7 @@ export class PlanRepository {
 export class PlanArchiveRepository {
   constructor(
     private readonly store: DocumentStore,
-    private readonly retry: RetryOptions = {},
+    private readonly retry: Partial<RetryPolicy> = {},
   ) {}
 
   async append(plan: Pick<Plan, 'tenantId' | 'teamId' | 'id'>, items: ArchivedItems, at: string): Promise<void> {
@@ -339,21 +349,31 @@ export class PlanArchiveRepository {
     const pk = partitionKeys.institution(plan.tenantId, plan.teamId);
     const year = at.slice(0, 4);
     const id = `archive:${plan.id}:${year}`;
-    await retryOnConflict(async () => {
-      const found = await this.store.read(pk, id);
-      if (!found) {
-        const empty: PlanArchive = { tenantId: plan.tenantId, teamId: plan.teamId, citizenId: plan.id, year, goals: [], evaluations: [], goalHistory: [], purposeRevisions: [], updatedAt: at };
-        try {
-          await this.store.create(toDoc(pk, 'planArchive', id, mergeIntoArchive(empty, items, at)));
-          return;
-        } catch (error) {
-          if (error instanceof AlreadyExistsError) throw new ConcurrencyError('archive created meanwhile');
-          throw error;
-        }
-      }
-      const archive = parseAs(PlanArchiveSchema, found).value;
-      await this.store.replace(toDoc(pk, 'planArchive', id, mergeIntoArchive(archive, items, at)), found.etag);
-    }, this.retry);
+    await retryOnConflict<VersionedDocument | undefined, StoredDocument, void>(
+      {
+        load: () => this.store.read(pk, id),
+        change: (found) => {
+          const archive: PlanArchive = found
+            ? parseAs(PlanArchiveSchema, found).value
+            : { tenantId: plan.tenantId, teamId: plan.teamId, citizenId: plan.id, year, goals: [], evaluations: [], goalHistory: [], purposeRevisions: [], updatedAt: at };
+          return { save: toDoc(pk, 'planArchive', id, mergeIntoArchive(archive, items, at)) };
+        },
+        save: async (next, found) => {
+          if (found) {
+            await this.store.replace(next, found.etag);
+            return;
+          }
+          try {
+            await this.store.create(next);
+          } catch (error) {
+            // Created by someone else meanwhile: merge into theirs.
+            if (error instanceof AlreadyExistsError) throw new ConcurrencyError('archive created meanwhile');
+            throw error;
+          }
+        },
+      },
+      this.retry,
+    );
   }
 
   /** The citizen's archive documents, oldest year first. */
@@ -579,7 +599,7 @@ export interface RepositoryOptions {
   /** Told when a tilbud's citizen index was built from its plans (a one-time migration). */
   onCitizenIndexRebuilt?: (count: number) => void;
   /** Retries of the small shared documents (citizen index, archive). */
-  retry?: RetryOptions;
+  retry?: Partial<RetryPolicy>;
 }
 
 export function createRepositories(store: DocumentStore, options: RepositoryOptions = {}): Repositories {

@@ -3,6 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { Member } from '../domain/model.js';
 import type { Repositories } from '../store/repositories.js';
+import type { RetryPolicy } from '../store/retry.js';
 
 export type Locale = 'da' | 'en';
 
@@ -25,6 +26,8 @@ export interface Deps {
   repos: Repositories;
   roster: RosterProvider;
   logger: Logger;
+  /** How optimistic-concurrency writes retry (tests shorten the budget); defaults in retry.ts. */
+  writeRetry?: Partial<RetryPolicy>;
 }
 
 export interface Call {

@@ -79,24 +79,30 @@ export async function currentSummary(
  */
 export async function countEntry(call: Call, plan: Plan, entry: DiaryEntry, prefetched?: { summary: Versioned<DiarySummary> | undefined }): Promise<void> {
   const repo = call.deps.repos.summaries;
-  let first = prefetched;
-  await retryOnConflict(async () => {
-    const stored = first ? first.summary : await repo.get(plan.tenantId, plan.teamId, plan.id);
-    first = undefined;
-    if (stored && hasCounted(stored.value, entry.id)) return;
-    const base = stored?.value ?? (await firstSummary(call, plan, entry.id));
-    const needs = entry.kind === 'subGoal' ? staleStats(stored?.value, plan, entryRequests(plan, entry.goalId)) : [];
-    const rebuilt = withRebuiltStats(base, plan, await rebuild(call, plan, needs, entry.id));
-    const next = addEntryToSummary(rebuilt, plan, entry, call.now.toISOString());
-    if (stored) {
-      await repo.replace(next, stored.etag);
-      return;
-    }
-    try {
-      await repo.create(next);
-    } catch (error) {
-      if (error instanceof AlreadyExistsError) throw new ConcurrencyError('summary created meanwhile');
-      throw error;
-    }
-  });
+  await retryOnConflict<Versioned<DiarySummary> | undefined, DiarySummary, void>(
+    {
+      ...(prefetched?.summary ? { initial: prefetched.summary } : {}),
+      load: () => repo.get(plan.tenantId, plan.teamId, plan.id),
+      change: async (stored) => {
+        if (stored && hasCounted(stored.value, entry.id)) return { done: undefined };
+        const base = stored?.value ?? (await firstSummary(call, plan, entry.id));
+        const needs = entry.kind === 'subGoal' ? staleStats(stored?.value, plan, entryRequests(plan, entry.goalId)) : [];
+        const rebuilt = withRebuiltStats(base, plan, await rebuild(call, plan, needs, entry.id));
+        return { save: addEntryToSummary(rebuilt, plan, entry, call.now.toISOString()) };
+      },
+      save: async (next, stored) => {
+        if (stored) {
+          await repo.replace(next, stored.etag);
+          return;
+        }
+        try {
+          await repo.create(next);
+        } catch (error) {
+          if (error instanceof AlreadyExistsError) throw new ConcurrencyError('summary created meanwhile');
+          throw error;
+        }
+      },
+    },
+    call.deps.writeRetry,
+  );
 }

@@ -1,17 +1,20 @@
 /**
  * Evaluating a goal or sub-goal: the goals to evaluate (revisionsdato reached first), the
  * evidence computed from the diaries for the period, and saving the evaluation with its
- * decision into the plan. Two people evaluating the same goal: the second gets the current
- * state and a notice, never an overwrite.
+ * decision into the plan. Evaluations of different goals, and changes of other fields of the
+ * same goal, all land; two people evaluating the same goal (or one evaluating a goal whose
+ * revisionsdato or state someone else just changed): the second gets a GoalConflictError with
+ * the goal as it is now, never an overwrite.
  */
 import { evidenceRequests, goalPeriodStats } from '../domain/diary-summary.js';
-import { applyEvaluation, citizenGasTScore, evidenceFromStats, type EvaluationInput } from '../domain/evaluation.js';
+import { applyEvaluation, citizenGasTScore, evidenceFromStats, validateEvaluation, type EvaluationInput } from '../domain/evaluation.js';
+import { EVALUATION_TOUCHES, findGoalConflict } from '../domain/goal-lifecycle.js';
 import type { DiarySummary, Evidence, Goal, Institution, Plan } from '../domain/model.js';
 import { findGoal, todayInZone } from '../domain/plan.js';
 import type { Versioned } from '../store/repositories.js';
 import { deriveId, type Call } from './context.js';
-import { NotFoundError, RefusedError, StaleError } from './errors.js';
 import { currentSummary } from './diary-summary.js';
+import { GoalConflictError, InputError, NotFoundError, RefusedError } from './errors.js';
 import { loadPlan, updatePlan, type LoadedPlan } from './plan-access.js';
 
 export interface EvaluationCandidates {
@@ -72,33 +75,26 @@ export interface SaveEvaluationInput extends Omit<EvaluationInput, 'id'> {
 }
 
 export async function saveEvaluation(call: Call, input: SaveEvaluationInput): Promise<Versioned<Plan>> {
+  const evaluation: EvaluationInput = {
+    id: deriveId(input.citizenId, 'evaluation', input.submissionId),
+    goalId: input.goalId,
+    assessment: input.assessment,
+    whatWorked: input.whatWorked,
+    decision: input.decision,
+    newRevisionDate: input.newRevisionDate,
+    gas: input.gas,
+  };
+  // The input first: a conflict answer echoes it back, so it must be clean (no CPR number).
+  const errors = validateEvaluation(evaluation, call.now);
+  if (Object.keys(errors).length > 0) throw new InputError(errors);
   const { loaded, summary } = await loadWithSummary(call, input.teamId, input.citizenId, 'evaluation.save');
   const goal = findGoal(loaded.plan.value, input.goalId);
   if (!goal) throw new NotFoundError('goal');
   const evidence = await gatherEvidence(call, loaded, summary, goal);
   const { plan } = await updatePlan(call, loaded, input.submissionId, (current) => {
-    const now = findGoal(current, input.goalId);
-    if (!now || now.updatedAt !== input.baseUpdatedAt || now.state !== 'active') {
-      throw new StaleError({
-        da: 'Målet er blevet evalueret eller ændret af en anden, mens du skrev. Her er målet, som det er nu.',
-        en: 'Someone else evaluated or changed the goal while you were writing. Here is the goal as it is now.',
-      });
-    }
-    return applyEvaluation(
-      current,
-      {
-        id: deriveId(input.citizenId, 'evaluation', input.submissionId),
-        goalId: input.goalId,
-        assessment: input.assessment,
-        whatWorked: input.whatWorked,
-        decision: input.decision,
-        newRevisionDate: input.newRevisionDate,
-        gas: input.gas,
-      },
-      evidence,
-      call.actor.aadObjectId,
-      call.now,
-    );
+    const conflict = findGoalConflict(current, input.goalId, input.baseUpdatedAt, EVALUATION_TOUCHES, { requireActive: true });
+    if (conflict) throw new GoalConflictError(conflict, current);
+    return applyEvaluation(current, evaluation, evidence, call.actor.aadObjectId, call.now);
   });
   return plan;
 }

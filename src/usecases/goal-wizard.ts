@@ -6,8 +6,13 @@
  */
 import { findCprFields } from '../domain/cpr.js';
 import {
+  changedGoalFields,
   checkDraft,
+  draftFieldsFor,
   EMPTY_DRAFT,
+  firstStepFor,
+  goalToDraftFields,
+  rebaseDraft,
   STEP_FIELDS,
   STEP_LETTERS,
   WIZARD_STEPS,
@@ -18,13 +23,13 @@ import {
   type GoalDraftFields,
   type WizardStep,
 } from '../domain/goal-wizard.js';
-import { editGoal, goalAsInput, transitionGoal } from '../domain/goal-lifecycle.js';
-import type { Institution, Plan } from '../domain/model.js';
+import { changesSince, editGoal, findGoalConflict, transitionGoal, type GoalConflict, type GoalEdit } from '../domain/goal-lifecycle.js';
+import type { Goal, Institution, Plan } from '../domain/model.js';
 import { addGoal, findGoal, hasApplied } from '../domain/plan.js';
 import { MESSAGES, type FieldErrors } from '../domain/text.js';
 import type { Versioned } from '../store/repositories.js';
 import { deriveId, newId, type Call } from './context.js';
-import { RefusedError, StaleError } from './errors.js';
+import { ContentionError, GoalConflictError, RefusedError } from './errors.js';
 import { loadPlan, updatePlan } from './plan-access.js';
 
 export type WizardMode = 'new' | 'revise' | 'edit';
@@ -36,7 +41,10 @@ export interface WizardState {
   sub: boolean;
   mode: WizardMode;
   targetGoalId: string;
+  /** The target goal's updatedAt the draft is based on (edit and revise). */
   baseUpdatedAt: string;
+  /** The target goal's fields the draft started from: what the user changed is measured against them. */
+  baseFields?: GoalDraftFields;
   step: WizardStep;
   fields: GoalDraftFields;
   submissionId: string;
@@ -55,29 +63,24 @@ export interface WizardView {
   /** An old card of a draft that was saved before. */
   alreadySaved?: boolean;
   saved?: { plan: Versioned<Plan>; goalId: string };
+  /**
+   * Saving met a real conflict (someone changed the same field, or ended the goal). The draft
+   * kept the user's values and was rebased on the goal as it is now, so saving again applies
+   * the user's version deliberately. `current` holds the stored values of the conflicting fields.
+   */
+  conflict?: { conflict: GoalConflict; current: Partial<GoalDraftFields>; discarded: boolean };
+  /** Saving gave up under contention (many writers at once): nothing saved, the input kept. */
+  busy?: boolean;
 }
 
 export function wizardKey(teamId: string, citizenId: string, sub: boolean, mode: WizardMode, targetGoalId: string): string {
   return `goal|${teamId}|${citizenId}|${sub ? 'sub' : 'goal'}|${mode}|${targetGoalId}`;
 }
 
-function toFields(input: Partial<ReturnType<typeof goalAsInput>>): Partial<GoalDraftFields> {
-  return {
-    parentId: input.parentId ?? '',
-    themeId: input.themeId ?? '',
-    purposeLinked: input.purposeLinked === false ? 'no' : 'yes',
-    goalText: input.text ?? '',
-    indicator: input.indicator ?? '',
-    kind: input.kind ?? 'progression',
-    participationMode: input.participationMode ?? 'citizen',
-    participation: input.participation ?? '',
-    interventions: (input.interventions ?? []).join(', '),
-    externalActors: (input.externalActors ?? []).join(','),
-    externalOther: '',
-    ownerId: input.ownerId ?? '',
-    endDate: input.endDate ?? '',
-    revisionDate: input.revisionDate ?? '',
-  };
+/** The fields a draft of an existing goal starts from. A revision is a new goal: new dates are chosen for it. */
+function baseFieldsFor(mode: WizardMode, goal: Goal): GoalDraftFields {
+  const fields = goalToDraftFields(goal);
+  return mode === 'revise' ? { ...fields, revisionDate: '', endDate: '' } : fields;
 }
 
 async function saveDraft(call: Call, state: WizardState): Promise<void> {
@@ -115,12 +118,8 @@ export async function startWizard(call: Call, input: StartWizardInput): Promise<
   const key = wizardKey(input.teamId, input.citizenId, sub, input.mode, targetGoalId);
   const existing = input.restart ? undefined : await loadDraft(call, key);
   if (existing) return { state: existing, plan: plan.value, institution: institution.value, errors: {}, resumed: true };
-  const fields: GoalDraftFields = { ...EMPTY_DRAFT, ownerId: call.actor.aadObjectId, ...(target ? toFields(goalAsInput(target)) : {}) };
-  if (input.mode === 'revise') {
-    // A revision is a new goal: new dates are chosen for it.
-    fields.revisionDate = '';
-    fields.endDate = '';
-  }
+  const baseFields = target && input.mode !== 'new' ? baseFieldsFor(input.mode, target) : undefined;
+  const fields: GoalDraftFields = baseFields ? { ...baseFields } : { ...EMPTY_DRAFT, ownerId: call.actor.aadObjectId };
   const state: WizardState = {
     key,
     teamId: input.teamId,
@@ -129,6 +128,7 @@ export async function startWizard(call: Call, input: StartWizardInput): Promise<
     mode: input.mode,
     targetGoalId,
     baseUpdatedAt: target?.updatedAt ?? '',
+    ...(baseFields ? { baseFields } : {}),
     step: 'relevance',
     fields,
     submissionId: newId(),
@@ -222,45 +222,120 @@ export async function advanceWizard(call: Call, input: AdvanceInput): Promise<Wi
     return view(next, {});
   }
   // save
+  if (state.mode === 'new' && state.sub && fields.parentId) {
+    // The goal it was to belong to ended after the user picked it: say so, keep the answers.
+    const parentGone = findGoalConflict(plan, fields.parentId, '', [], { requireActive: true });
+    if (parentGone?.kind === 'ended') return answerConflict(call, next, new GoalConflictError(parentGone, plan), loaded.institution.value);
+  }
   const blocking = firstBlockingStep(plan, fields, state.sub, members, call.now);
   if (blocking) {
     next.step = blocking.step;
     await saveDraft(call, next);
     return view(next, blocking.errors);
   }
-  const goalInput = draftToGoalInput(plan, fields, state.sub, call.now);
   const goalId = state.mode === 'edit' ? state.targetGoalId : deriveId(state.citizenId, 'goal', state.submissionId);
-  const saved = await updatePlan(call, loaded, state.submissionId, (current) => {
-    if (state.mode === 'edit') {
-      const goal = findGoal(current, state.targetGoalId);
-      if (!goal || goal.updatedAt !== state.baseUpdatedAt) {
-        throw new StaleError({
-          da: 'Målet er ændret af en anden, siden du begyndte at rette det. Her er planen, som den er nu – ret igen, hvis det stadig er nødvendigt.',
-          en: 'Someone else changed the goal since you started editing. Here is the plan as it is now – edit again if still needed.',
-        });
-      }
-      const { parentId: _p, revisionOf: _r, ...edit } = goalInput;
-      return editGoal(current, goal.id, edit, call.actor.aadObjectId, call.now);
-    }
-    let base = current;
-    if (state.mode === 'revise') {
-      const old = findGoal(current, state.targetGoalId);
-      if (!old) throw new StaleError({ da: 'Målet findes ikke længere i planen.', en: 'The goal is no longer in the plan.' });
-      if (old.state === 'active') {
-        if (old.updatedAt !== state.baseUpdatedAt) {
-          throw new StaleError({ da: 'Målet er ændret af en anden, siden du begyndte at revidere det.', en: 'Someone else changed the goal since you started revising it.' });
-        }
-        // The old goal's active sub-goals carry on under the new version; then it is revideret.
-        base = { ...current, goals: current.goals.map((g) => (g.parentId === old.id && g.state === 'active' ? { ...g, parentId: goalId } : g)) };
-        const moved = transitionGoal(base, old.id, 'revised', call.actor.aadObjectId, call.now);
-        if (!moved.ok) return moved;
-        base = moved.value;
-      }
-    }
-    return addGoal(base, { ...goalInput, id: goalId, ...(state.mode === 'revise' ? { revisionOf: state.targetGoalId } : {}) }, call.actor.aadObjectId, call.now, members);
-  });
+  let saved: { plan: Versioned<Plan> };
+  try {
+    saved = await updatePlan(call, loaded, state.submissionId, (current) => applyDraft(call, state, fields, current, goalId, members));
+  } catch (error) {
+    if (error instanceof ContentionError) return { ...view(next, {}), busy: true };
+    if (error instanceof GoalConflictError) return answerConflict(call, next, error, loaded.institution.value);
+    throw error;
+  }
   await call.deps.repos.drafts.delete(call.actor.tenantId, call.actor.aadObjectId, state.key);
   return { ...view(next, {}), plan: saved.plan.value, saved: { plan: saved.plan, goalId } };
+}
+
+/**
+ * The draft applied to a version of the plan (it runs again on every newer version). Another
+ * person's change commutes unless it touched a field this draft changes, or ended the goal:
+ * then a GoalConflictError. An edit writes only the fields the user changed, onto the goal as
+ * it is now; a revision is built the same way from the goal as it is now.
+ */
+function applyDraft(call: Call, state: WizardState, fields: GoalDraftFields, current: Plan, goalId: string, members: string[]) {
+  const { actor, now } = call;
+  if (state.mode === 'new') {
+    if (state.sub) {
+      const parentGone = findGoalConflict(current, fields.parentId, '', [], { requireActive: true });
+      if (parentGone) throw new GoalConflictError(parentGone, current);
+    }
+    return addGoal(current, { ...draftToGoalInput(current, fields, state.sub, now), id: goalId }, actor.aadObjectId, now, members);
+  }
+  const target = findGoal(current, state.targetGoalId);
+  if (!target) throw new GoalConflictError({ kind: 'missing', goalId: state.targetGoalId }, current);
+  const base = state.baseFields ?? baseFieldsFor(state.mode, target);
+  const currentFields = baseFieldsFor(state.mode, target);
+  // What the user changed; of that, what differs from the goal as it is now can conflict
+  // (two people making the very same change do not).
+  const touched = changedGoalFields(base, fields);
+  const differs = new Set(changedGoalFields(currentFields, fields));
+  const contested = touched.filter((f) => differs.has(f));
+  const conflict = findGoalConflict(current, target.id, state.baseUpdatedAt, state.mode === 'revise' ? [...contested, 'state'] : contested, { requireActive: state.mode === 'edit' });
+  if (conflict) throw new GoalConflictError(conflict, current);
+  // The user's changes on top of the goal as it is now; together they must still make a goal.
+  const merged = rebaseDraft(base, fields, currentFields);
+  const blocking = firstBlockingStep(current, merged, state.sub, members, now);
+  if (blocking) {
+    // Someone else's change of another field does not fit with the user's (e.g. a new end date before their revisionsdato).
+    const changes = changesSince(target, state.baseUpdatedAt);
+    const conflictFields = [...new Set(changes.flatMap((c) => c.fields))];
+    throw new GoalConflictError({ kind: 'fields', goalId: target.id, fields: conflictFields, changes }, current, { errors: blocking.errors, step: blocking.step });
+  }
+  const goalInput = draftToGoalInput(current, merged, state.sub, now);
+  if (state.mode === 'edit') {
+    const edit: GoalEdit = { smorteCodes: goalInput.smorteCodes ?? [] };
+    const values = goalInput as unknown as Record<string, unknown>;
+    for (const field of touched) if (field in values) (edit as Record<string, unknown>)[field] = values[field];
+    return editGoal(current, target.id, edit, actor.aadObjectId, now);
+  }
+  // revise: the old goal's active sub-goals carry on under the new version; then it is revideret.
+  let plan = current;
+  if (target.state === 'active') {
+    plan = { ...current, goals: current.goals.map((g) => (g.parentId === target.id && g.state === 'active' ? { ...g, parentId: goalId } : g)) };
+    const moved = transitionGoal(plan, target.id, 'revised', actor.aadObjectId, now);
+    if (!moved.ok) return moved;
+    plan = moved.value;
+  }
+  return addGoal(plan, { ...goalInput, id: goalId, revisionOf: target.id }, actor.aadObjectId, now, members);
+}
+
+/**
+ * A real conflict: the draft keeps the user's values, is rebased on the goal as it is now
+ * (a new submission id, so a repeated delivery of the old click cannot apply it unseen), and
+ * the wizard opens on the step of the first conflicting field. An edit of a goal that was
+ * ended meanwhile cannot be saved at all: that draft is discarded (the card shows what it held).
+ */
+async function answerConflict(call: Call, next: WizardState, error: GoalConflictError, institution: Institution): Promise<WizardView> {
+  const { conflict, plan } = error;
+  const target = next.targetGoalId ? findGoal(plan, next.targetGoalId) : undefined;
+  const base = next.baseFields ?? (target ? baseFieldsFor(next.mode, target) : next.fields);
+  const fresh = target && next.mode !== 'new' ? baseFieldsFor(next.mode, target) : undefined;
+  const fields = fresh ? rebaseDraft(base, next.fields, fresh) : { ...next.fields };
+  let step = next.step;
+  const current: Partial<GoalDraftFields> = {};
+  if (conflict.kind === 'fields' && target && fresh) {
+    step = error.step ?? firstStepFor(conflict.fields) ?? next.step;
+    // What is stored now (for a revision too: the old goal's dates, not the blank ones of the new version).
+    const stored = goalToDraftFields(target);
+    for (const name of draftFieldsFor(conflict.fields)) current[name] = stored[name];
+  } else if (next.mode === 'new') {
+    // The goal a new sub-goal was to belong to has ended: pick another.
+    fields.parentId = '';
+    step = 'relevance';
+  }
+  const discarded = next.mode === 'edit' && conflict.kind !== 'fields';
+  const rebased: WizardState = {
+    ...next,
+    fields,
+    step,
+    submissionId: newId(),
+    ...(target ? { baseUpdatedAt: target.updatedAt } : {}),
+    ...(fresh ? { baseFields: fresh } : {}),
+  };
+  delete rebased.advisedText;
+  if (discarded) await call.deps.repos.drafts.delete(call.actor.tenantId, call.actor.aadObjectId, next.key);
+  else await saveDraft(call, rebased);
+  return { state: discarded ? next : rebased, plan, institution, errors: error.errors, resumed: false, conflict: { conflict, current, discarded } };
 }
 
 /** Throws away a draft (the user chose to start over). */

@@ -1,12 +1,12 @@
 /** Citizens: create (`ny borger`), list mine (`borgere`), find by alias, record the formål. */
 import type { CitizenIndexEntry, Institution, Plan, RepresentativeRole, TargetGroup } from '../domain/model.js';
-import { createPlan, recordPurpose } from '../domain/plan.js';
+import { createPlan, recordPurpose, validatePurpose } from '../domain/plan.js';
 import { toAliasKey } from '../domain/text.js';
 import { AlreadyExistsError } from '../store/ports.js';
 import { citizenEntryOf, type Versioned } from '../store/repositories.js';
 import { audit, listMyInstitutions, requireMember } from './access.js';
 import { deriveId, type Call } from './context.js';
-import { InputError, StaleError } from './errors.js';
+import { InputError, PurposeConflictError } from './errors.js';
 import { loadPlan, updatePlan } from './plan-access.js';
 
 export interface CreateCitizenInput {
@@ -116,17 +116,20 @@ export interface RecordPurposeInput {
   submissionId: string;
 }
 
+/**
+ * Records the formål. It commutes with every change to the goals; only a formål someone else
+ * recorded after the card was drawn is a conflict (PurposeConflictError with the plan as it is
+ * now, so the answer can show their formål beside the user's kept text).
+ */
 export async function recordCitizenPurpose(call: Call, input: RecordPurposeInput): Promise<Versioned<Plan>> {
+  // The input first: a conflict answer echoes it back, so it must be clean (no CPR number).
+  const errors = validatePurpose(input, call.now);
+  if (Object.keys(errors).length > 0) throw new InputError(errors);
   const loaded = await loadPlan(call, input.teamId, input.citizenId, 'purpose.record');
   const newPurposeId = deriveId(input.citizenId, 'purpose', input.submissionId);
   const { plan } = await updatePlan(call, loaded, input.submissionId, (current) => {
     const currentId = current.purpose?.id ?? '';
-    if (currentId !== input.basePurposeId && currentId !== newPurposeId) {
-      throw new StaleError({
-        da: 'Formålet er ændret af en anden, siden kortet blev vist. Her er det aktuelle formål – ret igen, hvis det stadig er nødvendigt.',
-        en: 'Someone else changed the purpose since this card was shown. Here is the current purpose – edit again if still needed.',
-      });
-    }
+    if (currentId !== input.basePurposeId && currentId !== newPurposeId) throw new PurposeConflictError(current);
     return recordPurpose(current, { id: newPurposeId, text: input.text, receivedOn: input.receivedOn }, call.actor.aadObjectId, call.now);
   });
   return plan;

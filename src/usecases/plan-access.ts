@@ -1,12 +1,12 @@
 /** Loading a plan for an actor: membership of the owning team first, then the plan. */
 import type { Institution, Plan } from '../domain/model.js';
-import { ConcurrencyError } from '../store/ports.js';
 import type { Versioned } from '../store/repositories.js';
 import { hasApplied, touchPlan, type Outcome } from '../domain/plan.js';
 import { retainPlan } from '../domain/plan-retention.js';
 import { requireMember } from './access.js';
 import type { Call } from './context.js';
-import { InputError, NotFoundError } from './errors.js';
+import { ContentionError, InputError, NotFoundError } from './errors.js';
+import { retryOnConflict } from '../store/retry.js';
 
 export interface LoadedPlan {
   institution: Versioned<Institution>;
@@ -26,13 +26,12 @@ export async function loadPlan(call: Call, teamId: string, citizenId: string, ac
   return { institution, plan };
 }
 
-const MAX_ATTEMPTS = 5;
-
 /**
  * Applies a pure change to the plan with optimistic concurrency: on an etag conflict the
- * plan is reloaded and the change re-applied to the newest version (never last-writer-wins).
- * `change` may throw a StaleError when re-applying is impossible. A submission that was
- * already applied is a no-op.
+ * plan is reloaded and the change re-applied to the newest version (never last-writer-wins),
+ * with jittered backoff until it lands or the write budget runs out (ContentionError).
+ * `change` may throw (a StaleError or a conflict error) when re-applying is impossible. A
+ * submission that was already applied is a no-op, on the first version or any newer one.
  */
 export async function updatePlan(
   call: Call,
@@ -40,22 +39,35 @@ export async function updatePlan(
   submissionId: string,
   change: (plan: Plan) => Outcome<Plan>,
 ): Promise<{ plan: Versioned<Plan>; applied: boolean }> {
-  let current = loaded.plan;
-  for (let attempt = 1; ; attempt++) {
-    if (hasApplied(current.value, submissionId)) return { plan: current, applied: false };
-    const outcome = change(current.value);
-    if (!outcome.ok) throw new InputError(outcome.errors);
-    // What the plan no longer needs moves to the archive first (a copy in both beats one in neither).
-    const { plan: next, archived } = retainPlan(touchPlan(outcome.value, call.actor.aadObjectId, call.now, submissionId), call.now);
-    try {
-      await call.deps.repos.archive.append(next, archived, call.now.toISOString());
-      const saved = await call.deps.repos.plans.replace(next, current.etag, current.value);
-      return { plan: saved, applied: true };
-    } catch (error) {
-      if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
-      const reloaded = await call.deps.repos.plans.get(current.value.tenantId, current.value.teamId, current.value.id);
-      if (!reloaded) throw new NotFoundError('citizen');
-      current = reloaded;
-    }
+  const { tenantId, teamId, id } = loaded.plan.value;
+  try {
+    const { result, attempts } = await retryOnConflict<Versioned<Plan>, Plan, { plan: Versioned<Plan>; applied: boolean }>(
+      {
+        initial: loaded.plan,
+        load: async () => {
+          const reloaded = await call.deps.repos.plans.get(tenantId, teamId, id);
+          if (!reloaded) throw new NotFoundError('citizen');
+          return reloaded;
+        },
+        change: (current) => {
+          if (hasApplied(current.value, submissionId)) return { done: { plan: current, applied: false } };
+          const outcome = change(current.value);
+          if (!outcome.ok) throw new InputError(outcome.errors);
+          return { save: touchPlan(outcome.value, call.actor.aadObjectId, call.now, submissionId) };
+        },
+        save: async (next, current) => {
+          // What the plan no longer needs moves to the archive first (a copy in both beats one in neither).
+          const { plan: kept, archived } = retainPlan(next, call.now);
+          await call.deps.repos.archive.append(kept, archived, call.now.toISOString());
+          return { plan: await call.deps.repos.plans.replace(kept, current.etag, current.value), applied: true };
+        },
+      },
+      call.deps.writeRetry,
+    );
+    if (attempts > 1) call.deps.logger.debug({ attempts }, 'plan write re-applied after conflicts');
+    return result;
+  } catch (error) {
+    if (error instanceof ContentionError) call.deps.logger.warn({ attempts: error.attempts, elapsedMs: Math.round(error.elapsedMs) }, 'plan write gave up under contention');
+    throw error;
   }
 }

@@ -5,7 +5,16 @@
  * unique and labelled inputs, no empty texts, and a size limit.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVALUATION_STRINGS, evaluationFormCard, evaluationPickCard, goalWizardCard, WIZARD_STRINGS, type EvaluationForm } from '../../src/cards/goal-views.js';
+import {
+  EVALUATION_STRINGS,
+  evaluationEndedCard,
+  evaluationFormCard,
+  evaluationPickCard,
+  goalConflictNotice,
+  goalWizardCard,
+  WIZARD_STRINGS,
+  type EvaluationForm,
+} from '../../src/cards/goal-views.js';
 import type { Locale } from '../../src/cards/i18n.js';
 import { strings } from '../../src/cards/i18n.js';
 import { cardSizeBytes } from '../../src/cards/render.js';
@@ -20,21 +29,23 @@ import {
   helpCard,
   messageCard,
   planCard,
+  purposeConflictNotice,
   purposeFormCard,
   residentDiaryFormCard,
   subGoalDiaryFormCard,
   type Card,
   type CitizenItem,
+  type Notice,
 } from '../../src/cards/views.js';
 import { createDefaultSettings } from '../../src/domain/defaults.js';
-import { transitionGoal } from '../../src/domain/goal-lifecycle.js';
+import { editGoal, EVALUATION_TOUCHES, findGoalConflict, transitionGoal, type GoalConflict } from '../../src/domain/goal-lifecycle.js';
 import { applyEvaluation, citizenGasTScore, computeEvidence, periodStart } from '../../src/domain/evaluation.js';
 import { EMPTY_DRAFT, validateStep, WIZARD_STEPS, type GoalDraftFields, type WizardStep } from '../../src/domain/goal-wizard.js';
 import type { DiaryEntry, Evidence, Goal, Institution, Plan, ResidentDiaryEntry, SubGoalDiaryEntry } from '../../src/domain/model.js';
 import { addGoal, createPlan, findGoal, recordPurpose, todayInZone, type Outcome } from '../../src/domain/plan.js';
 import { summarizeScores, type ScoreSummary } from '../../src/domain/scores.js';
 import { citizenEntryOf } from '../../src/store/repositories.js';
-import { MESSAGES, type FieldErrors } from '../../src/domain/text.js';
+import { MESSAGES, TEXT_LIMITS, type FieldErrors } from '../../src/domain/text.js';
 import { closeAdaptiveCardValidator, renderAdaptiveCardHtml, validateAdaptiveCard } from '../support/adaptive-card-validator.js';
 
 const MAX_CARD_BYTES = 80 * 1024;
@@ -330,7 +341,12 @@ function cardsFor(locale: Locale): Case[] {
     revisionDate: '2026-04-15',
   };
   const advisedDraft: GoalDraftFields = { ...filled, goalText: 'AB skal ikke være så meget alene', indicator: '', purposeLinked: 'no', endDate: '2028-01-01', revisionDate: '2028-06-01' };
-  const wizard = (plan: Plan, inst: Institution, step: WizardStep, opts: { sub?: boolean; fields?: GoalDraftFields; errors?: FieldErrors; resumed?: boolean; advised?: boolean; mode?: 'new' | 'revise' | 'edit'; target?: Goal } = {}) => {
+  const wizard = (
+    plan: Plan,
+    inst: Institution,
+    step: WizardStep,
+    opts: { sub?: boolean; fields?: GoalDraftFields; errors?: FieldErrors; resumed?: boolean; advised?: boolean; mode?: 'new' | 'revise' | 'edit'; target?: Goal; notice?: Notice; current?: Partial<GoalDraftFields> } = {},
+  ) => {
     const sub = opts.sub ?? false;
     const mode = opts.mode ?? 'new';
     return goalWizardCard(locale, {
@@ -347,6 +363,8 @@ function cardsFor(locale: Locale): Case[] {
       ...(opts.advised !== undefined ? { advised: opts.advised } : {}),
       now,
       ...(opts.target ? { target: opts.target } : {}),
+      ...(opts.notice ? { notice: opts.notice } : {}),
+      ...(opts.current ? { current: opts.current } : {}),
     });
   };
   /** What the bot shows when a step is submitted empty (the CPR guard where nothing is required). */
@@ -412,6 +430,53 @@ function cardsFor(locale: Locale): Case[] {
   );
   add('evaluation form: demo', () =>
     evaluationFormCard(locale, { plan: demoPlan, institution: demoTilbud, goal: goal(demoPlan, 'demo-g1'), evidence: noEvidence, form: emptyEvaluation, errors: noErrors, submissionId: 'ev-6', now }),
+  );
+
+  // concurrent changes: a real conflict keeps the user's input (worst-case lengths), contention says "try again"
+  const long = (text: string, max: number) => text.repeat(Math.ceil(max / text.length)).slice(0, max);
+  const edited = must(editGoal(adultPlan, 'g1', { text: 'AB laver selv aftensmad tre gange om ugen inden 1. juni', indicator: long('Bos indikator ', TEXT_LIMITS.short * 2) }, BO, now));
+  const editConflict = findGoalConflict(edited, 'g1', g1.updatedAt, ['text', 'indicator']) as GoalConflict;
+  const mineLong: GoalDraftFields = { ...filled, goalText: long('Min version af målet. ', TEXT_LIMITS.goal), indicator: long('Min indikator ', TEXT_LIMITS.short * 2) };
+  const conflictNotice = (plan: Plan, conflict: GoalConflict, action: Parameters<typeof goalConflictNotice>[1]['action']) => goalConflictNotice(locale, { plan, institution: bosted, conflict, action });
+  add('wizard edit text: conflict, the stored value beside the field', () =>
+    wizard(edited, bosted, 'text', { mode: 'edit', target: goal(edited, 'g1'), fields: mineLong, notice: conflictNotice(edited, editConflict, 'wizard'), current: { goalText: goal(edited, 'g1').text } }),
+    ['Bo Sørensen', W.storedNow[locale]],
+  );
+  add('wizard edit measure: conflict, long texts', () =>
+    wizard(edited, bosted, 'measure', { mode: 'edit', target: goal(edited, 'g1'), fields: mineLong, notice: conflictNotice(edited, editConflict, 'wizard'), current: { indicator: goal(edited, 'g1').indicator ?? '' } }),
+    [W.storedNow[locale]],
+  );
+  const closedG1 = must(transitionGoal(adultPlan, 'g1', 'closed', BO, now));
+  const parentEnded = findGoalConflict(closedG1, 'g1', '', [], { requireActive: true }) as GoalConflict;
+  add('wizard sub-goal relevance: the goal ended meanwhile', () =>
+    wizard(closedG1, bosted, 'relevance', { sub: true, fields: { ...filled, parentId: '' }, notice: conflictNotice(closedG1, parentEnded, 'parentEnded') }),
+    ['Bo Sørensen', W.noParent[locale]],
+  );
+  add('wizard revise time: the goal ended meanwhile', () => wizard(closedG1, bosted, 'time', { mode: 'revise', target: goal(closedG1, 'g1'), fields: filled, notice: conflictNotice(closedG1, parentEnded, 'reviseEnded') }));
+  add('wizard goal time: busy', () => wizard(adultPlan, bosted, 'time', { fields: filled, notice: { text: s.busyRetry, style: 'warning' } }), [s.busyRetry]);
+  const evaluatedG1 = must(applyEvaluation(adultPlan, { id: 'ev-x', goalId: 'g1', assessment: 'partlyAchieved', whatWorked: '', decision: 'continue', newRevisionDate: '2026-05-01', gas: '' }, withEvidence, BO, now));
+  const evalConflict = findGoalConflict(evaluatedG1, 'g1', g1.updatedAt, EVALUATION_TOUCHES, { requireActive: true }) as GoalConflict;
+  const keptForm: EvaluationForm = { assessment: 'maintained', whatWorked: long('Det virkede at lave en fast plan. ', TEXT_LIMITS.note), decision: 'continue', newRevisionDate: '2026-06-01', gas: '1' };
+  add('evaluation form: conflict, the input kept', () =>
+    evaluationFormCard(locale, { plan: evaluatedG1, institution: bosted, goal: goal(evaluatedG1, 'g1'), evidence: withEvidence, form: keptForm, errors: noErrors, submissionId: 'ev-7', now, notice: conflictNotice(evaluatedG1, evalConflict, 'evaluate') }),
+    ['Bo Sørensen'],
+  );
+  add('evaluation form: busy, the same base', () =>
+    evaluationFormCard(locale, { plan: adultPlan, institution: bosted, goal: g1, evidence: withEvidence, form: keptForm, errors: noErrors, submissionId: 'ev-8', now, notice: { text: s.busyRetry, style: 'warning' }, baseUpdatedAt: created.toISOString() }),
+    [s.busyRetry],
+  );
+  const endedConflict = findGoalConflict(closedG1, 'g1', g1.updatedAt, EVALUATION_TOUCHES, { requireActive: true }) as GoalConflict;
+  add('evaluation ended: what the user wrote', () => evaluationEndedCard(locale, { plan: closedG1, goal: goal(closedG1, 'g1'), form: keptForm, notice: conflictNotice(closedG1, endedConflict, 'evaluateEnded') }), [keptForm.whatWorked.trim(), E.decision[locale]]);
+  add('evaluation ended: nothing written', () => evaluationEndedCard(locale, { plan: closedG1, goal: goal(closedG1, 'g1'), form: emptyEvaluation, notice: conflictNotice(closedG1, endedConflict, 'evaluateEnded') }));
+  const longPurpose = must(recordPurpose(adultPlan, { id: 'pur-3', text: long('Bos formål fra handleplanen. ', TEXT_LIMITS.purpose), receivedOn: '2026-03-01' }, BO, now));
+  add('purpose form: conflict, theirs in the notice and mine kept', () =>
+    purposeFormCard(locale, { plan: longPurpose, form: { text: long('Mit formål. ', TEXT_LIMITS.purpose), receivedOn: '2026-03-02' }, errors: noErrors, submissionId: 'sub-16', now, notice: purposeConflictNotice(locale, longPurpose, bosted) }),
+    ['Bo Sørensen'],
+  );
+  add('purpose form: busy', () => purposeFormCard(locale, { plan: adultPlan, form: { text: 'Mit formål.', receivedOn: '2026-03-02' }, errors: noErrors, submissionId: 'sub-17', now, notice: { text: s.busyRetry, style: 'warning' }, basePurposeId: 'pur-1' }), [s.busyRetry]);
+  add('message: busy', () => messageCard(locale, s.busyRetry, { style: 'warning' }), [s.busyRetry]);
+  add('plan: an edit of an ended goal, what the user wrote', () =>
+    planCard(locale, { institution: bosted, plan: closedG1, scores: scoresFor(closedG1, adultEntries), resident: { entries: 7, latestAt: '2026-11-20T08:00:00.000Z' }, now, notice: conflictNotice(closedG1, parentEnded, 'editEnded') }),
   );
   return cases;
 }
@@ -713,6 +778,12 @@ describe('every card the bot sends', () => {
     const s = strings('da');
     for (const text of [s.diaryScore, s.diaryNote, s.btnSave, s.btnBack, MESSAGES.required.da]) expect(html).toContain(text);
     expect(html.match(/<(input|textarea|select)\b/g)?.length ?? 0).toBeGreaterThanOrEqual(4);
+  });
+
+  it('keeps the cards that answer a conflict or contention under Teams’ ~28 KB, even with every text at its limit', () => {
+    const answers = CASES.filter((c) => /conflict|ended|busy/.test(c.name));
+    expect(answers.length).toBeGreaterThanOrEqual(2 * 13);
+    for (const { name, card } of answers) expect(cardSizeBytes(card), name).toBeLessThan(TEAMS_MESSAGE_BYTES);
   });
 
   it('covers every view in both locales', () => {

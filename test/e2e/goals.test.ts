@@ -658,48 +658,81 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('two people evaluating the same
     return { ...findAction(card, VERBS.evalSave).data, assessment: '', whatWorked: '', decision: '', newRevisionDate: '', gas: '', ...form };
   }
 
-  const STALE = 'Målet er blevet evalueret eller ændret af en anden, mens du skrev.';
+  const NOT_SAVED_YET = 'Din evaluering er ikke gemt endnu – dine svar står herunder.';
+  const ENDED = 'Målet kan ikke evalueres længere, så din evaluering er ikke gemt.';
+  const SAVED = 'Evalueringen er skrevet ind i planen.';
 
-  it('writes one evaluation when both save at once; the other gets the current state with a notice', async () => {
+  it('writes one evaluation when both save at once; the other gets the evaluation form with its input kept and a notice, and can then save deliberately', async () => {
     const goalId = await newGoal('KO tager selv bussen til værkstedet to gange om ugen');
     h.now.value = new Date(h.now.value.getTime() + 86_400_000);
     const annaCard = invokeCardOf(await h.invoke(ANNA, VERBS.evalOpen, { ...ids, goalId }));
     const boCard = invokeCardOf(await h.invoke(BO, VERBS.evalOpen, { ...ids, goalId }));
-    const [a, b] = await Promise.all([
-      h.invoke(ANNA, VERBS.evalSave, evalForm(annaCard, { assessment: 'partlyAchieved', whatWorked: 'Anna: busturen gik fint.', decision: 'continue', newRevisionDate: '2027-04-01' })),
-      h.invoke(BO, VERBS.evalSave, evalForm(boCard, { assessment: 'achieved', whatWorked: 'Bo: målet er nået.', decision: 'close' })),
-    ]);
+    const forms = {
+      anna: { assessment: 'partlyAchieved', whatWorked: 'Anna: busturen gik fint.', decision: 'continue', newRevisionDate: '2027-04-01', gas: '1' },
+      bo: { assessment: 'maintained', whatWorked: 'Bo: han tog bussen alene.', decision: 'continue', newRevisionDate: '2027-05-01', gas: '0' },
+    };
+    const [a, b] = await Promise.all([h.invoke(ANNA, VERBS.evalSave, evalForm(annaCard, forms.anna)), h.invoke(BO, VERBS.evalSave, evalForm(boCard, forms.bo))]);
     const cards = [invokeCardOf(a), invokeCardOf(b)];
     const notices = cards.map(noticeOf);
-    expect(notices.filter((n) => n === 'Evalueringen er skrevet ind i planen.')).toHaveLength(1);
-    expect(notices.filter((n) => n.startsWith(STALE))).toHaveLength(1);
+    expect(notices.filter((n) => n === SAVED)).toHaveLength(1);
+    expect(notices.filter((n) => n.includes(NOT_SAVED_YET))).toHaveLength(1);
 
     const stored = await storedPlan(h, ids);
     const evaluations = stored.evaluations.filter((e) => e.goalId === goalId);
     expect(evaluations).toHaveLength(1);
-    const goal = stored.goals.find((g) => g.id === goalId)!;
-    expect(goal.state).toBe(evaluations[0]!.decision === 'continue' ? 'active' : 'achieved');
-    // The loser sees the winner's evaluation on the card it got back.
-    const loser = cards[notices.findIndex((n) => n.startsWith(STALE))]!;
-    expect(titleOf(loser)).toBe('Plan: KO');
-    expect(textOf(loser)).toContain(evaluations[0]!.decision === 'continue' ? 'delvist opnået → fortsætter' : 'opnået → afsluttet');
+    const winner = evaluations[0]!.evaluatedBy === ANNA.aadObjectId ? 'anna' : 'bo';
+    const loser = winner === 'anna' ? 'bo' : 'anna';
+    const loserCard = cards[winner === 'anna' ? 1 : 0]!;
+    // The loser sees the goal as it is now, who evaluated it and how, and every answer kept.
+    expect(titleOf(loserCard)).toBe('Evaluering: KO');
+    expect(noticeOf(loserCard)).toMatch(new RegExp(`^${winner === 'anna' ? 'Anna Medarbejder' : 'Bo Kollega'} har evalueret målet: ${winner === 'anna' ? 'delvist opnået' : 'fastholdt'} → fortsætter`));
+    for (const [name, value] of Object.entries(forms[loser])) expect(inputOf(loserCard, name)['value']).toBe(value);
+    expect(JSON.stringify(stored)).not.toContain(forms[loser].whatWorked);
+
+    // Saving again is a deliberate choice on the goal as it is now: it lands.
+    const again = invokeCardOf(await h.invoke(loser === 'anna' ? ANNA : BO, VERBS.evalSave, evalForm(loserCard, forms[loser])));
+    expect(noticeOf(again)).toBe(SAVED);
+    const after = (await storedPlan(h, ids)).evaluations.filter((e) => e.goalId === goalId);
+    expect(after.map((e) => e.whatWorked).sort()).toEqual([forms.anna.whatWorked, forms.bo.whatWorked].sort());
   });
 
-  it('answers a save from a card opened before someone else’s evaluation with the current state, never an overwrite', async () => {
+  it('answers a save from a card opened before someone else’s evaluation with the evaluation form as it is now, never an overwrite', async () => {
     const goalId = await newGoal('KO handler selv ind i Netto hver torsdag');
     h.now.value = new Date(h.now.value.getTime() + 86_400_000);
     const annaCard = invokeCardOf(await h.invoke(ANNA, VERBS.evalOpen, { ...ids, goalId }));
     const boCard = invokeCardOf(await h.invoke(BO, VERBS.evalOpen, { ...ids, goalId }));
     const first = invokeCardOf(await h.invoke(ANNA, VERBS.evalSave, evalForm(annaCard, { assessment: 'partlyAchieved', decision: 'continue', newRevisionDate: '2027-04-01' })));
-    expect(noticeOf(first)).toBe('Evalueringen er skrevet ind i planen.');
+    expect(noticeOf(first)).toBe(SAVED);
     h.now.value = new Date(h.now.value.getTime() + 60_000);
     const second = invokeCardOf(await h.invoke(BO, VERBS.evalSave, evalForm(boCard, { assessment: 'notAchieved', whatWorked: 'Bo: det gik ikke.', decision: 'close' })));
-    expect(noticeOf(second)).toContain(STALE);
-    expect(lineAfter(second, 'KO handler selv ind i Netto hver torsdag')).toContain('delvist opnået → fortsætter');
+    expect(titleOf(second)).toBe('Evaluering: KO');
+    expect(noticeOf(second)).toMatch(/^Anna Medarbejder har evalueret målet: delvist opnået → fortsætter \(\d+\. \w+\.? 2026 \d\d:\d\d\), mens du skrev\. Din evaluering er ikke gemt endnu/);
+    expect(inputOf(second, 'whatWorked')['value']).toBe('Bo: det gik ikke.');
+    expect(inputOf(second, 'decision')['value']).toBe('close');
     const stored = await storedPlan(h, ids);
     expect(stored.evaluations.filter((e) => e.goalId === goalId)).toHaveLength(1);
     expect(stored.goals.find((g) => g.id === goalId)).toMatchObject({ state: 'active', revisionDate: '2027-04-01' });
     expect(JSON.stringify(stored)).not.toContain('Bo: det gik ikke.');
+    // The fresh card is based on the goal as it is now.
+    expect(findAction(second, VERBS.evalSave).data['baseUpdatedAt']).toBe(stored.goals.find((g) => g.id === goalId)!.updatedAt);
+  });
+
+  it('tells the second evaluator that the goal was ended meanwhile and still shows what they wrote', async () => {
+    const goalId = await newGoal('KO rydder selv op efter aftensmaden hver dag');
+    h.now.value = new Date(h.now.value.getTime() + 86_400_000);
+    const annaCard = invokeCardOf(await h.invoke(ANNA, VERBS.evalOpen, { ...ids, goalId }));
+    const boCard = invokeCardOf(await h.invoke(BO, VERBS.evalOpen, { ...ids, goalId }));
+    expect(noticeOf(invokeCardOf(await h.invoke(ANNA, VERBS.evalSave, evalForm(annaCard, { assessment: 'achieved', decision: 'close' }))))).toBe(SAVED);
+    const whatWorked = 'Bo: faste rutiner og en tjekliste på køleskabet virkede.';
+    const card = invokeCardOf(await h.invoke(BO, VERBS.evalSave, evalForm(boCard, { assessment: 'maintained', whatWorked, decision: 'continue', newRevisionDate: '2027-06-01' })));
+    expect(titleOf(card)).toBe('Evaluering: KO');
+    expect(noticeOf(card)).toMatch(/^Anna Medarbejder har evalueret målet: opnået → afsluttet/);
+    expect(noticeOf(card)).toContain(ENDED);
+    expect(textOf(card)).toContain(whatWorked);
+    expect(factOf(card, 'Beslutning')).toBe('Fortsæt (med ny revisionsdato)');
+    expect(hasAction(card, VERBS.evalSave)).toBe(false);
+    expect(textOf(card).toLowerCase()).not.toContain(GENERIC_ERROR);
+    expect((await storedPlan(h, ids)).evaluations.filter((e) => e.goalId === goalId)).toHaveLength(1);
   });
 
   it('writes one evaluation when "Gem evaluering" is double-clicked', async () => {
@@ -776,7 +809,7 @@ describe('editing a goal (embedded store)', () => {
     expect(h.logs.join('\n')).not.toContain('RE går selv en tur');
   });
 
-  it('does not overwrite a goal someone else edited in between: stale notice and the current goal', async () => {
+  it('does not overwrite a goal someone else edited in between: the wizard on the conflicting step, the input kept, the stored value beside it', async () => {
     h.now.value = new Date('2026-11-26T09:00:00Z');
     let annaCard = await openEdit(ANNA);
     annaCard = await wizardNext(h, ANNA, annaCard, { themeId: 'th3' });
@@ -792,18 +825,36 @@ describe('editing a goal (embedded store)', () => {
     expect(noticeOf(boPlan)).toBe('Ændringerne er gemt.');
 
     h.now.value = new Date('2026-11-26T11:00:00Z');
-    const annaPlan = await wizardSave(h, ANNA, annaCard, { ownerId: ANNA.aadObjectId, endDate: '2027-06-30', revisionDate: '2027-01-10' });
-    expect(titleOf(annaPlan)).toBe('Plan: RE');
-    expect(noticeOf(annaPlan)).toMatch(/^Målet er ændret af en anden, siden du begyndte at rette det/);
-    expect(textOf(annaPlan)).toContain(boText);
-    const goal = (await storedPlan(h, ids)).goals.find((g) => g.id === goalId)!;
+    const conflict = await wizardSave(h, ANNA, annaCard, { ownerId: ANNA.aadObjectId, endDate: '2027-06-30', revisionDate: '2027-01-10' });
+    expect(titleOf(conflict)).toBe('Ret mål: RE');
+    expect(wizardStepOf(conflict)).toBe(2);
+    // Bo's revisionsdato was already 20 Jan, so only the text conflicts (10:00 UTC is 11:00 in Copenhagen).
+    expect(noticeOf(conflict)).toBe('Bo Kollega har ændret målteksten (26. nov. 2026 11:00), mens du skrev. Dine svar er bevaret, og det, der er gemt nu, står under feltet. Gem målet igen for at gemme din version.');
+    expect(inputOf(conflict, 'goalText')['value']).toBe(annaText);
+    expect(textOf(conflict)).toContain(`Gemt nu: ${boText}`);
+    let goal = (await storedPlan(h, ids)).goals.find((g) => g.id === goalId)!;
     expect(goal.text).toBe(boText);
     expect(goal.revisionDate).toBe('2027-01-20');
+
+    // Anna goes on from there: her revisionsdato is kept too, and Gem saves her version deliberately.
+    let card = await wizardNext(h, ANNA, conflict, { goalText: annaText });
+    if (wizardStepOf(card) === 2) card = await wizardNext(h, ANNA, card, { goalText: annaText });
+    card = await wizardNext(h, ANNA, card, { indicator: 'Ture om ugen', kind: 'progression' });
+    card = await wizardNext(h, ANNA, card, { participationMode: 'citizen', participation: 'Aftalt med borgeren ved morgenmaden.' });
+    card = await wizardNext(h, ANNA, card, { interventions: 'Guidning', externalActors: '', externalOther: '' });
+    expect(wizardStepOf(card)).toBe(6);
+    expect(inputOf(card, 'revisionDate')['value']).toBe('2027-01-10');
+    expect(textOf(card)).not.toContain('Gemt nu');
+    const saved = await wizardSave(h, ANNA, card, { ownerId: ANNA.aadObjectId, endDate: '2027-06-30', revisionDate: '2027-01-10' });
+    expect(noticeOf(saved)).toBe('Ændringerne er gemt.');
+    goal = (await storedPlan(h, ids)).goals.find((g) => g.id === goalId)!;
+    expect(goal.text).toBe(annaText);
+    expect(goal.revisionDate).toBe('2027-01-10');
 
     // Anna's next "Ret" starts from the goal as it is now.
     const again = await openEdit(ANNA);
     expect(noticeOf(again)).toBe('');
-    expect(inputOf(await wizardNext(h, ANNA, again, { themeId: 'th3' }), 'goalText')['value']).toBe(boText);
+    expect(inputOf(await wizardNext(h, ANNA, again, { themeId: 'th3' }), 'goalText')['value']).toBe(annaText);
   });
 
   async function walkFromText(card: CardJson, text: string, user = ANNA): Promise<CardJson> {

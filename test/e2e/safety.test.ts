@@ -221,14 +221,16 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('retries, double clicks and con
     expect(texts).toContain('Mål fra Bo: CD pakker selv sin skoletaske hver aften');
   });
 
-  it('answers the second of two edits of the formål from the same card with the current formål', async () => {
+  it('answers the second of two edits of the formål with the current formål in the notice and the typed text kept', async () => {
     const form = invokeCardOf(await h.invoke(USERS.anna, VERBS.purposeEdit, { teamId: ids.teamId, citizenId: ids.citizenId }));
     const formBo = invokeCardOf(await h.invoke(USERS.bo, VERBS.purposeEdit, { teamId: ids.teamId, citizenId: ids.citizenId }));
     const first = invokeCardOf(await h.invoke(USERS.anna, VERBS.purposeSave, { ...findAction(form, VERBS.purposeSave).data, purposeText: 'Annas formål', receivedOn: '2026-11-01' }));
     expect(textOf(first)).toContain('Formålet er gemt.');
     const second = invokeCardOf(await h.invoke(USERS.bo, VERBS.purposeSave, { ...findAction(formBo, VERBS.purposeSave).data, purposeText: 'Bos formål', receivedOn: '2026-11-02' }));
-    expect(textOf(second)).toContain('Formålet er ændret af en anden');
-    expect(inputOf(second, 'purposeText')['value']).toBe('Annas formål');
+    expect(textOf(second)).toContain('Anna Medarbejder har registreret et nyt formål');
+    expect(textOf(second)).toContain('"Annas formål"');
+    expect(inputOf(second, 'purposeText')['value']).toBe('Bos formål');
+    expect(inputOf(second, 'receivedOn')['value']).toBe('2026-11-02');
     const plan = await h.app.repos.plans.get(USERS.anna.tenantId, ids.teamId, ids.citizenId);
     expect(plan!.value.purpose?.text).toBe('Annas formål');
   });

@@ -8,6 +8,7 @@ import { startApp, type App, type AppOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { DocumentStore } from '../../src/store/ports.js';
+import type { RetryPolicy } from '../../src/store/retry.js';
 import { startStubConnector, type RecordedActivity, type StubConnector, type StubMember } from './stub-connector.js';
 
 export interface TestUser {
@@ -22,7 +23,8 @@ export const TENANT_A = 'a1b2c3d4-0000-4000-8000-00000000000a';
 export const TENANT_B = 'b1b2c3d4-0000-4000-8000-00000000000b';
 export const TEAM_ID = '19:refleks-team-a@thread.tacv2';
 
-function user(key: string, name: string, tenantId = TENANT_A, locale = 'da-DK'): TestUser {
+/** A made-up staff member of tenant A (or another tenant): ids derived from the key. */
+export function user(key: string, name: string, tenantId = TENANT_A, locale = 'da-DK'): TestUser {
   return { id: `29:${key}`, aadObjectId: `aad-${key}`, name, tenantId, locale };
 }
 
@@ -85,6 +87,8 @@ export interface HarnessOptions {
   keepLogs?: boolean;
   /** Repository cache settings (benchmarks measure turns with cold caches). */
   repositories?: AppOptions['repositories'];
+  /** How plan writes retry under contention (a tiny budget to see it run out). */
+  writeRetry?: Partial<RetryPolicy>;
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
@@ -101,6 +105,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     clock: () => now.value,
     ...(options.repositories ? { repositories: options.repositories } : {}),
     ...(options.openIdMetadataUrl ? { openIdMetadataUrl: options.openIdMetadataUrl } : {}),
+    ...(options.writeRetry ? { writeRetry: options.writeRetry } : {}),
   });
   const ctx = { connectorUrl: connector.url };
 

@@ -136,9 +136,9 @@ export async function wizardByCommand(h: Harness, user: TestUser, text: string):
   return card;
 }
 
-/** Clicks "Næste" through steps 1-5 with good answers and returns the step 6 card. */
-export async function walkToTimeStep(h: Harness, user: TestUser, first: CardJson, answers: { themeId?: string; goalText: string }): Promise<CardJson> {
-  let card = await wizardNext(h, user, first, { themeId: answers.themeId ?? 'th1', purposeLinked: 'yes' });
+/** Clicks "Næste" through steps 1-5 with good answers and returns the step 6 card (a sub-goal with `parentId`). */
+export async function walkToTimeStep(h: Harness, user: TestUser, first: CardJson, answers: { themeId?: string; parentId?: string; goalText: string }): Promise<CardJson> {
+  let card = await wizardNext(h, user, first, answers.parentId ? { parentId: answers.parentId, purposeLinked: 'yes' } : { themeId: answers.themeId ?? 'th1', purposeLinked: 'yes' });
   card = await wizardNext(h, user, card, { goalText: answers.goalText });
   if (wizardStepOf(card) === 2) card = await wizardNext(h, user, card, { goalText: answers.goalText }); // past the SMORTE advice
   card = await wizardNext(h, user, card, { indicator: 'Antal gange om ugen', kind: 'progression' });
@@ -159,4 +159,42 @@ export function expectedGasT(scores: readonly number[], rho = 0.3): number {
   const n = scores.length;
   const t = 50 + (10 * scores.reduce((a, b) => a + b, 0)) / Math.sqrt((1 - rho) * n + rho * n * n);
   return Math.round(t * 10) / 10;
+}
+
+/** The values of every input on the card, as Teams would send them back untouched. */
+export function inputsOf(card: CardJson): Record<string, string> {
+  const values: Record<string, string> = {};
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const obj = node as Record<string, unknown>;
+    if (typeof obj['type'] === 'string' && (obj['type'] as string).startsWith('Input.') && typeof obj['id'] === 'string') {
+      values[obj['id'] as string] = typeof obj['value'] === 'string' ? (obj['value'] as string) : '';
+    }
+    for (const [key, value] of Object.entries(obj)) if (key !== 'fallback') walk(value);
+  };
+  walk(card);
+  return values;
+}
+
+/**
+ * Walks a wizard from the card it shows to step 6 the way a user does: on each step the inputs
+ * as shown, with `changes` typed over them (Næste once more past SMORTE advice). Returns the step 6 card.
+ */
+export async function walkWizardTo6(h: Harness, user: TestUser, card: CardJson, changes: Record<string, string> = {}): Promise<CardJson> {
+  let c = card;
+  for (let i = 0; i < 12 && wizardStepOf(c) !== 6; i++) {
+    const inputs = { ...inputsOf(c) };
+    for (const key of Object.keys(inputs)) if (changes[key] !== undefined) inputs[key] = changes[key]!;
+    c = await wizardNext(h, user, c, inputs);
+  }
+  if (wizardStepOf(c) !== 6) throw new Error(`wizard did not reach step 6: ${JSON.stringify(c).slice(0, 300)}`);
+  return c;
+}
+
+/** The step 6 inputs as shown, with `changes` typed over them (for "Gem målet"). */
+export function timeInputs(card: CardJson, changes: Record<string, string> = {}): Record<string, string> {
+  const inputs = inputsOf(card);
+  for (const key of Object.keys(inputs)) if (changes[key] !== undefined) inputs[key] = changes[key]!;
+  return inputs;
 }

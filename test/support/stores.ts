@@ -1,5 +1,5 @@
 /** Opens a fresh store of either kind for a test: embedded on a temp dir, or Cosmos on the local server. */
-import type { DocumentStore } from '../../src/store/ports.js';
+import type { DocumentStore, StoredDocument } from '../../src/store/ports.js';
 import { createEmbeddedDocumentStore } from '../../src/store/embedded/embedded-document-store.js';
 import { makeTempDir, removeTempDir } from './temp-dir.js';
 
@@ -35,4 +35,40 @@ export async function openStore(kind: StoreKind): Promise<OpenedStore> {
       await server.close();
     },
   };
+}
+
+export interface RivalWriter {
+  /** While true, someone else saves every plan just before the app does. */
+  active: boolean;
+  /** How many times the rival saved (each made one of the app's attempts fail). */
+  writes: number;
+}
+
+/**
+ * Another writer on the same store, for forcing contention: while `rival.active`, just before
+ * each replace of a plan it saves that same plan itself (a real write through the real
+ * adapter, content unchanged), so the version the app holds is always one behind and the
+ * app's replace fails with the adapter's own ConcurrencyError. Everything else passes through.
+ */
+export function withRivalWriter(store: DocumentStore): { store: DocumentStore; rival: RivalWriter } {
+  const rival: RivalWriter = { active: false, writes: 0 };
+  const wrapped = new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'replace') {
+        return async (doc: StoredDocument, ifMatch: string) => {
+          if (rival.active && doc.type === 'plan') {
+            const current = await target.read(doc.pk, doc.id);
+            if (current) {
+              await target.replace(current.doc, current.etag);
+              rival.writes++;
+            }
+          }
+          return target.replace(doc, ifMatch);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { store: wrapped, rival };
 }
