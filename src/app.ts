@@ -43,6 +43,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     ...options.repositories,
     onAuditError: (error) => logger.error({ err: error }, 'audit write failed'),
     onCitizenIndexRebuilt: (count) => logger.info({ citizens: count }, 'citizen index built from the plans'),
+    onCorruptDocument: (error) => logger.error({ document: { type: error.type, pk: error.pk, id: error.id }, reason: error.reason }, 'stored document cannot be read; left out or rebuilt'),
   });
   const bot = new RefleksBot({
     repos,

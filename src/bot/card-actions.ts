@@ -26,6 +26,7 @@ import {
 } from '../cards/views.js';
 import { VERBS, type Verb } from '../cards/verbs.js';
 import type { Call } from '../usecases/context.js';
+import { CorruptDocumentError } from '../store/ports.js';
 import { AccessDeniedError, ContentionError, InputError, NotFoundError, PurposeConflictError, RefusedError, StaleError } from '../usecases/errors.js';
 import { createCitizen, listMyCitizens, recordCitizenPurpose } from '../usecases/manage-citizens.js';
 import { logDiaryEntry } from '../usecases/log-diary-entry.js';
@@ -311,5 +312,9 @@ export function refusalCard(call: Call, error: unknown): Card | undefined {
   if (error instanceof StaleError) return messageCard(l, error.notice[l], { style: 'warning' });
   // The forms answer contention themselves with the input kept; this is the net under the rest.
   if (error instanceof ContentionError) return messageCard(l, s.busyRetry, { style: 'warning' });
+  if (error instanceof CorruptDocumentError) {
+    const what = error.type === 'institution' || error.type === 'plan' ? error.type : 'other';
+    return messageCard(l, s.errorCorrupt(what, error.id), { style: 'attention' });
+  }
   return undefined;
 }

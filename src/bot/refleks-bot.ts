@@ -18,6 +18,7 @@ import { containsCpr, CPR_REFUSAL } from '../domain/cpr.js';
 import { strings, type Locale } from '../cards/i18n.js';
 import { ambiguousCitizenCard, helpCard, messageCard, type Card } from '../cards/views.js';
 import { isVerb, VERBS, type Verb } from '../cards/verbs.js';
+import { CorruptDocumentError } from '../store/ports.js';
 import type { Repositories } from '../store/repositories.js';
 import type { Actor, Call, Deps } from '../usecases/context.js';
 import type { RetryPolicy } from '../store/retry.js';
@@ -284,7 +285,8 @@ export class RefleksBot extends TeamsActivityHandler {
     } catch (error) {
       const refusal = refusalCard(call, error);
       if (refusal) {
-        logger.info({ refused: (error as Error).name }, 'action refused');
+        if (error instanceof CorruptDocumentError) logger.error({ document: { type: error.type, pk: error.pk, id: error.id }, reason: error.reason }, 'stored document cannot be read');
+        else logger.info({ refused: (error as Error).name }, 'action refused');
         return refusal;
       }
       throw error;

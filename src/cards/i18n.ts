@@ -151,6 +151,8 @@ const da = {
   purposeConflict: (who: string, when: string, text: string): string =>
     `${who} har registreret et nyt formål (${when}), mens du skrev: "${text}". Din tekst er bevaret herunder – tryk Gem, hvis din version skal gælde.`,
   errorAccess: 'Du har ikke adgang til denne borger. Kun medlemmer af det team, der ejer borgerens sag, kan se og skrive.',
+  errorCorrupt: (what: 'institution' | 'plan' | 'other', id: string): string =>
+    `${what === 'institution' ? 'Tilbuddets oplysninger' : what === 'plan' ? 'Borgerens plan' : 'Data'} kan ikke læses, fordi de gemte data er beskadigede. Intet er slettet. Fejlen er logget – bed jeres administrator gendanne dokumentet "${id}" (se README: Gendannelse).`,
   errorNotFound: 'Borgeren blev ikke fundet. Måske er aliaset skrevet forkert – skriv "borgere" for at se dine borgere.',
   errorUnknownCommand: 'Det forstod jeg ikke. Skriv "hjælp" for at se, hvad jeg kan.',
   errorAliasMissing: 'Skriv borgerens alias efter kommandoen, fx "plan AB".',
@@ -289,6 +291,8 @@ const en: Strings = {
   purposeConflict: (who: string, when: string, text: string): string =>
     `${who} recorded a new purpose (${when}) while you were writing: "${text}". Your text is kept below – press Save if your version should apply.`,
   errorAccess: 'You do not have access to this citizen. Only members of the team that owns the case can read and write.',
+  errorCorrupt: (what: 'institution' | 'plan' | 'other', id: string): string =>
+    `${what === 'institution' ? "The tilbud's settings" : what === 'plan' ? "The citizen's plan" : 'The data'} cannot be read because the stored data is damaged. Nothing was deleted. The error is logged – ask your administrator to restore the document "${id}" (see README: Recovery).`,
   errorNotFound: 'The citizen was not found. Perhaps the alias is misspelt – type "citizens" to see yours.',
   errorUnknownCommand: 'I did not understand that. Type "help" to see what I can do.',
   errorAliasMissing: 'Type the citizen’s alias after the command, e.g. "plan AB".',

@@ -53,6 +53,22 @@ export class AlreadyExistsError extends Error {
 export class ConcurrencyError extends Error {
   override readonly name = 'ConcurrencyError';
 }
+/**
+ * A stored document that cannot be read as its type (it fails its schema). Carries where it is
+ * and why (field paths and codes only, never a value), so it can be logged and named.
+ */
+export class CorruptDocumentError extends Error {
+  override readonly name = 'CorruptDocumentError';
+  constructor(
+    readonly type: string,
+    readonly pk: string,
+    readonly id: string,
+    readonly reason: string,
+  ) {
+    super(`stored ${type} ${id} cannot be read: ${reason}`);
+  }
+}
+
 export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';
 }

@@ -31,6 +31,7 @@ import { retryOnConflict, type RetryPolicy } from './retry.js';
 import {
   AlreadyExistsError,
   ConcurrencyError,
+  CorruptDocumentError,
   partitionKeys,
   type Condition,
   type DocumentStore,
@@ -53,11 +54,44 @@ function stripStorageFields(doc: StoredDocument): Record<string, unknown> {
   return out;
 }
 
+/** Field paths and zod codes of a failed parse: never a value, so no content reaches a log. */
+function reasonOf(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.join('.') || '(document)'}: ${issue.code}`)
+    .join('; ');
+}
+
+/** Parses a stored document as its type; one that fails is a CorruptDocumentError naming it. */
 function parseAs<S extends z.ZodType>(schema: S, versioned: VersionedDocument, id?: string): Versioned<z.infer<S>> {
   const body = stripStorageFields(versioned.doc);
   if (id !== undefined) body['id'] = id;
-  return { value: schema.parse(body), etag: versioned.etag };
+  const result = schema.safeParse(body);
+  if (!result.success) throw new CorruptDocumentError(versioned.doc.type, versioned.doc.pk, versioned.doc.id, reasonOf(result.error));
+  return { value: result.data as z.infer<S>, etag: versioned.etag };
 }
+
+/** Told about every stored document a list skipped or a derived document rebuilt because it could not be read. */
+export type CorruptDocumentReporter = (error: CorruptDocumentError) => void;
+
+/**
+ * Parses the rows of a list; a row that cannot be read is reported and left out, so one bad
+ * document never takes the whole list (and every card built on it) down with it.
+ */
+function parseEach<S extends z.ZodType>(schema: S, rows: readonly VersionedDocument[], report: CorruptDocumentReporter, idField?: string): Array<Versioned<z.infer<S>>> {
+  const out: Array<Versioned<z.infer<S>>> = [];
+  for (const row of rows) {
+    try {
+      out.push(parseAs(schema, row, idField ? (row.doc[idField] as string) : undefined));
+    } catch (error) {
+      if (!(error instanceof CorruptDocumentError)) throw error;
+      report(error);
+    }
+  }
+  return out;
+}
+
+const ignoreCorrupt: CorruptDocumentReporter = () => undefined;
 
 function toDoc(pk: string, type: string, id: string, value: object): StoredDocument {
   return { ...(value as Record<string, unknown>), id, pk, type };
@@ -95,11 +129,7 @@ export function checkStoredDocument(doc: StoredDocument): string | undefined {
   const body = stripStorageFields(doc);
   if (entry.idField !== undefined) body['id'] = doc[entry.idField];
   const result = entry.schema.safeParse(body);
-  if (result.success) return undefined;
-  return result.error.issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.join('.') || '(document)'}: ${issue.code}`)
-    .join('; ');
+  return result.success ? undefined : reasonOf(result.error);
 }
 
 /**
@@ -113,6 +143,7 @@ export class InstitutionRepository {
   constructor(
     private readonly store: DocumentStore,
     private readonly cacheMs = 30_000,
+    private readonly report: CorruptDocumentReporter = ignoreCorrupt,
   ) {}
 
   async get(tenantId: string, teamId: string, options: { fresh?: boolean } = {}): Promise<Versioned<Institution> | undefined> {
@@ -142,6 +173,11 @@ export class InstitutionRepository {
     }
   }
 
+  /** Drops every cached tilbud (the next read goes to the store). */
+  forget(): void {
+    this.cache.clear();
+  }
+
   private remember(value: Versioned<Institution>): Versioned<Institution> {
     if (this.cacheMs > 0) this.cache.set(partitionKeys.institution(value.value.tenantId, value.value.teamId), { value, at: Date.now() });
     return value;
@@ -150,7 +186,7 @@ export class InstitutionRepository {
   /** All tilbud (a named cross-partition scan; the demo seed uses it to see an empty store). */
   async listAll(): Promise<Institution[]> {
     const found = await this.store.scan({ type: 'institution' });
-    return found.map((v) => parseAs(InstitutionSchema, v).value);
+    return parseEach(InstitutionSchema, found, this.report).map((v) => v.value);
   }
 
   private toDoc(institution: Institution): StoredDocument {
@@ -188,30 +224,51 @@ export class CitizenIndexRepository {
     private readonly store: DocumentStore,
     private readonly onRebuild: (count: number) => void = () => undefined,
     private readonly retry: Partial<RetryPolicy> = {},
+    private readonly report: CorruptDocumentReporter = ignoreCorrupt,
   ) {}
 
   async list(tenantId: string, teamId: string): Promise<CitizenIndexEntry[]> {
-    const found = await this.store.read(partitionKeys.institution(tenantId, teamId), 'citizens');
-    if (found) return parseAs(CitizenIndexSchema, found).value.citizens;
+    const found = await this.readIndex(tenantId, teamId);
+    if (found) return found.value.citizens;
     return (await this.rebuild(tenantId, teamId)).citizens;
+  }
+
+  /**
+   * The index document; one that cannot be read is reported and removed (it is derived from the
+   * plans, which stay), so the next read builds it again.
+   */
+  private async readIndex(tenantId: string, teamId: string): Promise<Versioned<CitizenIndex> | undefined> {
+    const pk = partitionKeys.institution(tenantId, teamId);
+    const found = await this.store.read(pk, 'citizens');
+    if (!found) return undefined;
+    try {
+      return parseAs(CitizenIndexSchema, found);
+    } catch (error) {
+      if (!(error instanceof CorruptDocumentError)) throw error;
+      this.report(error);
+      await this.store.delete(pk, 'citizens', found.etag).catch((e: unknown) => {
+        if (!(e instanceof ConcurrencyError)) throw e;
+      });
+      return undefined;
+    }
   }
 
   /** Adds or updates a citizen's entry (read, change, write with the etag; retried on a conflict). */
   async put(tenantId: string, teamId: string, entry: CitizenIndexEntry, at: string): Promise<void> {
     const pk = partitionKeys.institution(tenantId, teamId);
-    await retryOnConflict<VersionedDocument, StoredDocument, void>(
+    await retryOnConflict<Versioned<CitizenIndex>, StoredDocument, void>(
       {
         load: async () => {
-          const found = await this.store.read(pk, 'citizens');
+          const found = await this.readIndex(tenantId, teamId);
           if (found) return found;
           // Built from the plans, which already hold this citizen's plan.
           await this.rebuild(tenantId, teamId);
-          const built = await this.store.read(pk, 'citizens');
+          const built = await this.readIndex(tenantId, teamId);
           if (!built) throw new ConcurrencyError('citizen index vanished');
           return built;
         },
         change: (found) => {
-          const index = parseAs(CitizenIndexSchema, found).value;
+          const index = found.value;
           const current = index.citizens.find((c) => c.id === entry.id);
           if (current && sameEntry(current, entry)) return { done: undefined };
           const citizens = [...index.citizens.filter((c) => c.id !== entry.id), entry].sort((a, b) => a.aliasKey.localeCompare(b.aliasKey));
@@ -229,11 +286,7 @@ export class CitizenIndexRepository {
   async rebuild(tenantId: string, teamId: string): Promise<CitizenIndex> {
     const pk = partitionKeys.institution(tenantId, teamId);
     const plans = await this.store.query({ pk, type: 'plan', orderBy: { field: 'aliasKey', direction: 'asc' } });
-    const citizens: CitizenIndexEntry[] = [];
-    for (const row of plans) {
-      const parsed = PlanSchema.safeParse({ ...stripStorageFields(row.doc), id: row.doc['citizenId'] });
-      if (parsed.success) citizens.push(citizenEntryOf(parsed.data));
-    }
+    const citizens = parseEach(PlanSchema, plans, this.report, 'citizenId').map((p) => citizenEntryOf(p.value));
     const index: CitizenIndex = { tenantId, teamId, citizens, updatedAt: new Date().toISOString() };
     try {
       await this.store.create(toDoc(pk, 'citizenIndex', 'citizens', index));
@@ -241,8 +294,8 @@ export class CitizenIndexRepository {
     } catch (error) {
       if (!(error instanceof AlreadyExistsError)) throw error;
       // Someone built it at the same moment: theirs is as good.
-      const found = await this.store.read(pk, 'citizens');
-      if (found) return parseAs(CitizenIndexSchema, found).value;
+      const found = await this.readIndex(tenantId, teamId);
+      if (found) return found.value;
     }
     return index;
   }
@@ -256,6 +309,7 @@ export class PlanRepository {
     private readonly store: DocumentStore,
     private readonly index: CitizenIndexRepository,
     private readonly cacheMs = Number.POSITIVE_INFINITY,
+    private readonly report: CorruptDocumentReporter = ignoreCorrupt,
   ) {}
 
   /**
@@ -302,7 +356,7 @@ export class PlanRepository {
       type: 'plan',
       orderBy: { field: 'aliasKey', direction: 'asc' },
     });
-    return found.map((v) => parseAs(PlanSchema, v, v.doc['citizenId'] as string));
+    return parseEach(PlanSchema, found, this.report, 'citizenId');
   }
 
   async create(plan: Plan): Promise<Versioned<Plan>> {
@@ -342,6 +396,7 @@ export class PlanArchiveRepository {
   constructor(
     private readonly store: DocumentStore,
     private readonly retry: Partial<RetryPolicy> = {},
+    private readonly report: CorruptDocumentReporter = ignoreCorrupt,
   ) {}
 
   async append(plan: Pick<Plan, 'tenantId' | 'teamId' | 'id'>, items: ArchivedItems, at: string): Promise<void> {
@@ -384,17 +439,32 @@ export class PlanArchiveRepository {
       where: [{ field: 'citizenId', op: '=', value: citizenId }],
       orderBy: { field: 'year', direction: 'asc' },
     });
-    return found.map((v) => parseAs(PlanArchiveSchema, v).value);
+    return parseEach(PlanArchiveSchema, found, this.report).map((v) => v.value);
   }
 }
 
 /** The diary summary of each citizen (see domain/diary-summary.ts). */
 export class DiarySummaryRepository {
-  constructor(private readonly store: DocumentStore) {}
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly report: CorruptDocumentReporter = ignoreCorrupt,
+  ) {}
 
+  /** The summary; one that cannot be read is reported and removed (it is built again from the entries, which stay). */
   async get(tenantId: string, teamId: string, citizenId: string): Promise<Versioned<DiarySummary> | undefined> {
-    const found = await this.store.read(partitionKeys.institution(tenantId, teamId), `summary:${citizenId}`);
-    return found ? parseAs(DiarySummarySchema, found) : undefined;
+    const pk = partitionKeys.institution(tenantId, teamId);
+    const found = await this.store.read(pk, `summary:${citizenId}`);
+    if (!found) return undefined;
+    try {
+      return parseAs(DiarySummarySchema, found);
+    } catch (error) {
+      if (!(error instanceof CorruptDocumentError)) throw error;
+      this.report(error);
+      await this.store.delete(pk, `summary:${citizenId}`, found.etag).catch((e: unknown) => {
+        if (!(e instanceof ConcurrencyError)) throw e;
+      });
+      return undefined;
+    }
   }
 
   async create(summary: DiarySummary): Promise<Versioned<DiarySummary>> {
@@ -426,7 +496,10 @@ export interface DiaryQuery {
 }
 
 export class DiaryRepository {
-  constructor(private readonly store: DocumentStore) {}
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly report: CorruptDocumentReporter = ignoreCorrupt,
+  ) {}
 
   /**
    * Adds an entry. Idempotent on the entry id (derived from the submission id): a
@@ -467,12 +540,15 @@ export class DiaryRepository {
       orderBy: { field: 'occurredAt', direction: query.newestFirst ? 'desc' : 'asc' },
       ...(query.limit !== undefined ? { limit: query.limit } : {}),
     });
-    return found.map((v) => parseAs(DiaryEntrySchema, v, v.doc['entryId'] as string).value);
+    return parseEach(DiaryEntrySchema, found, this.report, 'entryId').map((v) => v.value);
   }
 }
 
 export class UserRepository {
-  constructor(private readonly store: DocumentStore) {}
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly report: CorruptDocumentReporter = ignoreCorrupt,
+  ) {}
 
   /** Stores where the bot can reach this user/conversation later. Last write wins: it is the newest address. */
   async putConversationRef(ref: ConversationRef): Promise<void> {
@@ -484,7 +560,7 @@ export class UserRepository {
 
   async listConversationRefs(tenantId: string, aadObjectId: string): Promise<ConversationRef[]> {
     const found = await this.store.query({ pk: partitionKeys.user(tenantId, aadObjectId), type: 'conversationRef' });
-    return found.map((v) => parseAs(ConversationRefSchema, v).value);
+    return parseEach(ConversationRefSchema, found, this.report).map((v) => v.value);
   }
 
   async putMembership(membership: Membership): Promise<void> {
@@ -504,16 +580,27 @@ export class UserRepository {
 
   async listMemberships(tenantId: string, aadObjectId: string): Promise<Membership[]> {
     const found = await this.store.query({ pk: partitionKeys.user(tenantId, aadObjectId), type: 'membership' });
-    return found.map((v) => parseAs(MembershipSchema, v).value);
+    return parseEach(MembershipSchema, found, this.report).map((v) => v.value);
   }
 }
 
 export class DraftRepository {
-  constructor(private readonly store: DocumentStore) {}
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly report: CorruptDocumentReporter = ignoreCorrupt,
+  ) {}
 
+  /** A draft; one that cannot be read is reported and treated as none (the wizard starts afresh). */
   async get(tenantId: string, aadObjectId: string, key: string): Promise<Versioned<Draft> | undefined> {
     const found = await this.store.read(partitionKeys.user(tenantId, aadObjectId), `draft:${key}`);
-    return found ? parseAs(DraftSchema, found) : undefined;
+    if (!found) return undefined;
+    try {
+      return parseAs(DraftSchema, found);
+    } catch (error) {
+      if (!(error instanceof CorruptDocumentError)) throw error;
+      this.report(error);
+      return undefined;
+    }
   }
 
   async put(draft: Draft): Promise<void> {
@@ -539,6 +626,7 @@ export class AuditRepository {
     private readonly store: DocumentStore,
     private readonly onError: (error: unknown) => void = () => undefined,
     private readonly delayMs = 50,
+    private readonly report: CorruptDocumentReporter = ignoreCorrupt,
   ) {}
 
   /** Queues an event; it is stored within `delayMs`, together with its neighbours. */
@@ -572,7 +660,7 @@ export class AuditRepository {
       type: 'audit',
       orderBy: { field: 'at', direction: 'asc' },
     });
-    return found.map((v) => parseAs(AuditEventSchema, v, v.doc['eventId'] as string).value);
+    return parseEach(AuditEventSchema, found, this.report, 'eventId').map((v) => v.value);
   }
 }
 
@@ -598,22 +686,25 @@ export interface RepositoryOptions {
   onAuditError?: (error: unknown) => void;
   /** Told when a tilbud's citizen index was built from its plans (a one-time migration). */
   onCitizenIndexRebuilt?: (count: number) => void;
+  /** Told about stored documents that cannot be read (skipped in lists, rebuilt when derived). */
+  onCorruptDocument?: CorruptDocumentReporter;
   /** Retries of the small shared documents (citizen index, archive). */
   retry?: Partial<RetryPolicy>;
 }
 
 export function createRepositories(store: DocumentStore, options: RepositoryOptions = {}): Repositories {
-  const citizens = new CitizenIndexRepository(store, options.onCitizenIndexRebuilt, options.retry);
+  const report = options.onCorruptDocument ?? ignoreCorrupt;
+  const citizens = new CitizenIndexRepository(store, options.onCitizenIndexRebuilt, options.retry, report);
   return {
     store,
-    institutions: new InstitutionRepository(store, options.institutionCacheMs),
-    plans: new PlanRepository(store, citizens, options.planCacheMs),
+    institutions: new InstitutionRepository(store, options.institutionCacheMs, report),
+    plans: new PlanRepository(store, citizens, options.planCacheMs, report),
     citizens,
-    summaries: new DiarySummaryRepository(store),
-    archive: new PlanArchiveRepository(store, options.retry),
-    diary: new DiaryRepository(store),
-    users: new UserRepository(store),
-    drafts: new DraftRepository(store),
-    audit: new AuditRepository(store, options.onAuditError),
+    summaries: new DiarySummaryRepository(store, report),
+    archive: new PlanArchiveRepository(store, options.retry, report),
+    diary: new DiaryRepository(store, report),
+    users: new UserRepository(store, report),
+    drafts: new DraftRepository(store, report),
+    audit: new AuditRepository(store, options.onAuditError, 50, report),
   };
 }
