@@ -6,6 +6,7 @@ import { startApp } from './app.js';
 import type { DocumentStore } from './store/ports.js';
 import { createEmbeddedDocumentStore } from './store/embedded/embedded-document-store.js';
 import { createCosmosDocumentStore } from './store/cosmos/cosmos-document-store.js';
+import { checkStoredDocument, CRITICAL_DOCUMENT_TYPES } from './store/repositories.js';
 import { seedDemoIfEmpty } from './dev/seed-demo.js';
 
 async function createStore(config: Config, logger: Logger): Promise<DocumentStore> {
@@ -21,7 +22,16 @@ async function createStore(config: Config, logger: Logger): Promise<DocumentStor
       logger,
     });
   }
-  return createEmbeddedDocumentStore({ dataDir: config.DATA_DIR, logger });
+  return createEmbeddedDocumentStore({
+    dataDir: config.DATA_DIR,
+    synchronous: config.EMBEDDED_SYNC,
+    busyTimeoutMs: config.EMBEDDED_BUSY_TIMEOUT_MS,
+    // Every document is checked against its schema when written and at start; one that fails is
+    // quarantined, and a quarantined tilbud or plan stops the start (StoreIntegrityError).
+    validate: checkStoredDocument,
+    criticalTypes: CRITICAL_DOCUMENT_TYPES,
+    logger,
+  });
 }
 
 async function main(): Promise<void> {
