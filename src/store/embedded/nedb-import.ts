@@ -112,6 +112,29 @@ function rowToDocument(row: Record<string, unknown>, validate: Validate | undefi
   return { doc: doc as StoredDocument, body, etag };
 }
 
+/**
+ * The document a quarantined nedb line holds, if it holds one that parses (for the store tool:
+ * to show it, and to restore it once its schema accepts it). Not checked.
+ */
+export function documentOfNedbLine(line: string): unknown {
+  let row: unknown;
+  try {
+    row = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof row !== 'object' || row === null) return undefined;
+  const { body, doc } = row as { body?: unknown; doc?: unknown };
+  if (typeof body === 'string') {
+    try {
+      return JSON.parse(body) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+  return typeof doc === 'object' && doc !== null ? doc : undefined;
+}
+
 /** Parses a datafile's text: the live documents, and everything that cannot be imported (quarantined, never dropped). */
 export function parseNedbDatafile(text: string, validate?: Validate): ParsedDatafile {
   const latest = new Map<string, { row: Record<string, unknown>; line: string }>();
