@@ -3,10 +3,12 @@
  * Each benchmark measures its own baseline in the same process and run and prints ratios:
  * absolute times on these shared machines mean little.
  */
+import { runEmbeddedStoreBenchmark } from './embedded-store.js';
 import { runTurnBenchmark } from './turn.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   turn: runTurnBenchmark,
+  embedded: runEmbeddedStoreBenchmark,
 };
 
 async function main(): Promise<void> {

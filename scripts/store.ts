@@ -23,6 +23,7 @@ import { ConfigError, loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/logger.js';
 import { EmbeddedStoreMaintenance, MaintenanceError, type CheckReport } from '../src/store/embedded/maintenance.js';
 import type { QuarantineRecord } from '../src/store/embedded/integrity.js';
+import { isDamaged } from '../src/store/embedded/sqlite-database.js';
 import { StoreUnavailableError } from '../src/store/ports.js';
 import { checkStoredDocument, CRITICAL_DOCUMENT_TYPES } from '../src/store/repositories.js';
 
@@ -138,7 +139,24 @@ export async function runStoreCommand(args: string[], io: StoreCommandIo): Promi
     const { command, positional, flags } = parsed;
     const known = ['check', 'quarantine', 'restore', 'discard', 'backup'];
     if (command === undefined || !known.includes(command)) throw new UsageError(`unknown command "${command}"`);
-    store = EmbeddedStoreMaintenance.open({ dataDir, validate: checkStoredDocument, criticalTypes: CRITICAL_DOCUMENT_TYPES, busyTimeoutMs, logger });
+    try {
+      store = EmbeddedStoreMaintenance.open({ dataDir, validate: checkStoredDocument, criticalTypes: CRITICAL_DOCUMENT_TYPES, busyTimeoutMs, logger });
+    } catch (error) {
+      if (command !== 'check' || !isDamaged(error)) throw error;
+      // The file cannot even be opened for the start-up work: report what SQLite finds, read-only.
+      const damaged = EmbeddedStoreMaintenance.checkDamagedFile(dataDir);
+      io.stdout(
+        [
+          `Lager / store: ${damaged.file} (${(damaged.bytes / 1e6).toFixed(1)} MB)`,
+          `SQLite quick_check: ${damaged.quickCheck.join('; ')}`,
+          'The file is damaged; Refleks cannot use it. Restore a backup into DATA_DIR (stop the bot first), or recover',
+          'what can be read with the sqlite3 shell: sqlite3 refleks.sqlite ".recover" | sqlite3 recovered.sqlite',
+          'PROBLEMER / PROBLEMS FOUND',
+          '',
+        ].join('\n'),
+      );
+      return 1;
+    }
     switch (command) {
       case 'check': {
         const report = store.check({ all: flags.get('--all') === true });

@@ -211,6 +211,50 @@ describe('embedded store integrity check at start', () => {
   });
 });
 
+describe('SQLite structural check (quick_check)', () => {
+  /** A store of verified documents (so the start-up check reads no document page), one of its table's leaf pages overwritten. */
+  async function damagedDir(): Promise<string> {
+    const dir = await makeTempDir('refleks-integrity-');
+    dirs.push(dir);
+    const store = await createEmbeddedDocumentStore({ dataDir: dir, validate: () => undefined });
+    await store.createMany(Array.from({ length: 3000 }, (_, i) => ({ id: `d${i}`, pk: TEAM_PK, type: 'thing', text: 'x'.repeat(300), i })));
+    await store.close();
+    const file = join(dir, DATABASE_FILE_NAME);
+    const { page, size } = behindTheAdapter(dir, (db) => ({
+      page: db.prepare("SELECT pageno FROM dbstat WHERE name = 'documents' AND pagetype = 'leaf' ORDER BY pageno LIMIT 1 OFFSET 20").pluck().get() as number,
+      size: db.pragma('page_size', { simple: true }) as number,
+    }));
+    const bytes = await readFile(file);
+    bytes.fill(0xa5, (page - 1) * size, page * size);
+    await writeFile(file, bytes);
+    return dir;
+  }
+
+  it('refuses to open a small damaged file, pointing at npm run store -- check, which reports the damage', async () => {
+    const dir = await damagedDir();
+    const opening = createEmbeddedDocumentStore({ dataDir: dir, validate: () => undefined });
+    await expect(opening).rejects.toThrow(/failed SQLite's integrity check.*npm run store -- check/s);
+    const check = await tool(['check'], dir);
+    expect(check.code).toBe(1);
+    expect(check.out).not.toMatch(/quick_check: ok/);
+    expect(check.out).toMatch(/PROBLEMS FOUND/);
+  });
+
+  it('checks a large file in a background thread after start, and logs what it finds', async () => {
+    const healthy = await seededDir();
+    const good = capture();
+    const store = await asTheApp(healthy, { logger: good.logger, quickCheckMaxBytes: 0 });
+    await expect.poll(() => good.text(), { timeout: 20_000 }).toContain('passed its integrity check');
+    await store.close();
+
+    const dir = await damagedDir();
+    const bad = capture();
+    const damaged = await createEmbeddedDocumentStore({ dataDir: dir, validate: () => undefined, logger: bad.logger, quickCheckMaxBytes: 0 });
+    await expect.poll(() => bad.text(), { timeout: 20_000 }).toContain('failed its integrity check (quick_check): run `npm run store -- check`');
+    await damaged.close();
+  });
+});
+
 describe('npm run store', () => {
   it('check prints a report; backup makes a copy that opens as a store', async () => {
     const dir = await seededDir();
@@ -252,6 +296,22 @@ describe('npm run store', () => {
     expect(nothing.code).toBe(1);
     expect(nothing.err).toContain('there is no embedded store');
     expect(existsSync(join(empty, DATABASE_FILE_NAME))).toBe(false);
+  });
+
+  it('check still reports on a file it cannot open (not a database), without writing to it', async () => {
+    const dir = await makeTempDir('refleks-integrity-');
+    dirs.push(dir);
+    const garbage = Buffer.from('not a database at all\n'.repeat(500));
+    await writeFile(join(dir, DATABASE_FILE_NAME), garbage);
+    const check = await tool(['check'], dir);
+    expect(check.code).toBe(1);
+    expect(check.out).toMatch(/SQLite quick_check: SQLITE_NOTADB/);
+    expect(check.out).toContain('.recover');
+    expect(await readFile(join(dir, DATABASE_FILE_NAME))).toEqual(garbage);
+    // Other commands refuse with the store's message.
+    const list = await tool(['quarantine'], dir);
+    expect(list.code).toBe(1);
+    expect(list.err).toMatch(/is damaged or is not a Refleks SQLite database/);
   });
 
   it('runs as a command (scripts/store.ts with tsx)', async () => {

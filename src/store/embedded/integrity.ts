@@ -189,9 +189,18 @@ export function verifyDocuments(db: SqliteDatabase, options: { validate?: Valida
   return { checked, quarantined };
 }
 
-/** SQLite's structural check of the whole file: ['ok'], or up to `maxErrors` problems. */
+/**
+ * SQLite's structural check of the whole file: ['ok'], or up to `maxErrors` problems. (On some
+ * damage the pragma itself fails with SQLITE_CORRUPT; that is a problem found, too.)
+ */
 export function quickCheck(db: SqliteDatabase, maxErrors = 20): string[] {
-  return (db.pragma(`quick_check(${Math.max(1, Math.floor(maxErrors))})`) as { quick_check: string }[]).map((row) => row.quick_check);
+  try {
+    return (db.pragma(`quick_check(${Math.max(1, Math.floor(maxErrors))})`) as { quick_check: string }[]).map((row) => row.quick_check);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code)) return [`${code}: ${(error as Error).message}`];
+    throw error;
+  }
 }
 
 /** The refusal: which documents, and how to recover, in Danish and in English. */

@@ -7,6 +7,7 @@
  * refusal. It may run while the bot runs: its writes take SQLite's write lock like any other.
  */
 import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../../logger.js';
@@ -75,6 +76,23 @@ export class EmbeddedStoreMaintenance {
     }
     const started = startDatabase({ dataDir: options.dataDir, validate: options.validate, busyTimeoutMs: options.busyTimeoutMs, logger: options.logger, now: options.now });
     return new EmbeddedStoreMaintenance(started.db, started.file!, started.busyTimeoutMs, started.report, options);
+  }
+
+  /**
+   * For a store that cannot be opened because the file is damaged: SQLite's own check on a
+   * read-only connection (nothing is written), so `check` still reports what is wrong.
+   */
+  static checkDamagedFile(dataDir: string): { file: string; bytes: number; quickCheck: string[] } {
+    const file = join(resolve(dataDir), DATABASE_FILE_NAME);
+    let db: SqliteDatabase | undefined;
+    try {
+      db = new Database(file, { readonly: true, fileMustExist: true });
+      return { file, bytes: statSync(file).size, quickCheck: quickCheck(db) };
+    } catch (error) {
+      return { file, bytes: existsSync(file) ? statSync(file).size : 0, quickCheck: [String((error as { code?: unknown }).code ?? (error as Error).message)] };
+    } finally {
+      db?.close();
+    }
   }
 
   private now(): Date {
