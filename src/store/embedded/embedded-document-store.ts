@@ -94,6 +94,24 @@ function prepareStatements(db: SqliteDatabase) {
   };
 }
 
+/**
+ * quick_check's findings about the file's structure. A row whose body breaks the JSON CHECK
+ * (written past it) is not one: the start-up's document check moves it to the quarantine.
+ */
+function structuralProblems(lines: string[]): string[] {
+  return lines.filter((line) => line !== 'ok' && !/^CHECK constraint failed in documents$/.test(line));
+}
+
+/** Refuses a file that fails SQLite's quick_check. */
+function assertStructure(db: SqliteDatabase, file: string): void {
+  const problems = structuralProblems(quickCheck(db));
+  if (problems.length === 0) return;
+  throw new StoreUnavailableError(
+    `embedded store ${file} failed SQLite's integrity check (${problems.slice(0, 3).join('; ')}); nothing was changed. ` +
+      `Run \`${STORE_COMMAND} check\` for the report, make a copy with \`${STORE_COMMAND} backup <file>\`, and restore a backup`,
+  );
+}
+
 export class EmbeddedDocumentStore implements DocumentStore {
   readonly kind = 'embedded' as const;
   private closed = false;
@@ -125,6 +143,8 @@ export class EmbeddedDocumentStore implements DocumentStore {
 
   static async open(options: EmbeddedStoreOptions = {}): Promise<EmbeddedDocumentStore> {
     const inMemory = options.inMemory === true;
+    const quickCheckMaxBytes = options.quickCheckMaxBytes ?? DEFAULT_QUICK_CHECK_MAX_BYTES;
+    let checkLater: number | undefined;
     const started = startDatabase({
       dataDir: inMemory ? undefined : options.dataDir,
       inMemory,
@@ -132,34 +152,25 @@ export class EmbeddedDocumentStore implements DocumentStore {
       busyTimeoutMs: options.busyTimeoutMs,
       validate: options.validate,
       logger: options.logger,
+      // SQLite's quick_check, before the start-up work writes anything: here for a small file
+      // (a damaged one is refused), in a background thread for a large one (it reads the whole file).
+      beforeStart: (db, file) => {
+        const size = statSync(file).size;
+        if (size <= quickCheckMaxBytes) assertStructure(db, file);
+        else checkLater = size;
+      },
     });
     const { db, file, label } = started;
     try {
       const critical = openCriticalQuarantine(db, options.criticalTypes ?? new Set());
       if (critical.length > 0) throw integrityError(label, critical);
       const store = new EmbeddedDocumentStore(db, file, label, started.busyTimeoutMs, options.validate, options.logger);
-      if (file !== undefined) store.checkStructure(file, options.quickCheckMaxBytes ?? DEFAULT_QUICK_CHECK_MAX_BYTES);
+      if (file !== undefined && checkLater !== undefined) store.startBackgroundCheck(file, checkLater);
       return store;
     } catch (error) {
       if (db.open) db.close();
       throw toStoreError(error, label, started.busyTimeoutMs);
     }
-  }
-
-  /** SQLite's quick_check: here for a small file (refusing to serve a damaged one), in a background thread for a large one. */
-  private checkStructure(file: string, maxBytes: number): void {
-    const size = statSync(file).size;
-    if (size <= maxBytes) {
-      const problems = quickCheck(this.db);
-      if (problems.length !== 1 || problems[0] !== 'ok') {
-        throw new StoreUnavailableError(
-          `embedded store ${file} failed SQLite's integrity check (${problems.slice(0, 3).join('; ')}); nothing was changed. ` +
-            `Run \`${STORE_COMMAND} check\` for the report, make a copy with \`${STORE_COMMAND} backup <file>\`, and restore a backup`,
-        );
-      }
-      return;
-    }
-    this.startBackgroundCheck(file, size);
   }
 
   /**
@@ -185,7 +196,7 @@ export class EmbeddedDocumentStore implements DocumentStore {
     this.backgroundCheck = worker;
     worker.on('message', (message: { problems?: string[]; failed?: string }) => {
       const ms = Date.now() - started;
-      if (message.problems && message.problems.length === 1 && message.problems[0] === 'ok') {
+      if (message.problems && structuralProblems(message.problems).length === 0) {
         this.logger?.info({ store: 'embedded', file, bytes: size, ms }, 'embedded store passed its integrity check (quick_check)');
       } else {
         this.logger?.error(

@@ -33,6 +33,8 @@ export interface StartOptions {
   validate?: Validate | undefined;
   logger?: Logger | undefined;
   now?: (() => Date) | undefined;
+  /** Runs on the opened file before any start-up work writes to it (the adapter's quick_check). */
+  beforeStart?: ((db: SqliteDatabase, file: string) => void) | undefined;
 }
 
 export interface StartReport {
@@ -72,6 +74,7 @@ export function startDatabase(options: StartOptions): StartedDatabase {
   const label = file ?? ':memory:';
   const db = openDatabase({ file, synchronous, busyTimeoutMs });
   try {
+    if (file !== undefined) options.beforeStart?.(db, file);
     const started = now();
     const report = db
       .transaction((): StartReport => {
