@@ -145,28 +145,39 @@ const CHECK_BATCH = 500;
  * verified at their current etag (cheap at start: a partial index holds exactly those);
  * `all` checks every document (the store tool's `check --all`). Marks passing rows verified when
  * a validator is given (without one, only the structure was checked, so they stay unverified).
- * Run inside a write transaction.
+ *
+ * Works in batches: each batch is read, checked in JS, and its outcome written in one short
+ * transaction, only for rows still as they were read (so a large check beside the running bot
+ * never holds the write lock for long, and never quarantines a row someone just rewrote).
+ * Inside the start-up transaction the batches are savepoints of it.
  */
 export function verifyDocuments(db: SqliteDatabase, options: { validate?: Validate | undefined; all?: boolean; now: Date }): { checked: number; quarantined: QuarantineRecord[] } {
-  const selectRow = db.prepare('SELECT rowid, pk, id, type, etag, body FROM documents WHERE rowid = ?');
-  const markVerified = db.prepare('UPDATE documents SET verified = etag WHERE rowid = ?');
-  const remove = db.prepare('DELETE FROM documents WHERE rowid = ?');
+  const markVerified = db.prepare('UPDATE documents SET verified = etag WHERE rowid = ? AND etag = ? AND body = ? AND verified IS NOT etag');
+  const remove = db.prepare('DELETE FROM documents WHERE rowid = ? AND etag = ? AND body = ?');
   const quarantined: QuarantineRecord[] = [];
   let checked = 0;
-  const check = (row: DocumentRow, origin: QuarantineInput['origin']): void => {
-    checked++;
-    let problem: string | undefined;
-    try {
-      problem = documentProblem(JSON.parse(row.body) as unknown, row, options.validate);
-    } catch {
-      problem = 'the body is not valid JSON';
+  const origin: QuarantineInput['origin'] = options.all ? 'full-check' : 'start-check';
+  const apply = db.transaction((outcomes: { row: DocumentRow; problem: string | undefined }[]) => {
+    for (const { row, problem } of outcomes) {
+      if (problem === undefined) {
+        if (options.validate) markVerified.run(row.rowid, row.etag, row.body);
+      } else if (remove.run(row.rowid, row.etag, row.body).changes === 1) {
+        quarantined.push(insertQuarantine(db, { pk: row.pk, id: row.id, type: row.type, etag: row.etag, raw: row.body, rawFormat: 'document', reason: problem, origin }, options.now));
+      }
     }
-    if (problem === undefined) {
-      if (options.validate) markVerified.run(row.rowid);
-      return;
-    }
-    quarantined.push(insertQuarantine(db, { pk: row.pk, id: row.id, type: row.type, etag: row.etag, raw: row.body, rawFormat: 'document', reason: problem, origin }, options.now));
-    remove.run(row.rowid);
+  });
+  const checkBatch = (rows: DocumentRow[]): void => {
+    checked += rows.length;
+    const outcomes = rows.map((row) => {
+      let problem: string | undefined;
+      try {
+        problem = documentProblem(JSON.parse(row.body) as unknown, row, options.validate);
+      } catch {
+        problem = 'the body is not valid JSON';
+      }
+      return { row, problem };
+    });
+    apply.immediate(outcomes);
   };
   if (options.all) {
     const page = db.prepare('SELECT rowid, pk, id, type, etag, body FROM documents WHERE rowid > ? ORDER BY rowid LIMIT ?');
@@ -174,16 +185,19 @@ export function verifyDocuments(db: SqliteDatabase, options: { validate?: Valida
     for (;;) {
       const rows = page.all(after, CHECK_BATCH) as DocumentRow[];
       if (rows.length === 0) break;
-      for (const row of rows) check(row, 'full-check');
+      checkBatch(rows);
       after = rows.at(-1)!.rowid;
     }
   } else {
-    // Only the row ids first (from the partial index), then each row: no statement is left
-    // open while rows are moved.
+    // Only the row ids first (from the partial index), then the rows, a batch at a time.
     const rowids = db.prepare('SELECT rowid FROM documents WHERE verified IS NOT etag').pluck().all() as number[];
-    for (const rowid of rowids) {
-      const row = selectRow.get(rowid) as DocumentRow | undefined;
-      if (row) check(row, 'start-check');
+    const select = db.prepare('SELECT rowid, pk, id, type, etag, body FROM documents WHERE rowid = ?');
+    for (let i = 0; i < rowids.length; i += CHECK_BATCH) {
+      const rows = rowids
+        .slice(i, i + CHECK_BATCH)
+        .map((rowid) => select.get(rowid) as DocumentRow | undefined)
+        .filter((row): row is DocumentRow => row !== undefined);
+      checkBatch(rows);
     }
   }
   return { checked, quarantined };

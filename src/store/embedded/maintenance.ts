@@ -113,9 +113,8 @@ export class EmbeddedStoreMaintenance {
       const started = process.hrtime.bigint();
       const problems = quickCheck(this.db);
       const quickCheckMs = Number(process.hrtime.bigint() - started) / 1e6;
-      const { checked, quarantined } = this.db
-        .transaction(() => verifyDocuments(this.db, { validate: this.options.validate, all: options.all ?? false, now: this.now() }))
-        .immediate();
+      // In short transactions of its own (see verifyDocuments): the bot may be running.
+      const { checked, quarantined } = verifyDocuments(this.db, { validate: this.options.validate, all: options.all ?? false, now: this.now() });
       for (const q of quarantined) {
         this.options.logger?.error({ store: 'embedded', quarantine: q.n, pk: q.pk, id: q.id, type: q.type, reason: q.reason, origin: q.origin }, 'document quarantined: it cannot be read');
       }
