@@ -4,11 +4,13 @@
  * absolute times on these shared machines mean little.
  */
 import { runScaleBenchmark } from './scale.js';
+import { runEmbeddedStoreBenchmark } from './embedded-store.js';
 import { runTurnBenchmark } from './turn.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   turn: runTurnBenchmark,
   scale: runScaleBenchmark,
+  embedded: runEmbeddedStoreBenchmark,
 };
 
 async function main(): Promise<void> {

@@ -32,7 +32,7 @@ const COSMOS_DAYS = 30;
 interface BotProcess {
   port: number;
   pid: number;
-  /** Wall time from spawn to the "listening" log line. */
+  /** Wall time from spawn to the "ready" log line. */
   readyMs: number;
   /** What the bot itself logged as its start-up (store open with its checks, app start). */
   startupMs: number;
@@ -53,7 +53,7 @@ function startBot(dataDir: string): Promise<BotProcess> {
     child.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       for (const line of buffer.split('\n')) {
-        if (!line.includes('"listening"')) continue;
+        if (!line.includes('"msg":"ready"')) continue;
         const log = JSON.parse(line) as { port: number; startupMs?: number };
         buffer = '';
         resolve({
@@ -165,7 +165,7 @@ export async function runScaleBenchmark(): Promise<void> {
     const startEmpty = await startupOf(empty.dir);
     const startOld = await startupOf(old.dir);
     console.log(
-      `scale embedded start-up (store open with its checks + app start, as the bot logs it): empty ${startEmpty.startupMs} ms, 3y ${startOld.startupMs} ms; process spawn to listening (with module loading): ${Math.round(startEmpty.readyMs)} / ${Math.round(startOld.readyMs)} ms`,
+      `scale embedded start-up (store open with its checks + app start, as the bot logs it): empty ${startEmpty.startupMs} ms, 3y ${startOld.startupMs} ms; process spawn to ready (with module loading): ${Math.round(startEmpty.readyMs)} / ${Math.round(startOld.readyMs)} ms`,
     );
     console.log(`scale embedded RSS of the bot process: empty ${startEmpty.rssStart} MB after start-up, ${startEmpty.rssAfter} MB after 600 requests (peak ${startEmpty.peak}); 3y ${startOld.rssStart} / ${startOld.rssAfter} MB (peak ${startOld.peak})`);
     const lat = (await runWorker(['latency', 'embedded', empty.dir, old.dir, '300'])) as unknown as Latency;

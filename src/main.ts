@@ -1,18 +1,20 @@
 /** Composition root: the only place that reads the environment. */
 import { existsSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { createLogger, type Logger } from './logger.js';
 import { startApp } from './app.js';
 import type { DocumentStore } from './store/ports.js';
-import { createEmbeddedDocumentStore } from './store/embedded/embedded-document-store.js';
-import { createCosmosDocumentStore } from './store/cosmos/cosmos-document-store.js';
-import { seedDemoIfEmpty } from './dev/seed-demo.js';
+import { checkStoredDocument, CRITICAL_DOCUMENT_TYPES } from './store/repositories.js';
 
 async function createStore(config: Config, logger: Logger): Promise<DocumentStore> {
   if (config.COSMOS_ENDPOINT) {
     // Without a key: managed identity. A user-assigned identity is named by its client id;
     // a UserAssignedMSI bot's app id is that identity unless another one is configured.
     const clientId = config.COSMOS_MANAGED_IDENTITY_CLIENT_ID ?? (config.MicrosoftAppType === 'UserAssignedMSI' ? config.MicrosoftAppId : undefined);
+    // Each adapter is loaded only when it is used: the Azure SDKs cost the embedded bot a second
+    // of start-up and tens of MB of memory it would never use.
+    const { createCosmosDocumentStore } = await import('./store/cosmos/cosmos-document-store.js');
     return createCosmosDocumentStore({
       endpoint: config.COSMOS_ENDPOINT,
       ...(config.COSMOS_KEY ? { key: config.COSMOS_KEY } : clientId ? { managedIdentityClientId: clientId } : {}),
@@ -21,7 +23,17 @@ async function createStore(config: Config, logger: Logger): Promise<DocumentStor
       logger,
     });
   }
-  return createEmbeddedDocumentStore({ dataDir: config.DATA_DIR, logger });
+  const { createEmbeddedDocumentStore } = await import('./store/embedded/embedded-document-store.js');
+  return createEmbeddedDocumentStore({
+    dataDir: config.DATA_DIR,
+    synchronous: config.EMBEDDED_SYNC,
+    busyTimeoutMs: config.EMBEDDED_BUSY_TIMEOUT_MS,
+    // Every document is checked against its schema when written and at start; one that fails is
+    // quarantined, and a quarantined tilbud or plan stops the start (StoreIntegrityError).
+    validate: checkStoredDocument,
+    criticalTypes: CRITICAL_DOCUMENT_TYPES,
+    logger,
+  });
 }
 
 async function main(): Promise<void> {
@@ -38,11 +50,15 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.LOG_LEVEL });
+  const started = performance.now();
   const store = await createStore(config, logger);
   if (config.REFLEKS_DEMO_SEED && store.kind === 'embedded') {
+    const { seedDemoIfEmpty } = await import('./dev/seed-demo.js');
     await seedDemoIfEmpty(store, new Date(), logger);
   }
   const app = await startApp({ config, logger, store });
+  // The start-up this process did on top of loading its code: the store (with its checks) and the app.
+  logger.info({ port: app.port, store: store.kind, startupMs: Math.round(performance.now() - started), processMs: Math.round(performance.now()) }, 'ready');
   const stop = async (signal: string): Promise<void> => {
     logger.info({ signal }, 'stopping');
     await app.close();

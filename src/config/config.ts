@@ -31,6 +31,11 @@ export const ConfigSchema = z
     COSMOS_DATABASE: z.preprocess(emptyToUndefined, z.string().min(1).default('refleks')),
     COSMOS_CONTAINER: z.preprocess(emptyToUndefined, z.string().min(1).default('refleks')),
     DATA_DIR: z.preprocess(emptyToUndefined, z.string().min(1).default('./data')),
+    EMBEDDED_SYNC: z.preprocess(
+      (value) => (typeof value === 'string' ? emptyToUndefined(value.trim().toLowerCase()) : value),
+      z.enum(['full', 'normal']).default('full'),
+    ),
+    EMBEDDED_BUSY_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(600000).default(5000)),
     LOG_LEVEL: z.preprocess(
       emptyToUndefined,
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

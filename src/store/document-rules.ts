@@ -1,7 +1,9 @@
 /**
  * Rules both adapters share, so they refuse and answer alike (the contract suite checks it):
  * - which documents, keys, field names, conditions and limits are accepted;
- * - the query semantics of Azure Cosmos DB, which the embedded store reproduces in code.
+ * - the query semantics of Azure Cosmos DB, written out in code (`matchesCondition`,
+ *   `compareJson`): the embedded store reproduces them in SQL (embedded/sqlite-sql.ts), and
+ *   test/contract/embedded-query-semantics.test.ts checks its answers against these.
  *
  * (Imported by the Cosmos adapter too; it lives here because the store folders are the two
  * adapters. It could move to src/store/ as it is.)

@@ -1,5 +1,5 @@
 /**
- * Store ports. The adapters (embedded nedb, Azure Cosmos DB) implement one small,
+ * Store ports. The adapters (the embedded SQLite store, Azure Cosmos DB) implement one small,
  * document-level port, `DocumentStore`; the typed repositories in `repositories.ts`
  * sit on top of it and are shared by both adapters, so both behave alike by
  * construction and one contract suite covers them.
@@ -71,6 +71,32 @@ export class CorruptDocumentError extends Error {
 
 export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';
+}
+
+/** A stored document that could not be read and was set aside (the embedded store's quarantine). */
+export interface QuarantinedDocument {
+  pk: string;
+  id: string;
+  type: string;
+  /** Why it cannot be read: field paths and rules, never a value. */
+  reason: string;
+  /** Its number in the quarantine, for the recovery commands. */
+  n: number;
+}
+
+/**
+ * The store holds documents of a critical type (a tilbud, a plan) that cannot be read, so it
+ * refuses to serve: running without them would show a tilbud or a plan as missing. The message
+ * says, in Danish and English, which documents and how to recover.
+ */
+export class StoreIntegrityError extends Error {
+  override readonly name = 'StoreIntegrityError';
+  constructor(
+    message: string,
+    readonly documents: QuarantinedDocument[],
+  ) {
+    super(message);
+  }
 }
 
 export interface DocumentStore {

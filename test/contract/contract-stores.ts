@@ -5,20 +5,26 @@
 import { randomUUID } from 'node:crypto';
 import type { DocumentStore } from '../../src/store/ports.js';
 import { createCosmosDocumentStore } from '../../src/store/cosmos/cosmos-document-store.js';
-import { createEmbeddedDocumentStore } from '../../src/store/embedded/embedded-document-store.js';
+import { createEmbeddedDocumentStore, type EmbeddedStoreOptions } from '../../src/store/embedded/embedded-document-store.js';
+import { checkStoredDocument, CRITICAL_DOCUMENT_TYPES } from '../../src/store/repositories.js';
 import { startCosmosServer } from '../support/cosmos-server.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 import type { ContractStore } from './document-store.contract.js';
 
-/** Embedded on a fresh temp dir; `reopen` closes it and opens the same dir again. */
-export async function openEmbeddedOnDisk(): Promise<ContractStore> {
+type EmbeddedExtras = Omit<EmbeddedStoreOptions, 'dataDir' | 'inMemory'>;
+
+/**
+ * Embedded (SQLite) on a fresh temp dir; `reopen` closes it and opens the same dir again.
+ * The port's contract runs without a schema check (its documents are not the app's), like Cosmos.
+ */
+export async function openEmbeddedOnDisk(extras: EmbeddedExtras = {}): Promise<ContractStore> {
   const dataDir = await makeTempDir('refleks-contract-');
-  let store: DocumentStore = await createEmbeddedDocumentStore({ dataDir });
+  let store: DocumentStore = await createEmbeddedDocumentStore({ ...extras, dataDir });
   return {
     store,
     reopen: async () => {
       await store.close();
-      store = await createEmbeddedDocumentStore({ dataDir });
+      store = await createEmbeddedDocumentStore({ ...extras, dataDir });
       return store;
     },
     cleanup: async () => {
@@ -26,6 +32,11 @@ export async function openEmbeddedOnDisk(): Promise<ContractStore> {
       await removeTempDir(dataDir);
     },
   };
+}
+
+/** Embedded on a temp dir, configured as main.ts does it: every document checked against its schema. */
+export function openEmbeddedAsTheApp(): Promise<ContractStore> {
+  return openEmbeddedOnDisk({ validate: checkStoredDocument, criticalTypes: CRITICAL_DOCUMENT_TYPES });
 }
 
 /** Embedded in memory: nothing outlives close, so no `reopen`. */

@@ -1,13 +1,18 @@
 /**
- * What only the embedded adapter has: its datafile (compaction, close, reopening, the first
- * storage format) and refusing work once closed.
+ * What only the embedded (SQLite) adapter has: its file, WAL and indexes, closing, and refusing
+ * work once closed. The nedb import, the integrity check and several processes have their own
+ * files (embedded-nedb-import, embedded-integrity, embedded-processes).
  */
 import { randomUUID } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEmbeddedDocumentStore, DATAFILE_NAME } from '../../src/store/embedded/embedded-document-store.js';
-import { ConcurrencyError, StoreUnavailableError } from '../../src/store/ports.js';
+import { createEmbeddedDocumentStore, DATABASE_FILE_NAME } from '../../src/store/embedded/embedded-document-store.js';
+import { buildPartitionQuery, buildScan } from '../../src/store/embedded/sqlite-sql.js';
+import { DOCUMENT_INDEXES, indexName } from '../../src/store/indexes.js';
+import { StoreUnavailableError, type StoredDocument } from '../../src/store/ports.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 
 const PK = 't|tenant-1|team|team-1';
@@ -19,34 +24,49 @@ async function tempDir(): Promise<string> {
   return dir;
 }
 
-async function datafileLines(dir: string): Promise<string[]> {
-  return (await readFile(join(dir, DATAFILE_NAME), 'utf8')).split('\n').filter((line) => line.length > 0);
-}
-
 afterEach(async () => {
   await Promise.all(dirs.splice(0).map(removeTempDir));
 });
 
-describe('embedded adapter', () => {
-  it('creates its data directory and keeps the datafile compact under many rewrites', async () => {
+describe('embedded adapter (SQLite)', () => {
+  it('creates its data directory and one SQLite file in WAL mode, synchronous FULL by default', async () => {
     const dir = join(await tempDir(), 'nested', 'data');
-    const store = await createEmbeddedDocumentStore({ dataDir: dir, compactAfterWrites: 20 });
-    let current = await store.create({ id: 'hot', pk: PK, type: 'thing', n: 0 });
-    for (let n = 1; n <= 200; n++) current = await store.replace({ id: 'hot', pk: PK, type: 'thing', n }, current.etag);
-    await store.create({ id: 'cold', pk: PK, type: 'thing' });
-    // Let a compaction that was just started finish before looking at the file.
-    await store.ping();
-    // 202 writes appended, but the file holds at most one compaction interval's worth.
-    expect((await datafileLines(dir)).length).toBeLessThan(40);
+    const store = await createEmbeddedDocumentStore({ dataDir: dir });
+    expect(store.filename).toBe(join(dir, DATABASE_FILE_NAME));
+    await store.create({ id: 'a', pk: PK, type: 'thing' });
+    const db = new Database(store.filename!, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
     await store.close();
-    const lines = await datafileLines(dir);
-    // After close: one line per live document plus nedb's index definitions.
-    expect(lines.filter((line) => !line.includes('$$indexCreated'))).toHaveLength(2);
-    // The document is stored as JSON text: no nedb-specific encoding of its fields.
-    expect(lines.join('\n')).not.toContain('$$date');
+    // The nedb file name is not used (it belongs to the old store, see the import).
+    expect(existsSync(join(dir, 'refleks.db'))).toBe(false);
   });
 
-  it('waits in close() for writes under way, and they are there after reopening', async () => {
+  it('stores each document as JSON text in one row, unique (pk, id), with its etag', async () => {
+    const dir = await tempDir();
+    const store = await createEmbeddedDocumentStore({ dataDir: dir });
+    const created = await store.create({ id: 'plan:c1', pk: PK, type: 'plan', nested: { 'a.b': [1, null] } });
+    await store.close();
+    const db = new Database(join(dir, DATABASE_FILE_NAME), { readonly: true });
+    const rows = db.prepare('SELECT pk, id, type, etag, body FROM documents').all() as Record<string, string>[];
+    db.close();
+    expect(rows).toEqual([{ pk: PK, id: 'plan:c1', type: 'plan', etag: created.etag, body: JSON.stringify(created.doc) }]);
+  });
+
+  it('applies synchronous = NORMAL when asked', async () => {
+    const dir = await tempDir();
+    const store = await createEmbeddedDocumentStore({ dataDir: dir, synchronous: 'normal' });
+    // The setting is per connection: read it through a query on the store's own connection.
+    // (PRAGMA synchronous is 1 for NORMAL, 2 for FULL.)
+    const own = (store as unknown as { db: Database.Database }).db;
+    expect(own.pragma('synchronous', { simple: true })).toBe(1);
+    await store.close();
+    const full = await createEmbeddedDocumentStore({ dataDir: dir });
+    expect((full as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true })).toBe(2);
+    await full.close();
+  });
+
+  it('has finished every write when close() resolves, and they are there after reopening', async () => {
     const dir = await tempDir();
     const store = await createEmbeddedDocumentStore({ dataDir: dir });
     const writes = Array.from({ length: 50 }, (_, i) => store.create({ id: `d${i}`, pk: PK, type: 'thing', i }));
@@ -62,6 +82,7 @@ describe('embedded adapter', () => {
     await store.close();
     await expect(store.read(PK, 'x')).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(store.create({ id: 'x', pk: PK, type: 'thing' })).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.query({ pk: PK, type: 'thing' })).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(store.close()).resolves.toBeUndefined();
   });
@@ -72,20 +93,6 @@ describe('embedded adapter', () => {
     await expect(createEmbeddedDocumentStore({ dataDir: join(dir, 'a-file', 'data') })).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 
-  it('reads a datafile of the first storage format and keeps its etags', async () => {
-    const dir = await tempDir();
-    const doc = { id: 'plan:c1', pk: PK, type: 'plan', alias: 'AB', nested: { n: 1 } };
-    const legacy = { _id: `${PK}\u0000plan:c1`, __etag: 'legacy-etag', doc, pk: PK, type: 'plan' };
-    await writeFile(join(dir, DATAFILE_NAME), `${JSON.stringify(legacy)}\n`);
-    const store = await createEmbeddedDocumentStore({ dataDir: dir });
-    expect(await store.read(PK, 'plan:c1')).toEqual({ doc, etag: 'legacy-etag' });
-    expect(await store.query({ pk: PK, type: 'plan' })).toEqual([{ doc, etag: 'legacy-etag' }]);
-    await expect(store.replace({ ...doc, alias: 'CD' }, 'other')).rejects.toBeInstanceOf(ConcurrencyError);
-    const replaced = await store.replace({ ...doc, alias: 'CD' }, 'legacy-etag');
-    expect(replaced.doc['alias']).toBe('CD');
-    await store.close();
-  });
-
   it('keeps in-memory stores apart from each other', async () => {
     const a = await createEmbeddedDocumentStore({ inMemory: true });
     const b = await createEmbeddedDocumentStore({ inMemory: true });
@@ -93,5 +100,94 @@ describe('embedded adapter', () => {
     expect(await b.query({ pk: PK, type: 'thing' })).toEqual([]);
     expect(a.filename).toBeUndefined();
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it('refuses a document its validator rejects, and writes nothing', async () => {
+    const store = await createEmbeddedDocumentStore({
+      inMemory: true,
+      validate: (doc) => (typeof doc['n'] === 'number' ? undefined : 'n: invalid_type'),
+    });
+    await expect(store.create({ id: 'bad', pk: PK, type: 'thing', n: 'x' })).rejects.toThrow(new TypeError('document fails its schema: n: invalid_type'));
+    await expect(store.upsert({ id: 'bad', pk: PK, type: 'thing' })).rejects.toThrow(/fails its schema/);
+    await expect(store.createMany([{ id: 'ok', pk: PK, type: 'thing', n: 1 }, { id: 'bad', pk: PK, type: 'thing' }])).rejects.toThrow(/fails its schema/);
+    const good = await store.create({ id: 'good', pk: PK, type: 'thing', n: 1 });
+    await expect(store.replace({ id: 'good', pk: PK, type: 'thing', n: null }, good.etag)).rejects.toThrow(/fails its schema/);
+    expect(await store.query({ pk: PK, type: 'thing' })).toEqual([good]);
+    await store.close();
+  });
+});
+
+describe('embedded indexes', () => {
+  const diary = (citizenId: string, i: number, goalId?: string): StoredDocument => ({
+    id: `diary:${citizenId}:${i}`,
+    pk: PK,
+    type: 'diary',
+    citizenId,
+    ...(goalId ? { goalId } : {}),
+    occurredAt: `2026-01-${String((i % 28) + 1).padStart(2, '0')}T08:00:00+01:00`,
+  });
+
+  /** Plans of the store's own SQL, as SQLite's EXPLAIN QUERY PLAN reports them. */
+  function plans(file: string): (built: { sql: string; params: unknown[] }) => string {
+    const db = new Database(file, { readonly: true });
+    dirsToClose.push(db);
+    return ({ sql, params }) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
+  }
+  const dirsToClose: Database.Database[] = [];
+  afterEach(() => {
+    for (const db of dirsToClose.splice(0)) db.close();
+  });
+
+  it('declares the diary, plan, audit and reminder indexes, and creates them in the file', async () => {
+    const dir = await tempDir();
+    const store = await createEmbeddedDocumentStore({ dataDir: dir });
+    await store.close();
+    const db = new Database(join(dir, DATABASE_FILE_NAME), { readonly: true });
+    const names = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name GLOB 'doc_*'").pluck().all() as string[]).sort();
+    db.close();
+    expect(names).toEqual(DOCUMENT_INDEXES.map(indexName).sort());
+    expect(names).toEqual(
+      expect.arrayContaining(['doc_p_diary_citizenId_occurredAt', 'doc_p_diary_citizenId_goalId_occurredAt', 'doc_p_plan_aliasKey', 'doc_p_audit_at', 'doc_x_reminder_dueAt']),
+    );
+  });
+
+  it('answers the diary queries from an index, in index order, also after ANALYZE', async () => {
+    const dir = await tempDir();
+    const store = await createEmbeddedDocumentStore({ dataDir: dir });
+    const docs: StoredDocument[] = [];
+    for (let c = 0; c < 20; c++) for (let i = 0; i < 50; i++) docs.push(diary(`c${c}`, i, i % 2 ? `g${i % 5}` : undefined));
+    for (let i = 0; i < 200; i++) docs.push({ id: `plan:c${i}`, pk: PK, type: 'plan', aliasKey: `a${i}` });
+    await store.createMany(docs);
+    // The repositories' queries, as DiaryRepository.list and PlanRepository ask them.
+    const byCitizen = { pk: PK, type: 'diary', where: [{ field: 'citizenId', op: '=' as const, value: 'c3' }], orderBy: { field: 'occurredAt', direction: 'asc' as const } };
+    const since = { ...byCitizen, where: [...byCitizen.where, { field: 'occurredAt', op: '>=' as const, value: '2026-01-05' }, { field: 'occurredAt', op: '<=' as const, value: '2026-01-20' }] };
+    const byGoal = { ...byCitizen, where: [...byCitizen.where, { field: 'goalId', op: '=' as const, value: 'g1' }] };
+    const alias = { pk: PK, type: 'plan', where: [{ field: 'aliasKey', op: '=' as const, value: 'a7' }] };
+    const planList = { pk: PK, type: 'plan', orderBy: { field: 'aliasKey', direction: 'asc' as const } };
+    const check = (plan: (b: { sql: string; params: unknown[] }) => string): void => {
+      expect(plan(buildPartitionQuery(byCitizen))).toMatch(/^SEARCH documents USING INDEX doc_p_diary_citizenId_occurredAt \(pk=\? AND <expr>=\? AND <expr>=\?\)$/);
+      expect(plan(buildPartitionQuery(since))).toMatch(/^SEARCH documents USING INDEX doc_p_diary_citizenId_occurredAt \(.*<expr>>\? AND <expr><\?\)$/);
+      expect(plan(buildPartitionQuery(byGoal))).toMatch(/^SEARCH documents USING INDEX doc_p_diary_citizenId_goalId_occurredAt /);
+      expect(plan(buildPartitionQuery(alias))).toMatch(/^SEARCH documents USING INDEX doc_p_plan_aliasKey /);
+      expect(plan(buildPartitionQuery(planList))).toMatch(/^SEARCH documents USING INDEX doc_p_plan_aliasKey /);
+      for (const q of [byCitizen, since, byGoal, planList]) expect(plan(buildPartitionQuery(q))).not.toContain('TEMP B-TREE');
+      // A type with no index of its own still seeks on (type, pk); a scan by type too.
+      expect(plan(buildPartitionQuery({ pk: PK, type: 'thing' }))).toBe('SEARCH documents USING INDEX documents_type (type=? AND pk=?)');
+      expect(plan(buildScan({ type: 'institution' }))).toBe('SEARCH documents USING INDEX documents_type (type=?)');
+      expect(plan(buildScan({ type: 'institution', pkPrefix: 't|tenant-1|' }))).toBe('SEARCH documents USING INDEX documents_type (type=? AND pk>? AND pk<?)');
+      expect(plan(buildScan({ type: 'reminder', where: [{ field: 'dueAt', op: '<=', value: '2026-02-01' }] }))).toMatch(/^SEARCH documents USING INDEX doc_x_reminder_dueAt /);
+    };
+    check(plans(store.filename!));
+    // The answers are the right ones.
+    const found = await store.query(since);
+    expect(found.map((r) => r.doc['occurredAt'])).toEqual([...found.map((r) => r.doc['occurredAt'] as string)].sort());
+    expect(found.every((r) => r.doc['citizenId'] === 'c3')).toBe(true);
+    expect(found).toHaveLength(docs.filter((d) => d['citizenId'] === 'c3' && (d['occurredAt'] as string) >= '2026-01-05' && (d['occurredAt'] as string) <= '2026-01-20').length);
+    await store.close();
+    // close() runs PRAGMA optimize; with statistics the planner still picks the same indexes.
+    const db = new Database(join(dir, DATABASE_FILE_NAME));
+    db.exec('ANALYZE');
+    db.close();
+    check(plans(join(dir, DATABASE_FILE_NAME)));
   });
 });

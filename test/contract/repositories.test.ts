@@ -9,7 +9,7 @@ import { createDefaultSettings } from '../../src/domain/defaults.js';
 import type { AuditEvent, ConversationRef, DiaryEntry, Draft, Institution, Membership, Plan } from '../../src/domain/model.js';
 import { ConcurrencyError, AlreadyExistsError, partitionKeys } from '../../src/store/ports.js';
 import { createRepositories, type Repositories } from '../../src/store/repositories.js';
-import { openCosmos, openEmbeddedOnDisk } from './contract-stores.js';
+import { openCosmos, openEmbeddedAsTheApp } from './contract-stores.js';
 import type { ContractStore, ContractStoreFactory } from './document-store.contract.js';
 
 const TEAM = '19:7c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f@thread.tacv2';
@@ -114,7 +114,7 @@ function auditEvent(tenantId: string, id: string, at: string, overrides: Partial
 }
 
 describe.each<[string, ContractStoreFactory]>([
-  ['embedded on a temp dir', openEmbeddedOnDisk],
+  ['embedded on a temp dir', openEmbeddedAsTheApp],
   ['cosmos on the local server', openCosmos],
 ])('repositories on %s', (_name, factory) => {
   let handle: ContractStore | undefined;

@@ -32,4 +32,19 @@ describe('configuration', () => {
   it('selects Cosmos when an endpoint is set, with or without a key', () => {
     expect(loadConfig({ COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/' }).COSMOS_ENDPOINT).toBe('https://acct.documents.azure.com:443/');
   });
+
+  it('parses the embedded store settings: synchronous mode and busy timeout', () => {
+    expect(loadConfig({})).toMatchObject({ EMBEDDED_SYNC: 'full', EMBEDDED_BUSY_TIMEOUT_MS: 5000 });
+    expect(loadConfig({ EMBEDDED_SYNC: ' NORMAL ', EMBEDDED_BUSY_TIMEOUT_MS: '250' })).toMatchObject({ EMBEDDED_SYNC: 'normal', EMBEDDED_BUSY_TIMEOUT_MS: 250 });
+    expect(loadConfig({ EMBEDDED_SYNC: '' }).EMBEDDED_SYNC).toBe('full');
+    try {
+      loadConfig({ EMBEDDED_SYNC: 'off', EMBEDDED_BUSY_TIMEOUT_MS: '-1' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const lines = (error as ConfigError).lines;
+      expect(lines.some((l) => l.includes('EMBEDDED_SYNC'))).toBe(true);
+      expect(lines.some((l) => l.includes('EMBEDDED_BUSY_TIMEOUT_MS'))).toBe(true);
+    }
+  });
 });

@@ -1,337 +1,352 @@
 /**
- * The embedded store: one @seald-io/nedb datafile under DATA_DIR (or memory only). It is the
- * default when no Cosmos account is configured, for ONE bot process (nedb has no file lock).
+ * The embedded store: one SQLite file, DATA_DIR/refleks.sqlite (through better-sqlite3), or a
+ * private in-memory database. It is the default when no Cosmos account is configured.
  *
- * Each row is `{ _id: pk␀id, pk, type, etag, body }` where `body` is the document as JSON text:
- * - the caller gets back exactly what Cosmos would give: a JSON round trip of what was written,
- *   never nedb's `_id` or our etag field;
- * - nedb never inspects the document, so keys it refuses (`a.b`, `$x`) work as they do in Cosmos.
+ * - One table of documents, unique (pk, id); the body is the document's JSON text, and what a
+ *   caller gets back is exactly JSON.parse of what was written: no storage fields.
+ * - Etags: a fresh random token per write. replace and delete with ifMatch are a compare and
+ *   swap in one statement (`… WHERE pk = ? AND id = ? AND etag = ?`); createMany is one
+ *   transaction that skips existing documents.
+ * - Queries follow Azure Cosmos DB's semantics (see sqlite-sql.ts) and use the indexes
+ *   declared in src/store/indexes.ts, so their cost follows what they return.
+ * - WAL; `synchronous = FULL` by default, so a write that resolved survives kill -9 and a power
+ *   loss (`normal`: it survives kill -9, a power loss may take the last writes). Several
+ *   processes may use one DATA_DIR at once: SQLite's locks order their writes, a writer waits
+ *   up to the busy timeout, and start-up work happens under the write lock (startup.ts).
+ * - Every document written is checked first (`validate`, the schema of its type) and marked
+ *   verified; at start the rows not verified are checked and failures quarantined
+ *   (integrity.ts). An unresolved quarantined document of a critical type (a tilbud, a plan)
+ *   makes open() throw StoreIntegrityError, whose message says how to recover with
+ *   `npm run store -- …` (scripts/store.ts).
  *
- * Etags are emulated: a fresh random token per write. Every conditional write is ONE nedb
- * operation whose query carries the expected etag (`update({_id, etag}, …)`, `remove({_id, etag})`);
- * nedb runs its operations one at a time through its executor, so the compare and the swap
- * cannot be interleaved with another write, with no lock of our own to get wrong.
- *
- * Query semantics follow Azure Cosmos DB, so both adapters agree: a comparison between values of
- * different JSON types (or with a missing field) is undefined and the document is skipped, also
- * for `!=`; ORDER BY sorts undefined < null < booleans < numbers < strings < arrays < objects.
- *
- * The datafile is append-only; it is compacted on open, after as many superseded lines
- * (replaced, upserted over or deleted documents) as there are live documents (at least
- * `compactAfterWrites`), and on close, so it stays within about twice its live size. New
- * documents (diary entries, audit events) leave nothing stale behind and do not count.
+ * better-sqlite3 is synchronous: each operation runs to its end before the call returns its
+ * promise, so no two of this process's operations interleave, and close() never cuts one off.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
-import type NedbModule from '@seald-io/nedb';
+import { statSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type { Statement, Transaction } from 'better-sqlite3';
 import type { Logger } from '../../logger.js';
 import {
   AlreadyExistsError,
   ConcurrencyError,
   StoreUnavailableError,
-  type Condition,
   type CrossPartitionScan,
   type DocumentStore,
   type PartitionQuery,
   type StoredDocument,
   type VersionedDocument,
 } from '../ports.js';
-import { assertCondition, assertDocument, assertField, assertLimit, assertKey, compareJson, matchesCondition } from '../document-rules.js';
+import { assertDocument, assertKey } from '../document-rules.js';
+import { integrityError, openCriticalQuarantine, quickCheck, type Validate } from './integrity.js';
+import { betterSqlite3Path, STORE_COMMAND, toStoreError, type SqliteDatabase, type Synchronous } from './sqlite-database.js';
+import { buildPartitionQuery, buildScan, type SqlValue } from './sqlite-sql.js';
+import { startDatabase } from './startup.js';
 
-// nedb is CommonJS (module.exports = Datastore); load it the way Node does under NodeNext.
-// (Its typings declare an ES default export, which NodeNext reads as the module object.)
-type NedbClass = typeof NedbModule.default;
-const Datastore = createRequire(import.meta.url)('@seald-io/nedb') as NedbClass;
+export { DATABASE_FILE_NAME } from './sqlite-database.js';
+export { NEDB_FILE_NAME } from './nedb-import.js';
 
-/** One stored document as nedb holds it. */
+/** quick_check reads the whole file: at start only up to this size (about 50 ms warm, 0.4 s cold); a larger file is checked in the background. */
+export const DEFAULT_QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024;
+/** Prepared query statements kept (queries differ by type, fields and operators, so there are few). */
+const STATEMENT_CACHE_SIZE = 200;
+
+export type EmbeddedStoreOptions = ({ dataDir?: string; inMemory?: false } | { inMemory: true }) & {
+  logger?: Logger;
+  /** 'full' (default): a resolved write survives a power loss. 'normal': it survives a crash of the process, not of the machine. */
+  synchronous?: Synchronous;
+  /** How long a write waits for another process's write lock before StoreUnavailableError (default 5000 ms). */
+  busyTimeoutMs?: number;
+  /** The schema check of a document: a reason when it fails, else undefined (main.ts: checkStoredDocument). */
+  validate?: Validate;
+  /** Types the store must not serve without (main.ts: CRITICAL_DOCUMENT_TYPES). */
+  criticalTypes?: ReadonlySet<string>;
+  /** Run SQLite's quick_check at start when the file is at most this big; larger files are checked in a background thread. */
+  quickCheckMaxBytes?: number;
+};
+
 interface Row {
-  _id: string;
-  pk: string;
-  type: string;
   etag: string;
-  /** The document as JSON text. */
   body: string;
 }
 
-/** Rows written by the first version of this adapter (document as an object, etag in `__etag`). */
-interface LegacyRow {
-  _id: string;
-  pk: string;
-  type: string;
-  __etag: string;
+interface Prepared {
+  body: string;
   doc: StoredDocument;
+  etag: string;
+  verified: string | null;
 }
 
-/** The part of nedb's API used here, typed for our rows. */
-interface Db {
-  loadDatabaseAsync(): Promise<void>;
-  ensureIndexAsync(options: { fieldName: string }): Promise<void>;
-  compactDatafileAsync(): Promise<void>;
-  getAllData(): unknown[];
-  findAsync(query: object): Promise<unknown[]>;
-  findOneAsync(query: object): Promise<unknown>;
-  insertAsync(doc: Row | Row[]): Promise<unknown>;
-  updateAsync(query: object, doc: Row, options: { upsert?: boolean }): Promise<{ numAffected: number }>;
-  removeAsync(query: object, options: { multi?: boolean }): Promise<number>;
+/** The fixed statements, prepared once per connection. */
+function prepareStatements(db: SqliteDatabase) {
+  return {
+    read: db.prepare('SELECT etag, body FROM documents WHERE pk = ? AND id = ?'),
+    exists: db.prepare('SELECT 1 FROM documents WHERE pk = ? AND id = ?').pluck(),
+    insert: db.prepare('INSERT INTO documents (pk, id, type, etag, body, verified) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (pk, id) DO NOTHING'),
+    replace: db.prepare('UPDATE documents SET type = ?, etag = ?, body = ?, verified = ? WHERE pk = ? AND id = ? AND etag = ?'),
+    upsert: db.prepare(
+      'INSERT INTO documents (pk, id, type, etag, body, verified) VALUES (?, ?, ?, ?, ?, ?) ' +
+        'ON CONFLICT (pk, id) DO UPDATE SET type = excluded.type, etag = excluded.etag, body = excluded.body, verified = excluded.verified',
+    ),
+    delete: db.prepare('DELETE FROM documents WHERE pk = ? AND id = ?'),
+    deleteIfMatch: db.prepare('DELETE FROM documents WHERE pk = ? AND id = ? AND etag = ?'),
+    ping: db.prepare('SELECT 1').pluck(),
+  };
 }
 
-export const DATAFILE_NAME = 'refleks.db';
-const DEFAULT_DATA_DIR = './data';
-const DEFAULT_COMPACT_AFTER_WRITES = 1000;
-
-export type EmbeddedStoreOptions = ({ dataDir?: string; inMemory?: false } | { inMemory: true }) & {
-  /** Compact once this many lines were appended (or as many as there are live documents, if more). */
-  compactAfterWrites?: number;
-  logger?: Logger;
-};
-
-function rowId(pk: string, id: string): string {
-  return `${pk}\u0000${id}`;
+/**
+ * quick_check's findings about the file's structure. A row whose body breaks the JSON CHECK
+ * (written past it) is not one: the start-up's document check moves it to the quarantine.
+ */
+function structuralProblems(lines: string[]): string[] {
+  return lines.filter((line) => line !== 'ok' && !/^CHECK constraint failed in documents$/.test(line));
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { errorType?: unknown } | null)?.errorType === 'uniqueViolated';
-}
-
-/** Disk errors (ENOSPC, EACCES, EROFS…) mean the store cannot serve; other errors are bugs. */
-function isIoError(error: unknown): boolean {
-  const e = error as { code?: unknown; syscall?: unknown } | null;
-  return typeof e?.syscall === 'string' || (typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code));
-}
-
-function toVersioned(row: Row): VersionedDocument {
-  return { doc: JSON.parse(row.body) as StoredDocument, etag: row.etag };
+/** Refuses a file that fails SQLite's quick_check. */
+function assertStructure(db: SqliteDatabase, file: string): void {
+  const problems = structuralProblems(quickCheck(db));
+  if (problems.length === 0) return;
+  throw new StoreUnavailableError(
+    `embedded store ${file} failed SQLite's integrity check (${problems.slice(0, 3).join('; ')}); nothing was changed. ` +
+      `Run \`${STORE_COMMAND} check\` for the report, make a copy with \`${STORE_COMMAND} backup <file>\`, and restore a backup`,
+  );
 }
 
 export class EmbeddedDocumentStore implements DocumentStore {
   readonly kind = 'embedded' as const;
-  /** Operations under way, so close() can wait for them. */
-  private readonly inFlight = new Set<Promise<unknown>>();
   private closed = false;
-  private appendedSinceCompaction = 0;
-  private compacting: Promise<void> | undefined;
+  private readonly statements = new Map<string, Statement<SqlValue[]>>();
+  private readonly stmt: ReturnType<typeof prepareStatements>;
+  private readonly createManyTx: Transaction<(rows: Prepared[]) => void>;
+  private readonly deleteIfMatchTx: Transaction<(pk: string, id: string, ifMatch: string) => void>;
+  private backgroundCheck: Worker | undefined;
 
   private constructor(
-    private readonly db: Db,
-    private readonly persistent: boolean,
-    private readonly compactAfterWrites: number,
-    private readonly logger: Logger | undefined,
-    /** The datafile path, or undefined in memory. */
+    private readonly db: SqliteDatabase,
+    /** The database file, or undefined in memory. */
     readonly filename: string | undefined,
-  ) {}
+    private readonly label: string,
+    private readonly busyTimeoutMs: number,
+    private readonly validate: Validate | undefined,
+    private readonly logger: Logger | undefined,
+  ) {
+    this.stmt = prepareStatements(db);
+    this.createManyTx = db.transaction((rows: Prepared[]) => {
+      for (const row of rows) this.stmt.insert.run(row.doc.pk, row.doc.id, row.doc.type, row.etag, row.body, row.verified);
+    });
+    this.deleteIfMatchTx = db.transaction((pk: string, id: string, ifMatch: string) => {
+      if (this.stmt.deleteIfMatch.run(pk, id, ifMatch).changes === 1) return;
+      // Nothing removed: gone already (ignored, as documented) or another version (refused).
+      if (this.stmt.exists.get(pk, id) !== undefined) throw new ConcurrencyError(`document changed: ${id}`);
+    });
+  }
 
   static async open(options: EmbeddedStoreOptions = {}): Promise<EmbeddedDocumentStore> {
-    const compactAfterWrites = Math.max(1, options.compactAfterWrites ?? DEFAULT_COMPACT_AFTER_WRITES);
-    let db: Db;
-    let filename: string | undefined;
-    if (options.inMemory === true) {
-      db = new Datastore({ inMemoryOnly: true }) as unknown as Db;
-    } else {
-      const dir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
-      filename = join(dir, DATAFILE_NAME);
-      try {
-        await mkdir(dir, { recursive: true });
-        db = new Datastore({ filename }) as unknown as Db;
-        // Loading also rewrites the datafile without its superseded lines.
-        await db.loadDatabaseAsync();
-      } catch (error) {
-        throw new StoreUnavailableError(`embedded store cannot open ${filename}: ${(error as Error).message}`, { cause: error });
-      }
-    }
-    await db.ensureIndexAsync({ fieldName: 'pk' });
-    await db.ensureIndexAsync({ fieldName: 'type' });
-    const store = new EmbeddedDocumentStore(db, filename !== undefined, compactAfterWrites, options.logger, filename);
-    await store.migrateLegacyRows();
-    return store;
-  }
-
-  /** Rewrites rows of the first storage format (an object and `__etag`) into the current one. */
-  private async migrateLegacyRows(): Promise<void> {
-    const legacy = (await this.db.findAsync({ body: { $exists: false } })) as LegacyRow[];
-    for (const row of legacy) {
-      if (!row.doc || typeof row.__etag !== 'string') continue;
-      await this.db.updateAsync({ _id: row._id }, { _id: row._id, pk: row.pk, type: row.type, etag: row.__etag, body: JSON.stringify(row.doc) }, {});
-    }
-    if (legacy.length > 0) this.logger?.info({ store: 'embedded', migrated: legacy.length }, 'embedded store rows migrated');
-  }
-
-  /** Runs a store operation: refused once closed, awaited by close(), disk errors mapped. */
-  private async run<T>(fn: () => Promise<T>, supersededLines = 0): Promise<T> {
-    if (this.closed) throw new StoreUnavailableError('embedded store is closed');
-    const op = fn();
-    this.inFlight.add(op);
+    const inMemory = options.inMemory === true;
+    const quickCheckMaxBytes = options.quickCheckMaxBytes ?? DEFAULT_QUICK_CHECK_MAX_BYTES;
+    let checkLater: number | undefined;
+    const started = startDatabase({
+      dataDir: inMemory ? undefined : options.dataDir,
+      inMemory,
+      synchronous: options.synchronous,
+      busyTimeoutMs: options.busyTimeoutMs,
+      validate: options.validate,
+      logger: options.logger,
+      // SQLite's quick_check, before the start-up work writes anything: here for a small file
+      // (a damaged one is refused), in a background thread for a large one (it reads the whole file).
+      beforeStart: (db, file) => {
+        const size = statSync(file).size;
+        if (size <= quickCheckMaxBytes) assertStructure(db, file);
+        else checkLater = size;
+      },
+    });
+    const { db, file, label } = started;
     try {
-      const result = await op;
-      if (supersededLines > 0) this.noteAppended(supersededLines);
-      return result;
+      const critical = openCriticalQuarantine(db, options.criticalTypes ?? new Set());
+      if (critical.length > 0) throw integrityError(label, critical);
+      const store = new EmbeddedDocumentStore(db, file, label, started.busyTimeoutMs, options.validate, options.logger);
+      if (file !== undefined && checkLater !== undefined) store.startBackgroundCheck(file, checkLater);
+      return store;
     } catch (error) {
-      if (isIoError(error)) throw new StoreUnavailableError(`embedded store I/O failed: ${(error as Error).message}`, { cause: error });
-      throw error;
-    } finally {
-      this.inFlight.delete(op);
+      if (db.open) db.close();
+      throw toStoreError(error, label, started.busyTimeoutMs);
     }
   }
 
-  private noteAppended(lines: number): void {
-    if (!this.persistent) return;
-    this.appendedSinceCompaction += lines;
-    const threshold = Math.max(this.compactAfterWrites, this.db.getAllData().length);
-    if (this.appendedSinceCompaction >= threshold && !this.compacting) {
-      this.appendedSinceCompaction = 0;
-      const compaction = this.db
-        .compactDatafileAsync()
-        .catch((error: unknown) => this.logger?.error({ store: 'embedded', err: error }, 'embedded store compaction failed'))
-        .finally(() => {
-          this.inFlight.delete(compaction);
-          this.compacting = undefined;
-        });
-      this.compacting = compaction;
-      this.inFlight.add(compaction);
+  /**
+   * quick_check on its own read-only connection in a worker thread: WAL lets it read while the
+   * bot serves. It finds damage within seconds of start and logs it; it cannot stop the bot.
+   */
+  private startBackgroundCheck(file: string, size: number): void {
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const Database = require(workerData.module);
+      let db;
+      try {
+        db = new Database(workerData.file, { readonly: true, fileMustExist: true, timeout: workerData.timeout });
+        parentPort.postMessage({ problems: db.pragma('quick_check(20)').map((row) => row.quick_check) });
+      } catch (error) {
+        parentPort.postMessage({ failed: String((error && (error.code || error.message)) || error) });
+      } finally {
+        if (db) db.close();
+      }`;
+    const started = Date.now();
+    const worker = new Worker(code, { eval: true, workerData: { module: betterSqlite3Path(), file, timeout: this.busyTimeoutMs } });
+    worker.unref();
+    this.backgroundCheck = worker;
+    worker.on('message', (message: { problems?: string[]; failed?: string }) => {
+      const ms = Date.now() - started;
+      if (message.problems && structuralProblems(message.problems).length === 0) {
+        this.logger?.info({ store: 'embedded', file, bytes: size, ms }, 'embedded store passed its integrity check (quick_check)');
+      } else {
+        this.logger?.error(
+          { store: 'embedded', file, problems: message.problems?.slice(0, 5), failed: message.failed, ms },
+          `embedded store failed its integrity check (quick_check): run \`${STORE_COMMAND} check\` and restore a backup`,
+        );
+      }
+    });
+    worker.on('error', (error) => this.logger?.error({ store: 'embedded', file, err: error }, 'embedded store integrity check could not run'));
+    worker.on('exit', () => {
+      if (this.backgroundCheck === worker) this.backgroundCheck = undefined;
+    });
+  }
+
+  /** Runs an operation: refused once closed, SQLite failures mapped to the port's errors. */
+  private run<T>(fn: () => T): T {
+    if (this.closed) throw new StoreUnavailableError(`embedded store ${this.label} is closed`);
+    try {
+      return fn();
+    } catch (error) {
+      throw toStoreError(error, this.label, this.busyTimeoutMs);
     }
   }
 
-  private newRow(doc: StoredDocument): Row {
-    return { _id: rowId(doc.pk, doc.id), pk: doc.pk, type: doc.type, etag: randomUUID(), body: JSON.stringify(doc) };
+  private toVersioned(row: Row): VersionedDocument {
+    try {
+      return { doc: JSON.parse(row.body) as StoredDocument, etag: row.etag };
+    } catch (error) {
+      // Only if someone wrote past the CHECK constraint since the start-up check.
+      throw new StoreUnavailableError(`embedded store ${this.label} holds a document that is not valid JSON; run \`${STORE_COMMAND} check\``, { cause: error });
+    }
+  }
+
+  /** The stored form of a document: its JSON text, checked against its schema. */
+  private prepareWrite(doc: StoredDocument): Prepared {
+    assertDocument(doc);
+    const body = JSON.stringify(doc);
+    // What the caller gets back, and what is checked: exactly what a later read parses.
+    const stored = JSON.parse(body) as StoredDocument;
+    assertDocument(stored);
+    if (this.validate) {
+      const reason = this.validate(stored);
+      if (reason !== undefined) throw new TypeError(`document fails its schema: ${reason}`);
+    }
+    const etag = randomUUID();
+    return { body, doc: stored, etag, verified: this.validate ? etag : null };
+  }
+
+  private statement(sql: string): Statement<SqlValue[]> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      if (this.statements.size >= STATEMENT_CACHE_SIZE) this.statements.clear();
+      statement = this.db.prepare<SqlValue[]>(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private all(sql: string, params: SqlValue[]): VersionedDocument[] {
+    return (this.statement(sql).all(...params) as Row[]).map((row) => this.toVersioned(row));
   }
 
   async read(pk: string, id: string): Promise<VersionedDocument | undefined> {
     assertKey(pk, id);
-    return this.run(async () => {
-      const row = (await this.db.findOneAsync({ _id: rowId(pk, id) })) as Row | null;
-      return row ? toVersioned(row) : undefined;
+    return this.run(() => {
+      const row = this.stmt.read.get(pk, id) as Row | undefined;
+      return row ? this.toVersioned(row) : undefined;
     });
   }
 
   async create(doc: StoredDocument): Promise<VersionedDocument> {
-    assertDocument(doc);
-    const row = this.newRow(doc);
-    return this.run(async () => {
-      try {
-        await this.db.insertAsync(row);
-      } catch (error) {
-        // The unique _id index refuses a second document with the same (pk, id).
-        if (isUniqueViolation(error)) throw new AlreadyExistsError(`document exists: ${doc.id}`);
-        throw error;
-      }
-      return toVersioned(row);
-    }, 0);
-  }
-
-  async createMany(docs: StoredDocument[]): Promise<void> {
-    docs.forEach(assertDocument);
-    if (docs.length === 0) return;
-    await this.run(async () => {
-      const rows = new Map<string, Row>();
-      for (const doc of docs) {
-        const row = this.newRow(doc);
-        if (!rows.has(row._id)) rows.set(row._id, row);
-      }
-      const existing = (await this.db.findAsync({ _id: { $in: [...rows.keys()] } })) as Row[];
-      for (const row of existing) rows.delete(row._id);
-      const fresh = [...rows.values()];
-      if (fresh.length === 0) return;
-      try {
-        // One append for the lot; nedb inserts an array all or nothing.
-        await this.db.insertAsync(fresh);
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        // Someone created one of them meanwhile: insert one by one, skipping those that exist.
-        for (const row of fresh) {
-          await this.db.insertAsync(row).catch((e: unknown) => {
-            if (!isUniqueViolation(e)) throw e;
-          });
-        }
-      }
+    const row = this.prepareWrite(doc);
+    return this.run(() => {
+      const { changes } = this.stmt.insert.run(row.doc.pk, row.doc.id, row.doc.type, row.etag, row.body, row.verified);
+      if (changes !== 1) throw new AlreadyExistsError(`document exists: ${row.doc.id}`);
+      return { doc: row.doc, etag: row.etag };
     });
   }
 
+  async createMany(docs: StoredDocument[]): Promise<void> {
+    // Every document is checked before any is written.
+    const rows = docs.map((doc) => this.prepareWrite(doc));
+    if (rows.length === 0) return;
+    this.run(() => this.createManyTx.immediate(rows));
+  }
+
   async replace(doc: StoredDocument, ifMatch: string): Promise<VersionedDocument> {
-    assertDocument(doc);
     if (typeof ifMatch !== 'string' || ifMatch === '') throw new TypeError('replace needs the etag the document was read with');
-    const row = this.newRow(doc);
-    return this.run(async () => {
-      // Compare and swap in one nedb operation: matches nothing if the etag moved or the document is gone.
-      const { numAffected } = await this.db.updateAsync({ _id: row._id, etag: ifMatch }, row, {});
-      if (numAffected !== 1) throw new ConcurrencyError(`document changed: ${doc.id}`);
-      return toVersioned(row);
-    }, 1);
+    const row = this.prepareWrite(doc);
+    return this.run(() => {
+      // Compare and swap in one statement: matches nothing if the etag moved or the document is gone.
+      const { changes } = this.stmt.replace.run(row.doc.type, row.etag, row.body, row.verified, row.doc.pk, row.doc.id, ifMatch);
+      if (changes !== 1) throw new ConcurrencyError(`document changed: ${row.doc.id}`);
+      return { doc: row.doc, etag: row.etag };
+    });
   }
 
   async upsert(doc: StoredDocument): Promise<VersionedDocument> {
-    assertDocument(doc);
-    const row = this.newRow(doc);
-    return this.run(async () => {
-      await this.db.updateAsync({ _id: row._id }, row, { upsert: true });
-      return toVersioned(row);
-    }, 1);
+    const row = this.prepareWrite(doc);
+    return this.run(() => {
+      this.stmt.upsert.run(row.doc.pk, row.doc.id, row.doc.type, row.etag, row.body, row.verified);
+      return { doc: row.doc, etag: row.etag };
+    });
   }
 
   async delete(pk: string, id: string, ifMatch?: string): Promise<void> {
     assertKey(pk, id);
-    await this.run(async () => {
-      if (ifMatch === undefined) {
-        await this.db.removeAsync({ _id: rowId(pk, id) }, {});
-        return;
-      }
-      const removed = await this.db.removeAsync({ _id: rowId(pk, id), etag: ifMatch }, {});
-      if (removed === 1) return;
-      // Nothing removed: gone already (ignored, as documented) or another version (refused).
-      const current = await this.db.findOneAsync({ _id: rowId(pk, id) });
-      if (current) throw new ConcurrencyError(`document changed: ${id}`);
-    }, 1);
-  }
-
-  private select(rows: Row[], where: Condition[] | undefined, orderBy: PartitionQuery['orderBy'], limit: number | undefined): VersionedDocument[] {
-    let result = rows.map(toVersioned);
-    if (where && where.length > 0) result = result.filter(({ doc }) => where.every((c) => matchesCondition(doc[c.field], c)));
-    if (orderBy) {
-      const sign = orderBy.direction === 'desc' ? -1 : 1;
-      const field = orderBy.field;
-      result.sort((a, b) => sign * compareJson(a.doc[field], b.doc[field]));
-    }
-    return limit === undefined ? result : result.slice(0, limit);
-  }
-
-  async query(query: PartitionQuery): Promise<VersionedDocument[]> {
-    if (typeof query.pk !== 'string' || query.pk === '') throw new TypeError('query needs a partition key');
-    if (typeof query.type !== 'string') throw new TypeError('query needs a type');
-    query.where?.forEach(assertCondition);
-    if (query.orderBy) {
-      assertField(query.orderBy.field);
-      if (query.orderBy.direction !== 'asc' && query.orderBy.direction !== 'desc') throw new TypeError('orderBy.direction must be asc or desc');
-    }
-    if (query.limit !== undefined) assertLimit(query.limit);
-    if (query.limit === 0) return [];
-    return this.run(async () => {
-      const rows = (await this.db.findAsync({ pk: query.pk, type: query.type })) as Row[];
-      return this.select(rows, query.where, query.orderBy, query.limit);
+    this.run(() => {
+      if (ifMatch === undefined) this.stmt.delete.run(pk, id);
+      else this.deleteIfMatchTx.immediate(pk, id, ifMatch);
     });
   }
 
+  async query(query: PartitionQuery): Promise<VersionedDocument[]> {
+    const { sql, params } = buildPartitionQuery(query);
+    if (query.limit === 0) return [];
+    return this.run(() => this.all(sql, params));
+  }
+
   async scan(scan: CrossPartitionScan): Promise<VersionedDocument[]> {
-    if (typeof scan.type !== 'string') throw new TypeError('scan needs a type');
-    scan.where?.forEach(assertCondition);
-    return this.run(async () => {
-      const rows = (await this.db.findAsync({ type: scan.type })) as Row[];
-      const prefix = scan.pkPrefix;
-      return this.select(prefix ? rows.filter((r) => r.pk.startsWith(prefix)) : rows, scan.where, undefined, undefined);
+    const { sql, params } = buildScan(scan);
+    const prefix = scan.pkPrefix;
+    return this.run(() => {
+      const rows = this.all(sql, params);
+      // Defence in depth, as in the Cosmos adapter: never a document outside the prefix.
+      return prefix ? rows.filter((r) => r.doc.pk.startsWith(prefix)) : rows;
     });
   }
 
   async ping(): Promise<void> {
-    await this.run(async () => {
-      await this.db.findOneAsync({ _id: '\u0000ping' });
-    });
+    this.run(() => this.stmt.ping.get());
   }
 
-  /** Waits for every operation under way, compacts the datafile and refuses further calls. */
+  /** Refuses further calls and closes the file (every operation has finished: they are synchronous). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
-    if (this.persistent) await this.db.compactDatafileAsync();
+    // A background quick_check holds only a read-only connection of its own: stopping it changes nothing.
+    void this.backgroundCheck?.terminate();
+    try {
+      // Keeps the planner's statistics current (cheap: SQLite limits the work itself).
+      this.db.pragma('optimize');
+    } catch (error) {
+      this.logger?.warn({ store: 'embedded', err: error }, 'embedded store optimize on close failed');
+    }
+    try {
+      this.db.close();
+    } catch (error) {
+      throw toStoreError(error, this.label, this.busyTimeoutMs);
+    }
   }
 }
 
