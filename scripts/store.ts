@@ -139,11 +139,8 @@ export async function runStoreCommand(args: string[], io: StoreCommandIo): Promi
     const { command, positional, flags } = parsed;
     const known = ['check', 'quarantine', 'restore', 'discard', 'backup'];
     if (command === undefined || !known.includes(command)) throw new UsageError(`unknown command "${command}"`);
-    try {
-      store = EmbeddedStoreMaintenance.open({ dataDir, validate: checkStoredDocument, criticalTypes: CRITICAL_DOCUMENT_TYPES, busyTimeoutMs, logger });
-    } catch (error) {
-      if (command !== 'check' || !isDamaged(error)) throw error;
-      // The file cannot even be opened for the start-up work: report what SQLite finds, read-only.
+    const reportDamage = (): number => {
+      // The file cannot be opened for the start-up work, or breaks while checked: report what SQLite finds, read-only.
       const damaged = EmbeddedStoreMaintenance.checkDamagedFile(dataDir);
       io.stdout(
         [
@@ -156,10 +153,22 @@ export async function runStoreCommand(args: string[], io: StoreCommandIo): Promi
         ].join('\n'),
       );
       return 1;
+    };
+    try {
+      store = EmbeddedStoreMaintenance.open({ dataDir, validate: checkStoredDocument, criticalTypes: CRITICAL_DOCUMENT_TYPES, busyTimeoutMs, logger });
+    } catch (error) {
+      if (command !== 'check' || !isDamaged(error)) throw error;
+      return reportDamage();
     }
     switch (command) {
       case 'check': {
-        const report = store.check({ all: flags.get('--all') === true });
+        let report: ReturnType<typeof store.check>;
+        try {
+          report = store.check({ all: flags.get('--all') === true });
+        } catch (error) {
+          if (!isDamaged(error)) throw error;
+          return reportDamage();
+        }
         printReport(report, io.stdout);
         return report.ok ? 0 : 1;
       }

@@ -33,7 +33,7 @@ export const ConfigSchema = z
     DATA_DIR: z.preprocess(emptyToUndefined, z.string().min(1).default('./data')),
     EMBEDDED_SYNC: z.preprocess(
       (value) => (typeof value === 'string' ? emptyToUndefined(value.trim().toLowerCase()) : value),
-      z.enum(['full', 'normal']).default('full'),
+      z.enum(['full', 'normal']).default('normal'),
     ),
     EMBEDDED_BUSY_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(600000).default(5000)),
     LOG_LEVEL: z.preprocess(

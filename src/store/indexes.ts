@@ -29,8 +29,9 @@ export interface DocumentIndex {
 }
 
 export const DOCUMENT_INDEXES: readonly DocumentIndex[] = [
-  // DiaryRepository.list: a citizen's entries by time, with or without a sub-goal.
-  { type: 'diary', equality: ['citizenId'], order: 'occurredAt' },
+  // DiaryRepository.list: a delmål's entries by time (the diary summary's rebuilds). One index
+  // only: every diary write updates each index, and a citizen's entries across delmål (read
+  // only by maintenance) come from its prefix, sorted.
   { type: 'diary', equality: ['citizenId', 'goalId'], order: 'occurredAt' },
   // PlanRepository: a plan by its alias, and the plans listed by alias.
   { type: 'plan', equality: [], order: 'aliasKey' },

@@ -160,13 +160,14 @@ export class InstitutionRepository {
 
   async create(institution: Institution): Promise<Versioned<Institution>> {
     const saved = await this.store.create(this.toDoc(institution));
-    return this.remember(parseAs(InstitutionSchema, saved));
+    // What was written is what comes back (the adapters return the JSON round trip of it).
+    return this.remember({ value: institution, etag: saved.etag });
   }
 
   async replace(institution: Institution, etag: string): Promise<Versioned<Institution>> {
     try {
       const saved = await this.store.replace(this.toDoc(institution), etag);
-      return this.remember(parseAs(InstitutionSchema, saved));
+      return this.remember({ value: institution, etag: saved.etag });
     } catch (error) {
       this.cache.delete(partitionKeys.institution(institution.tenantId, institution.teamId));
       throw error;
@@ -362,7 +363,7 @@ export class PlanRepository {
   async create(plan: Plan): Promise<Versioned<Plan>> {
     const saved = await this.store.create(this.toDoc(plan));
     await this.index.put(plan.tenantId, plan.teamId, citizenEntryOf(plan), plan.updatedAt);
-    return this.remember(parseAs(PlanSchema, saved, plan.id));
+    return this.remember({ value: plan, etag: saved.etag });
   }
 
   /** Makes sure the citizen index lists this plan as it is (after a create that was cut short). */
@@ -376,7 +377,7 @@ export class PlanRepository {
     if (!previous || !sameEntry(citizenEntryOf(previous), citizenEntryOf(plan))) {
       await this.index.put(plan.tenantId, plan.teamId, citizenEntryOf(plan), plan.updatedAt);
     }
-    return this.remember(parseAs(PlanSchema, saved, plan.id));
+    return this.remember({ value: plan, etag: saved.etag });
   }
 
   private toDoc(plan: Plan): StoredDocument {
@@ -443,12 +444,34 @@ export class PlanArchiveRepository {
   }
 }
 
-/** The diary summary of each citizen (see domain/diary-summary.ts). */
+const SUMMARY_CACHE_SIZE = 2000;
+
+/**
+ * The diary summary of each citizen (see domain/diary-summary.ts). The newest version this
+ * process wrote or read is kept, so counting an entry can write without reading first: the
+ * write carries that version's etag, and if another instance wrote since, it is refused and
+ * the count is made again on a fresh read.
+ */
 export class DiarySummaryRepository {
+  private readonly recent = new Map<string, Versioned<DiarySummary>>();
+
   constructor(
     private readonly store: DocumentStore,
     private readonly report: CorruptDocumentReporter = ignoreCorrupt,
   ) {}
+
+  /** The newest version this process has seen, if any (may be stale: only for etag-guarded writes). */
+  lastSeen(tenantId: string, teamId: string, citizenId: string): Versioned<DiarySummary> | undefined {
+    return this.recent.get(`${partitionKeys.institution(tenantId, teamId)}|${citizenId}`);
+  }
+
+  private remember(value: Versioned<DiarySummary>): Versioned<DiarySummary> {
+    const key = `${partitionKeys.institution(value.value.tenantId, value.value.teamId)}|${value.value.citizenId}`;
+    this.recent.delete(key);
+    this.recent.set(key, value);
+    if (this.recent.size > SUMMARY_CACHE_SIZE) this.recent.delete(this.recent.keys().next().value!);
+    return value;
+  }
 
   /** The summary; one that cannot be read is reported and removed (it is built again from the entries, which stay). */
   async get(tenantId: string, teamId: string, citizenId: string): Promise<Versioned<DiarySummary> | undefined> {
@@ -456,7 +479,7 @@ export class DiarySummaryRepository {
     const found = await this.store.read(pk, `summary:${citizenId}`);
     if (!found) return undefined;
     try {
-      return parseAs(DiarySummarySchema, found);
+      return this.remember(parseAs(DiarySummarySchema, found));
     } catch (error) {
       if (!(error instanceof CorruptDocumentError)) throw error;
       this.report(error);
@@ -468,11 +491,13 @@ export class DiarySummaryRepository {
   }
 
   async create(summary: DiarySummary): Promise<Versioned<DiarySummary>> {
-    return parseAs(DiarySummarySchema, await this.store.create(this.toDoc(summary)));
+    const saved = await this.store.create(this.toDoc(summary));
+    return this.remember({ value: summary, etag: saved.etag });
   }
 
   async replace(summary: DiarySummary, etag: string): Promise<Versioned<DiarySummary>> {
-    return parseAs(DiarySummarySchema, await this.store.replace(this.toDoc(summary), etag));
+    const saved = await this.store.replace(this.toDoc(summary), etag);
+    return this.remember({ value: summary, etag: saved.etag });
   }
 
   private toDoc(summary: DiarySummary): StoredDocument {
@@ -509,8 +534,8 @@ export class DiaryRepository {
     const pk = partitionKeys.institution(entry.tenantId, entry.teamId);
     const { id, ...rest } = entry;
     try {
-      const saved = await this.store.create(toDoc(pk, 'diary', `diary:${id}`, { ...rest, entryId: id }));
-      return { entry: parseAs(DiaryEntrySchema, saved, id).value, created: true };
+      await this.store.create(toDoc(pk, 'diary', `diary:${id}`, { ...rest, entryId: id }));
+      return { entry, created: true };
     } catch (error) {
       if (!(error instanceof AlreadyExistsError)) throw error;
       const existing = await this.store.read(pk, `diary:${id}`);

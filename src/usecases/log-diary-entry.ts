@@ -42,11 +42,7 @@ export async function logDiaryEntry(call: Call, command: DiaryCommand): Promise<
   const { actor, now, deps } = call;
   // The plan is only read to check that the sub-goal exists and is active; a copy this
   // process saw in the last few seconds will do (the entry is a separate document).
-  // The diary summary is read at the same time (it is only used once access is granted).
-  const [{ institution, plan }, summary] = await Promise.all([
-    loadPlan(call, command.teamId, command.citizenId, 'diary.log', { maxAgeMs: PLAN_VALIDATION_AGE_MS }),
-    deps.repos.summaries.get(actor.tenantId, command.teamId, command.citizenId),
-  ]);
+  const { institution, plan } = await loadPlan(call, command.teamId, command.citizenId, 'diary.log', { maxAgeMs: PLAN_VALIDATION_AGE_MS });
   const id = deriveId(actor.tenantId, command.teamId, 'diary', command.submissionId);
   const common = {
     id,
@@ -76,6 +72,9 @@ export async function logDiaryEntry(call: Call, command: DiaryCommand): Promise<
   // The entry and its count in the summary are written at once. Counting is idempotent on the
   // entry id, so a repeated delivery (Teams retry, double click) adds neither twice, and a retry
   // after a failed turn completes whichever of the two is missing.
-  const [{ entry, created }] = await Promise.all([deps.repos.diary.add(outcome.value), countEntry(call, plan.value, outcome.value, { summary })]);
+  // The count starts from the summary this process saw last, without reading it (its etag
+  // guards the write; a newer one written elsewhere makes it read and count again).
+  const seen = deps.repos.summaries.lastSeen(actor.tenantId, command.teamId, command.citizenId);
+  const [{ entry, created }] = await Promise.all([deps.repos.diary.add(outcome.value), countEntry(call, plan.value, outcome.value, seen ? { summary: seen } : undefined)]);
   return { entry, created, plan: plan.value, institution: institution.value };
 }

@@ -29,7 +29,7 @@ afterEach(async () => {
 });
 
 describe('embedded adapter (SQLite)', () => {
-  it('creates its data directory and one SQLite file in WAL mode, synchronous FULL by default', async () => {
+  it('creates its data directory and one SQLite file in WAL mode', async () => {
     const dir = join(await tempDir(), 'nested', 'data');
     const store = await createEmbeddedDocumentStore({ dataDir: dir });
     expect(store.filename).toBe(join(dir, DATABASE_FILE_NAME));
@@ -53,15 +53,15 @@ describe('embedded adapter (SQLite)', () => {
     expect(rows).toEqual([{ pk: PK, id: 'plan:c1', type: 'plan', etag: created.etag, body: JSON.stringify(created.doc) }]);
   });
 
-  it('applies synchronous = NORMAL when asked', async () => {
+  it('is synchronous = NORMAL by default (survives kill -9) and FULL when asked (survives a power loss)', async () => {
     const dir = await tempDir();
-    const store = await createEmbeddedDocumentStore({ dataDir: dir, synchronous: 'normal' });
+    const store = await createEmbeddedDocumentStore({ dataDir: dir });
     // The setting is per connection: read it through a query on the store's own connection.
     // (PRAGMA synchronous is 1 for NORMAL, 2 for FULL.)
     const own = (store as unknown as { db: Database.Database }).db;
     expect(own.pragma('synchronous', { simple: true })).toBe(1);
     await store.close();
-    const full = await createEmbeddedDocumentStore({ dataDir: dir });
+    const full = await createEmbeddedDocumentStore({ dataDir: dir, synchronous: 'full' });
     expect((full as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true })).toBe(2);
     await full.close();
   });
@@ -145,10 +145,30 @@ describe('embedded indexes', () => {
     const db = new Database(join(dir, DATABASE_FILE_NAME), { readonly: true });
     const names = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name GLOB 'doc_*'").pluck().all() as string[]).sort();
     db.close();
-    expect(names).toEqual(DOCUMENT_INDEXES.map(indexName).sort());
+    expect(names).toEqual([...DOCUMENT_INDEXES.map(indexName), 'doc_type_pk'].sort());
     expect(names).toEqual(
-      expect.arrayContaining(['doc_p_diary_citizenId_occurredAt', 'doc_p_diary_citizenId_goalId_occurredAt', 'doc_p_plan_aliasKey', 'doc_p_audit_at', 'doc_x_reminder_dueAt']),
+      expect.arrayContaining(['doc_p_diary_citizenId_goalId_occurredAt', 'doc_p_plan_aliasKey', 'doc_p_audit_at', 'doc_x_reminder_dueAt', 'doc_type_pk']),
     );
+  });
+
+  it('finds the documents of every type by partition and by scan, whichever index answers (with ANALYZE statistics too)', async () => {
+    const dir = await tempDir();
+    const store = await createEmbeddedDocumentStore({ dataDir: dir });
+    const types = [...new Set([...DOCUMENT_INDEXES.map((i) => i.type), 'thing', 'membership', 'institution'])];
+    const pks = [PK, 't|tenant-2|team|team-9'];
+    await store.createMany(types.flatMap((type) => pks.flatMap((pk) => [0, 1, 2].map((i) => ({ id: `${type}-${i}`, pk, type, i })))));
+    const counts = async (): Promise<Record<string, number[]>> =>
+      Object.fromEntries(await Promise.all(types.map(async (type) => [type, [(await store.query({ pk: PK, type })).length, (await store.scan({ type })).length, (await store.scan({ type, pkPrefix: 't|tenant-2|' })).length]])));
+    const expected = Object.fromEntries(types.map((type) => [type, [3, 6, 3]]));
+    expect(await counts()).toEqual(expected);
+    await store.close();
+    const db = new Database(join(dir, DATABASE_FILE_NAME));
+    db.exec('ANALYZE');
+    db.close();
+    const again = await createEmbeddedDocumentStore({ dataDir: dir });
+    const recount = Object.fromEntries(await Promise.all(types.map(async (type) => [type, [(await again.query({ pk: PK, type })).length, (await again.scan({ type })).length, (await again.scan({ type, pkPrefix: 't|tenant-2|' })).length]])));
+    expect(recount).toEqual(expected);
+    await again.close();
   });
 
   it('answers the diary queries from an index, in index order, also after ANALYZE', async () => {
@@ -165,16 +185,20 @@ describe('embedded indexes', () => {
     const alias = { pk: PK, type: 'plan', where: [{ field: 'aliasKey', op: '=' as const, value: 'a7' }] };
     const planList = { pk: PK, type: 'plan', orderBy: { field: 'aliasKey', direction: 'asc' as const } };
     const check = (plan: (b: { sql: string; params: unknown[] }) => string): void => {
-      expect(plan(buildPartitionQuery(byCitizen))).toMatch(/^SEARCH documents USING INDEX doc_p_diary_citizenId_occurredAt \(pk=\? AND <expr>=\? AND <expr>=\?\)$/);
-      expect(plan(buildPartitionQuery(since))).toMatch(/^SEARCH documents USING INDEX doc_p_diary_citizenId_occurredAt \(.*<expr>>\? AND <expr><\?\)$/);
+      // A citizen's entries across delmål (maintenance only): the index's prefix, then sorted.
+      expect(plan(buildPartitionQuery(byCitizen))).toMatch(/^SEARCH documents USING INDEX doc_p_diary_citizenId_goalId_occurredAt \(pk=\? AND <expr>=\? AND <expr>=\?\)/);
+      expect(plan(buildPartitionQuery(since))).toMatch(/^SEARCH documents USING INDEX doc_p_diary_citizenId_goalId_occurredAt \(pk=\? AND <expr>=\? AND <expr>=\?\)/);
+      // A delmål's entries in a period (the summary's rebuilds): a seek on the whole key, in index order.
+      const byGoalSince = { ...byGoal, where: [...byGoal.where, { field: 'occurredAt', op: '>=' as const, value: '2026-01-05' }] };
       expect(plan(buildPartitionQuery(byGoal))).toMatch(/^SEARCH documents USING INDEX doc_p_diary_citizenId_goalId_occurredAt /);
+      expect(plan(buildPartitionQuery(byGoalSince))).toMatch(/^SEARCH documents USING INDEX doc_p_diary_citizenId_goalId_occurredAt \(.*<expr>>\?\)$/);
       expect(plan(buildPartitionQuery(alias))).toMatch(/^SEARCH documents USING INDEX doc_p_plan_aliasKey /);
       expect(plan(buildPartitionQuery(planList))).toMatch(/^SEARCH documents USING INDEX doc_p_plan_aliasKey /);
-      for (const q of [byCitizen, since, byGoal, planList]) expect(plan(buildPartitionQuery(q))).not.toContain('TEMP B-TREE');
+      for (const q of [byGoal, byGoalSince, planList]) expect(plan(buildPartitionQuery(q))).not.toContain('TEMP B-TREE');
       // A type with no index of its own still seeks on (type, pk); a scan by type too.
-      expect(plan(buildPartitionQuery({ pk: PK, type: 'thing' }))).toBe('SEARCH documents USING INDEX documents_type (type=? AND pk=?)');
-      expect(plan(buildScan({ type: 'institution' }))).toBe('SEARCH documents USING INDEX documents_type (type=?)');
-      expect(plan(buildScan({ type: 'institution', pkPrefix: 't|tenant-1|' }))).toBe('SEARCH documents USING INDEX documents_type (type=? AND pk>? AND pk<?)');
+      expect(plan(buildPartitionQuery({ pk: PK, type: 'thing' }))).toBe('SEARCH documents USING INDEX doc_type_pk (type=? AND pk=?)');
+      expect(plan(buildScan({ type: 'institution' }))).toBe('SEARCH documents USING INDEX doc_type_pk (type=?)');
+      expect(plan(buildScan({ type: 'institution', pkPrefix: 't|tenant-1|' }))).toBe('SEARCH documents USING INDEX doc_type_pk (type=? AND pk>? AND pk<?)');
       expect(plan(buildScan({ type: 'reminder', where: [{ field: 'dueAt', op: '<=', value: '2026-02-01' }] }))).toMatch(/^SEARCH documents USING INDEX doc_x_reminder_dueAt /);
     };
     check(plans(store.filename!));

@@ -34,9 +34,9 @@ describe('configuration', () => {
   });
 
   it('parses the embedded store settings: synchronous mode and busy timeout', () => {
-    expect(loadConfig({})).toMatchObject({ EMBEDDED_SYNC: 'full', EMBEDDED_BUSY_TIMEOUT_MS: 5000 });
-    expect(loadConfig({ EMBEDDED_SYNC: ' NORMAL ', EMBEDDED_BUSY_TIMEOUT_MS: '250' })).toMatchObject({ EMBEDDED_SYNC: 'normal', EMBEDDED_BUSY_TIMEOUT_MS: 250 });
-    expect(loadConfig({ EMBEDDED_SYNC: '' }).EMBEDDED_SYNC).toBe('full');
+    expect(loadConfig({})).toMatchObject({ EMBEDDED_SYNC: 'normal', EMBEDDED_BUSY_TIMEOUT_MS: 5000 });
+    expect(loadConfig({ EMBEDDED_SYNC: ' FULL ', EMBEDDED_BUSY_TIMEOUT_MS: '250' })).toMatchObject({ EMBEDDED_SYNC: 'full', EMBEDDED_BUSY_TIMEOUT_MS: 250 });
+    expect(loadConfig({ EMBEDDED_SYNC: '' }).EMBEDDED_SYNC).toBe('normal');
     try {
       loadConfig({ EMBEDDED_SYNC: 'off', EMBEDDED_BUSY_TIMEOUT_MS: '-1' });
       throw new Error('expected a ConfigError');

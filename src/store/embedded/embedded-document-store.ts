@@ -9,8 +9,9 @@
  *   transaction that skips existing documents.
  * - Queries follow Azure Cosmos DB's semantics (see sqlite-sql.ts) and use the indexes
  *   declared in src/store/indexes.ts, so their cost follows what they return.
- * - WAL; `synchronous = FULL` by default, so a write that resolved survives kill -9 and a power
- *   loss (`normal`: it survives kill -9, a power loss may take the last writes). Several
+ * - WAL; `synchronous = NORMAL` by default: a write that resolved survives kill -9 (the WAL is
+ *   in the OS's hands), and a power loss may take the last writes but never corrupts the file;
+ *   `full` also survives a power loss, at the price of an fsync per write. Several
  *   processes may use one DATA_DIR at once: SQLite's locks order their writes, a writer waits
  *   up to the busy timeout, and start-up work happens under the write lock (startup.ts).
  * - Every document written is checked first (`validate`, the schema of its type) and marked

@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
 import { StoreUnavailableError } from '../ports.js';
 import { DOCUMENT_INDEXES, indexName } from '../indexes.js';
-import { indexDdl } from './sqlite-sql.js';
+import { indexDdl, TYPE_INDEX_NAME, typeIndexDdl } from './sqlite-sql.js';
 
 export type SqliteDatabase = Database.Database;
 export type Synchronous = 'full' | 'normal';
@@ -46,7 +46,6 @@ CREATE TABLE IF NOT EXISTS documents (
   verified TEXT,
   UNIQUE (pk, id)
 ) STRICT;
-CREATE INDEX IF NOT EXISTS documents_type ON documents (type, pk);
 CREATE INDEX IF NOT EXISTS documents_unverified ON documents (type) WHERE verified IS NOT etag;
 CREATE TRIGGER IF NOT EXISTS documents_changed AFTER UPDATE OF pk, id, type, etag, body ON documents
   WHEN NEW.verified IS OLD.verified
@@ -201,7 +200,7 @@ function syncIndexes(db: SqliteDatabase): { created: string[]; dropped: string[]
       (row) => [row.name, row.sql],
     ),
   );
-  const wanted = new Map(DOCUMENT_INDEXES.map((index) => [indexName(index), indexDdl(index)]));
+  const wanted = new Map([...DOCUMENT_INDEXES.map((index): [string, string] => [indexName(index), indexDdl(index)]), [TYPE_INDEX_NAME, typeIndexDdl()]]);
   const created: string[] = [];
   const dropped: string[] = [];
   for (const [name, sql] of existing) {

@@ -15,7 +15,7 @@
  */
 import type { Condition, CrossPartitionScan, PartitionQuery, Scalar } from '../ports.js';
 import { assertCondition, assertField, assertLimit, InvalidQueryError } from '../document-rules.js';
-import { indexName, assertIndex, type DocumentIndex } from '../indexes.js';
+import { DOCUMENT_INDEXES, indexName, assertIndex, type DocumentIndex } from '../indexes.js';
 
 export type SqlValue = string | number | null;
 
@@ -59,11 +59,19 @@ export function typeLiteral(type: string): string | undefined {
   return LITERAL_TYPE.test(type) ? `'${type.replaceAll("'", "''")}'` : undefined;
 }
 
-function typeClause(type: string, params: SqlValue[]): string {
+function typeClause(type: string, params: SqlValue[], scope: 'partition' | 'crossPartition'): string {
   const literal = typeLiteral(type);
-  if (literal !== undefined) return `type = ${literal}`;
-  params.push(type);
-  return 'type = ?';
+  if (literal === undefined) {
+    params.push(type);
+    return 'type = ?';
+  }
+  // A type without an index of its own is answered from the (type, pk) index, whose WHERE term
+  // the query must repeat word for word (SQLite uses a partial index only when the query's
+  // terms include the index's).
+  // (Never for a type the (type, pk) index leaves out: the term would exclude every document.)
+  const inTypeIndex = !OWN_INDEX_TYPES.has(type);
+  const ownScanIndex = scope === 'crossPartition' && SCAN_INDEX_TYPES.has(type);
+  return inTypeIndex && !ownScanIndex ? `type = ${literal} AND ${TYPE_INDEX_WHERE}` : `type = ${literal}`;
 }
 
 /** The WHERE terms of the conditions; `typed` collects the fields whose type they fix. */
@@ -99,7 +107,7 @@ export function buildPartitionQuery(query: PartitionQuery): BuiltQuery {
   if (typeof query.pk !== 'string' || query.pk === '') throw new TypeError('query needs a partition key');
   if (typeof query.type !== 'string') throw new TypeError('query needs a type');
   const params: SqlValue[] = [];
-  const where = [typeClause(query.type, params)];
+  const where = [typeClause(query.type, params, 'partition')];
   params.push(query.pk);
   where.push('pk = ?');
   const typed = new Set<string>();
@@ -144,7 +152,7 @@ export function prefixUpperBound(prefix: string): string | undefined {
 export function buildScan(scan: CrossPartitionScan): BuiltQuery {
   if (typeof scan.type !== 'string') throw new TypeError('scan needs a type');
   const params: SqlValue[] = [];
-  const where = [typeClause(scan.type, params)];
+  const where = [typeClause(scan.type, params, 'crossPartition')];
   if (scan.pkPrefix) {
     where.push('pk >= ?');
     params.push(scan.pkPrefix);
@@ -156,6 +164,23 @@ export function buildScan(scan: CrossPartitionScan): BuiltQuery {
   }
   where.push(...conditionClauses(scan.where, params));
   return { sql: `${SELECTED} WHERE ${where.join(' AND ')}`, params };
+}
+
+export const TYPE_INDEX_NAME = 'doc_type_pk';
+/** Types with an index of their own in the partition: left out of the (type, pk) index. */
+const OWN_INDEX_TYPES: ReadonlySet<string> = new Set(DOCUMENT_INDEXES.filter((i) => (i.scope ?? 'partition') === 'partition').map((i) => i.type));
+/** Types with an index of their own for a cross-partition scan (reminders by due time). */
+const SCAN_INDEX_TYPES: ReadonlySet<string> = new Set(DOCUMENT_INDEXES.filter((i) => i.scope === 'crossPartition').map((i) => i.type));
+const TYPE_INDEX_WHERE = `type NOT IN (${[...OWN_INDEX_TYPES].sort().map((type) => `'${type}'`).join(', ')})`;
+
+/**
+ * The index on (type, pk) for the types without an index of their own in the partition (a
+ * user's memberships, drafts…) and for scans by type. The types with one (diary entries, plans,
+ * audit events) are left out: their own index answers a query by type and partition as well,
+ * and the high-volume writes (a diary entry, an audit event) then update one index less.
+ */
+export function typeIndexDdl(): string {
+  return `CREATE INDEX ${TYPE_INDEX_NAME} ON documents (type, pk) WHERE ${TYPE_INDEX_WHERE}`;
 }
 
 /** The CREATE INDEX statement of a declared index: a partial index on the type, over (pk,) rank and value of each field. */

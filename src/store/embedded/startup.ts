@@ -57,7 +57,7 @@ export interface StartedDatabase {
 export function startDatabase(options: StartOptions): StartedDatabase {
   const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new TypeError('busyTimeoutMs must be a whole number of milliseconds');
-  const synchronous = options.synchronous ?? 'full';
+  const synchronous = options.synchronous ?? 'normal';
   if (synchronous !== 'full' && synchronous !== 'normal') throw new TypeError("synchronous must be 'full' or 'normal'");
   const now = options.now ?? ((): Date => new Date());
   let dir: string | undefined;
