@@ -12,7 +12,7 @@ import { applyEvaluation, computeEvidence, periodStart } from '../src/domain/eva
 import type { AuditEvent, Plan, SubGoalDiaryEntry } from '../src/domain/model.js';
 import { addGoal, createPlan, recordPurpose, todayInZone, type Outcome } from '../src/domain/plan.js';
 import { retainPlan } from '../src/domain/plan-retention.js';
-import { partitionKeys, type DocumentStore } from '../src/store/ports.js';
+import type { DocumentStore } from '../src/store/ports.js';
 import { createRepositories } from '../src/store/repositories.js';
 import { TEAM_ID, USERS } from '../test/support/e2e.js';
 
@@ -133,13 +133,12 @@ export async function buildTilbud(store: DocumentStore, spec: ScaleSpec): Promis
     await repos.plans.create(plan);
     await repos.summaries.create(summary);
     for (let i = 0; i < entries.length; i += 2000) await repos.diary.addMany(entries.slice(i, i + 2000));
-    for (let i = 0; i < audit.length; i += 2000) {
-      const docs = audit.slice(i, i + 2000).map(({ id, ...rest }) => ({ ...rest, eventId: id, id: `audit:${id}`, pk: partitionKeys.audit(rest.tenantId, rest.teamId, rest.at.slice(0, 7)), type: 'audit' }));
-      await store.createMany(docs);
-    }
+    // Audit events as the bot stores them: in batches (one document per tilbud and month per batch).
+    for (const event of audit) await repos.audit.record(event);
+    await repos.audit.flush();
     built.citizens.push({ citizenId, goalIds, subGoalIds });
     built.entries += entries.length;
-    built.documents += entries.length + audit.length + 2;
+    built.documents += entries.length + Math.ceil(audit.length / 100) + 2;
   }
   return built;
 }

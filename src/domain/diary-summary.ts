@@ -17,7 +17,7 @@ import { findGoal } from './plan.js';
 import { addToStats, emptyStats, mergeStats, summarizeStats, type ScoreStats, type ScoreSummary } from './scores.js';
 
 /** How many entry ids the summary remembers against repeated deliveries. */
-const RECENT_ENTRY_IDS = 100;
+const RECENT_ENTRY_IDS = 50;
 
 export type StatsSlot = 'own' | 'parent';
 

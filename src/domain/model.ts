@@ -339,6 +339,15 @@ export const AuditEventSchema = z.object({
 });
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
 
+/** Audit events as stored: a batch of one partition (a tilbud and month), written together. */
+export const AuditBatchSchema = z.object({
+  tenantId: z.string().min(1),
+  /** The earliest event's time (the batches are listed in this order). */
+  at: IsoDateTimeSchema,
+  events: z.array(AuditEventSchema).min(1),
+});
+export type AuditBatch = z.infer<typeof AuditBatchSchema>;
+
 /** A card flow in progress (wizard drafts): survives a closed chat. */
 export const DraftSchema = z.object({
   tenantId: z.string().min(1),

@@ -2,9 +2,10 @@
  * Typed repositories over a DocumentStore. Every stored document is parsed with its
  * zod schema on the way out, and the tenant id is part of every partition key.
  */
+import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import {
-  AuditEventSchema,
+  AuditBatchSchema,
   CitizenIndexSchema,
   ConversationRefSchema,
   DiaryEntrySchema,
@@ -14,6 +15,7 @@ import {
   MembershipSchema,
   PlanArchiveSchema,
   PlanSchema,
+  type AuditBatch,
   type AuditEvent,
   type CitizenIndex,
   type CitizenIndexEntry,
@@ -109,7 +111,7 @@ const DOCUMENT_TYPES: Record<string, { schema: z.ZodType; idField?: string }> = 
   conversationRef: { schema: ConversationRefSchema },
   membership: { schema: MembershipSchema },
   draft: { schema: DraftSchema },
-  audit: { schema: AuditEventSchema, idField: 'eventId' },
+  audit: { schema: AuditBatchSchema },
   diarySummary: { schema: DiarySummarySchema },
   citizenIndex: { schema: CitizenIndexSchema },
   planArchive: { schema: PlanArchiveSchema },
@@ -155,6 +157,7 @@ export class InstitutionRepository {
       this.cache.delete(pk);
       return undefined;
     }
+    if (cached && cached.value.etag === found.etag) return this.remember(cached.value);
     return this.remember(parseAs(InstitutionSchema, found));
   }
 
@@ -328,6 +331,8 @@ export class PlanRepository {
       this.recent.delete(key);
       return undefined;
     }
+    // The same version as the one in memory (same etag, same content): no need to check it again.
+    if (seen && seen.value.etag === found.etag) return this.remember(seen.value);
     return this.remember(parseAs(PlanSchema, found, citizenId));
   }
 
@@ -667,7 +672,19 @@ export class AuditRepository {
     const batch = this.buffer;
     this.buffer = [];
     if (batch.length === 0) return;
-    const docs = batch.map(({ id, ...rest }) => toDoc(partitionKeys.audit(rest.tenantId, rest.teamId, rest.at.slice(0, 7)), 'audit', `audit:${id}`, { ...rest, eventId: id }));
+    // One document per partition and batch: a busy tilbud writes one audit document every
+    // `delayMs`, not one per event (rows in the embedded store, requests and RUs on Cosmos DB).
+    const byPartition = new Map<string, AuditEvent[]>();
+    for (const event of batch) {
+      const pk = partitionKeys.audit(event.tenantId, event.teamId, event.at.slice(0, 7));
+      const list = byPartition.get(pk) ?? [];
+      list.push(event);
+      byPartition.set(pk, list);
+    }
+    const docs = [...byPartition].map(([pk, events]) => {
+      const first = events.reduce((min, e) => (e.at < min ? e.at : min), events[0]!.at);
+      return toDoc(pk, 'audit', `audit:${randomUUID()}`, { tenantId: events[0]!.tenantId, at: first, events } satisfies AuditBatch);
+    });
     this.writing = this.writing.then(() => this.store.createMany(docs)).catch((error: unknown) => this.onError(error));
   }
 
@@ -685,7 +702,10 @@ export class AuditRepository {
       type: 'audit',
       orderBy: { field: 'at', direction: 'asc' },
     });
-    return parseEach(AuditEventSchema, found, this.report, 'eventId').map((v) => v.value);
+    // Events in time order; one that reached the store twice (a retried batch) is listed once.
+    const events = new Map<string, AuditEvent>();
+    for (const { value } of parseEach(AuditBatchSchema, found, this.report)) for (const event of value.events) if (!events.has(event.id)) events.set(event.id, event);
+    return [...events.values()].sort((a, b) => a.at.localeCompare(b.at));
   }
 }
 

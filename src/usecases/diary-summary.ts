@@ -45,7 +45,7 @@ async function firstSummary(call: Call, plan: Plan, skipEntryId?: string): Promi
   const resident = (await call.deps.repos.diary.list({ tenantId: plan.tenantId, teamId: plan.teamId, citizenId: plan.id, kind: 'resident' })).filter((e) => e.id !== skipEntryId);
   const summary = emptySummary(plan, call.now.toISOString());
   const latestAt = resident.at(-1)?.occurredAt;
-  return { ...summary, resident: { entries: resident.length, ...(latestAt ? { latestAt } : {}) }, recentEntryIds: resident.slice(-100).map((e) => e.id) };
+  return { ...summary, resident: { entries: resident.length, ...(latestAt ? { latestAt } : {}) }, recentEntryIds: resident.slice(-50).map((e) => e.id) };
 }
 
 /**
