@@ -18,7 +18,10 @@ import { createAdapter } from '../src/bot/adapter.js';
 import { createHttpServer } from '../src/http/server.js';
 import { createLogger } from '../src/logger.js';
 import { VERBS } from '../src/cards/verbs.js';
+import { createCosmosDocumentStore } from '../src/store/cosmos/cosmos-document-store.js';
+import type { DocumentStore } from '../src/store/ports.js';
 import { openStore, type StoreKind } from '../test/support/stores.js';
+import { spawnCosmosServer } from './cosmos-server-process.js';
 import { invokeActivity, invokeCardOf, startHarness, USERS, type CardJson, type Harness } from '../test/support/e2e.js';
 import { addGoal, createCitizen, firstSubGoalId } from '../test/support/flows.js';
 
@@ -81,8 +84,22 @@ async function prepare(h: Harness, alias: string): Promise<{ teamId: string; cit
 
 type Series = 'echoInvoke' | 'cold' | 'coldAll' | 'warm' | 'echoMessage' | 'submit';
 
+/** The embedded store on a temp dir; Cosmos on the local server in a process of its own (see cosmos-server-process.ts). */
+async function open(kind: StoreKind): Promise<{ store: DocumentStore; cleanup(): Promise<void> }> {
+  if (kind === 'embedded') return openStore(kind);
+  const server = await spawnCosmosServer();
+  const store = await createCosmosDocumentStore({ endpoint: server.endpoint, key: server.key, database: 'bench', container: 'refleks' });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await server.close();
+    },
+  };
+}
+
 async function measure(kind: StoreKind): Promise<Record<Series, Stats> & { cardBytes: number }> {
-  const opened = await openStore(kind);
+  const opened = await open(kind);
   const now = new Date();
   // Three apps on the one store: the plan cache off (every turn reads the plan), every cache off, and all on.
   const cold = await startHarness({ store: opened.store, env: { LOG_LEVEL: 'info' }, now, keepLogs: false, repositories: { planCacheMs: 0 } });

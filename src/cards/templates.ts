@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderTemplate } from './render.js';
 
-export type TemplateName = 'menu' | 'form' | 'plan';
+/** `saved` is the diary's confirmation: the one card of the most frequent turn, kept small so it binds fast. */
+export type TemplateName = 'menu' | 'form' | 'plan' | 'saved';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** `cards/` at the repository root, from src/cards (tsx) or dist/src/cards (built). */

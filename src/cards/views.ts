@@ -543,14 +543,11 @@ export function diarySavedCard(locale: Locale, model: { institution: Institution
   }
   facts.push({ title: locale === 'en' ? 'Time' : 'Tidspunkt', value: formatDateTime(entry.occurredAt, locale) });
   const ids = { teamId: plan.teamId, citizenId: plan.id };
-  return renderCard('menu', {
+  return renderCard('saved', {
     badge: badge(s, plan.demo),
     title: `✓ ${s.diarySaved}`,
     subtitle: `${entry.kind === 'subGoal' ? s.diaryKindSub : s.diaryKindResident} · ${plan.alias}`,
-    ...noticeFields(),
-    paragraphs: [],
     facts,
-    items: [],
     actions: [action(s.btnNewEntry, VERBS.diaryPickCitizen, ids), action(s.btnShowPlan, VERBS.planShow, ids)],
   });
 }

@@ -83,12 +83,16 @@ export async function countEntry(call: Call, plan: Plan, entry: DiaryEntry, pref
     {
       ...(prefetched?.summary ? { initial: prefetched.summary } : {}),
       load: () => repo.get(plan.tenantId, plan.teamId, plan.id),
-      change: async (stored) => {
+      change: (stored) => {
         if (stored && hasCounted(stored.value, entry.id)) return { done: undefined };
-        const base = stored?.value ?? (await firstSummary(call, plan, entry.id));
         const needs = entry.kind === 'subGoal' ? staleStats(stored?.value, plan, entryRequests(plan, entry.goalId)) : [];
-        const rebuilt = withRebuiltStats(base, plan, await rebuild(call, plan, needs, entry.id));
-        return { save: addEntryToSummary(rebuilt, plan, entry, call.now.toISOString()) };
+        // The usual case reads nothing: the summary is current for this delmål.
+        if (stored && needs.length === 0) return { save: addEntryToSummary(stored.value, plan, entry, call.now.toISOString()) };
+        return (async () => {
+          const base = stored?.value ?? (await firstSummary(call, plan, entry.id));
+          const rebuilt = withRebuiltStats(base, plan, await rebuild(call, plan, needs, entry.id));
+          return { save: addEntryToSummary(rebuilt, plan, entry, call.now.toISOString()) };
+        })();
       },
       save: async (next, stored) => {
         if (stored) {
