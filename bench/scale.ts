@@ -19,6 +19,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createEmbeddedDocumentStore } from '../src/store/embedded/embedded-document-store.js';
+import { checkStoredDocument, CRITICAL_DOCUMENT_TYPES } from '../src/store/repositories.js';
 import { VERBS } from '../src/cards/verbs.js';
 import { invokeActivity, TEAM_ID, USERS } from '../test/support/e2e.js';
 import { startStubConnector } from '../test/support/stub-connector.js';
@@ -39,11 +40,18 @@ interface BotProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the built bot (`node dist/src/main.js`, as `npm start` does) on a data dir. */
+/** The node arguments of `npm start` (`node <flags> dist/src/main.js`), so the bot runs here exactly as there. */
+function startArguments(): string[] {
+  const script = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start.trim().split(/\s+/);
+  if (script[0] !== 'node') throw new Error(`npm start does not run node: ${script.join(' ')}`);
+  return script.slice(1);
+}
+
+/** Starts the built bot as `npm start` does, on a data dir. */
 function startBot(dataDir: string): Promise<BotProcess> {
   return new Promise((resolve, reject) => {
     const t = performance.now();
-    const child = spawn(process.execPath, ['dist/src/main.js'], {
+    const child = spawn(process.execPath, startArguments(), {
       env: { ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', COSMOS_ENDPOINT: '', MicrosoftAppId: '', REFLEKS_DEMO_SEED: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -140,7 +148,8 @@ function dirMb(dir: string): number {
 async function build(days: number): Promise<{ dir: string; entries: number; documents: number; seconds: number }> {
   const dir = await makeTempDir('refleks-scale-');
   const t = performance.now();
-  const store = await createEmbeddedDocumentStore({ dataDir: dir });
+  // Written as the bot writes: every document checked against its schema (and so marked verified).
+  const store = await createEmbeddedDocumentStore({ dataDir: dir, validate: checkStoredDocument, criticalTypes: CRITICAL_DOCUMENT_TYPES });
   const built = await buildTilbud(store, { citizens: CITIZENS, days, now: SCALE_NOW });
   await store.close();
   return { dir, entries: built.entries, documents: built.documents, seconds: (performance.now() - t) / 1000 };

@@ -164,7 +164,7 @@ const da = {
     `${who} har registreret et nyt formål (${when}), mens du skrev: "${text}". Din tekst er bevaret herunder – tryk Gem, hvis din version skal gælde.`,
   errorAccess: 'Du har ikke adgang til denne borger. Kun medlemmer af det team, der ejer borgerens sag, kan se og skrive.',
   errorCorrupt: (what: 'institution' | 'plan' | 'other', id: string): string =>
-    `${what === 'institution' ? 'Tilbuddets oplysninger' : what === 'plan' ? 'Borgerens plan' : 'Data'} kan ikke læses, fordi de gemte data er beskadigede. Intet er slettet. Fejlen er logget – bed jeres administrator gendanne dokumentet "${id}" (se README: Gendannelse).`,
+    `${what === 'institution' ? 'Tilbuddets oplysninger' : what === 'plan' ? 'Borgerens plan' : 'Data'} kan ikke læses, fordi de gemte data er beskadigede. Intet er slettet. Fejlen er logget – bed jeres administrator gendanne dokumentet "${id}" (se README: Recovery).`,
   errorNotFound: 'Borgeren blev ikke fundet. Måske er aliaset skrevet forkert – skriv "borgere" for at se dine borgere.',
   errorUnknownCommand: 'Det forstod jeg ikke. Skriv "hjælp" for at se, hvad jeg kan.',
   errorAliasMissing: 'Skriv borgerens alias efter kommandoen, fx "plan AB".',

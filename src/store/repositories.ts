@@ -95,6 +95,35 @@ function parseEach<S extends z.ZodType>(schema: S, rows: readonly VersionedDocum
 
 const ignoreCorrupt: CorruptDocumentReporter = () => undefined;
 
+/**
+ * A point read that sets a document aside when it cannot be read: it is reported and treated as
+ * missing; with `remove` (a derived document, rebuilt from what it is made of) it is also deleted
+ * at the version read, so the rebuilt one can take its place.
+ */
+async function readOrSetAside<S extends z.ZodType>(
+  store: DocumentStore,
+  report: CorruptDocumentReporter,
+  schema: S,
+  pk: string,
+  id: string,
+  options: { remove: boolean },
+): Promise<Versioned<z.infer<S>> | undefined> {
+  const found = await store.read(pk, id);
+  if (!found) return undefined;
+  try {
+    return parseAs(schema, found);
+  } catch (error) {
+    if (!(error instanceof CorruptDocumentError)) throw error;
+    report(error);
+    if (options.remove) {
+      await store.delete(pk, id, found.etag).catch((e: unknown) => {
+        if (!(e instanceof ConcurrencyError)) throw e;
+      });
+    }
+    return undefined;
+  }
+}
+
 function toDoc(pk: string, type: string, id: string, value: object): StoredDocument {
   return { ...(value as Record<string, unknown>), id, pk, type };
 }
@@ -241,20 +270,8 @@ export class CitizenIndexRepository {
    * The index document; one that cannot be read is reported and removed (it is derived from the
    * plans, which stay), so the next read builds it again.
    */
-  private async readIndex(tenantId: string, teamId: string): Promise<Versioned<CitizenIndex> | undefined> {
-    const pk = partitionKeys.institution(tenantId, teamId);
-    const found = await this.store.read(pk, 'citizens');
-    if (!found) return undefined;
-    try {
-      return parseAs(CitizenIndexSchema, found);
-    } catch (error) {
-      if (!(error instanceof CorruptDocumentError)) throw error;
-      this.report(error);
-      await this.store.delete(pk, 'citizens', found.etag).catch((e: unknown) => {
-        if (!(e instanceof ConcurrencyError)) throw e;
-      });
-      return undefined;
-    }
+  private readIndex(tenantId: string, teamId: string): Promise<Versioned<CitizenIndex> | undefined> {
+    return readOrSetAside(this.store, this.report, CitizenIndexSchema, partitionKeys.institution(tenantId, teamId), 'citizens', { remove: true });
   }
 
   /** Adds or updates a citizen's entry (read, change, write with the etag; retried on a conflict). */
@@ -480,19 +497,8 @@ export class DiarySummaryRepository {
 
   /** The summary; one that cannot be read is reported and removed (it is built again from the entries, which stay). */
   async get(tenantId: string, teamId: string, citizenId: string): Promise<Versioned<DiarySummary> | undefined> {
-    const pk = partitionKeys.institution(tenantId, teamId);
-    const found = await this.store.read(pk, `summary:${citizenId}`);
-    if (!found) return undefined;
-    try {
-      return this.remember(parseAs(DiarySummarySchema, found));
-    } catch (error) {
-      if (!(error instanceof CorruptDocumentError)) throw error;
-      this.report(error);
-      await this.store.delete(pk, `summary:${citizenId}`, found.etag).catch((e: unknown) => {
-        if (!(e instanceof ConcurrencyError)) throw e;
-      });
-      return undefined;
-    }
+    const found = await readOrSetAside(this.store, this.report, DiarySummarySchema, partitionKeys.institution(tenantId, teamId), `summary:${citizenId}`, { remove: true });
+    return found ? this.remember(found) : undefined;
   }
 
   async create(summary: DiarySummary): Promise<Versioned<DiarySummary>> {
@@ -622,15 +628,7 @@ export class DraftRepository {
 
   /** A draft; one that cannot be read is reported and treated as none (the wizard starts afresh). */
   async get(tenantId: string, aadObjectId: string, key: string): Promise<Versioned<Draft> | undefined> {
-    const found = await this.store.read(partitionKeys.user(tenantId, aadObjectId), `draft:${key}`);
-    if (!found) return undefined;
-    try {
-      return parseAs(DraftSchema, found);
-    } catch (error) {
-      if (!(error instanceof CorruptDocumentError)) throw error;
-      this.report(error);
-      return undefined;
-    }
+    return readOrSetAside(this.store, this.report, DraftSchema, partitionKeys.user(tenantId, aadObjectId), `draft:${key}`, { remove: false });
   }
 
   async put(draft: Draft): Promise<void> {
