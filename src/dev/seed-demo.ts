@@ -61,19 +61,21 @@ export async function seedDemoIfEmpty(store: DocumentStore, now: Date, logger: L
     },
   ];
 
+  // The plans were made a month ago, so the demo entries below fall in the goals' current period.
+  const madeAt = subDays(now, 30);
   for (const [index, c] of citizens.entries()) {
     const citizenId = `demo-citizen-${index + 1}`;
-    let plan: Plan = must(createPlan({ id: citizenId, tenantId, teamId, alias: c.alias, targetGroup: c.targetGroup, contactPersons: [owner], actorId: owner, demo: true }, now));
-    plan = must(recordPurpose(plan, { id: `${citizenId}-purpose`, text: c.purpose, receivedOn: day(subDays(now, 40)) }, owner, now));
+    let plan: Plan = must(createPlan({ id: citizenId, tenantId, teamId, alias: c.alias, targetGroup: c.targetGroup, contactPersons: [owner], actorId: owner, demo: true }, madeAt));
+    plan = must(recordPurpose(plan, { id: `${citizenId}-purpose`, text: c.purpose, receivedOn: day(subDays(now, 40)) }, owner, madeAt));
     const subIds: string[] = [];
     for (const [gi, g] of c.goals.entries()) {
       const goalId = `${citizenId}-goal-${gi + 1}`;
-      plan = must(addGoal(plan, { id: goalId, themeId: g.theme, text: g.text, ownerId: owner, revisionDate: day(addDays(now, 10 + gi * 30)), endDate: day(addDays(now, 180)) }, owner, now));
+      plan = must(addGoal(plan, { id: goalId, themeId: g.theme, text: g.text, ownerId: owner, revisionDate: day(addDays(now, 10 + gi * 30)), endDate: day(addDays(now, 180)) }, owner, madeAt));
       for (const [si, text] of g.subs.entries()) {
         const subId = `${goalId}-sub-${si + 1}`;
         subIds.push(subId);
         const ownerId = staff[(si + 1) % staff.length]!.aadObjectId;
-        plan = must(addGoal(plan, { id: subId, parentId: goalId, themeId: g.theme, text, ownerId, revisionDate: day(addDays(now, 7 + si * 14)) }, owner, now));
+        plan = must(addGoal(plan, { id: subId, parentId: goalId, themeId: g.theme, text, ownerId, revisionDate: day(addDays(now, 7 + si * 14)) }, owner, madeAt));
       }
     }
     await repos.plans.create(plan);
