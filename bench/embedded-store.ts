@@ -109,8 +109,8 @@ async function syncCost(rounds: number): Promise<void> {
     say(`\nOne diary entry written (create with schema check), ${rounds} interleaved rounds after ${warmup} warm-up:`);
     say('| synchronous | p50 | p99 |');
     say('| --- | --- | --- |');
-    say(`| NORMAL | ${p50.normal.toFixed(3)} ms | ${percentile(times.normal, 99).toFixed(3)} ms |`);
-    say(`| FULL (default) | ${p50.full.toFixed(3)} ms | ${percentile(times.full, 99).toFixed(3)} ms |`);
+    say(`| NORMAL (default) | ${p50.normal.toFixed(3)} ms | ${percentile(times.normal, 99).toFixed(3)} ms |`);
+    say(`| FULL | ${p50.full.toFixed(3)} ms | ${percentile(times.full, 99).toFixed(3)} ms |`);
     say(`FULL / NORMAL at p50: ${(p50.full / p50.normal).toFixed(2)}`);
   } finally {
     await removeTempDir(fullDir);
