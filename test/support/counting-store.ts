@@ -23,30 +23,24 @@ export class CountingStore implements DocumentStore {
   /** The counts since the last reset, and a fresh start. */
   take(): ReadCounts {
     const counts = this.counts;
-    if (process.env['COUNTING_STORE_LOG']) process.stderr.write(`${this.log.join('\n')}\n----\n`);
-    this.log = [];
     this.counts = { calls: 0, documents: 0 };
     return counts;
   }
 
-  /** What was read since the last `take` (for a failing test's message). */
-  log: string[] = [];
-
-  private note(documents: number, what = ''): void {
-    if (process.env['COUNTING_STORE_LOG']) this.log.push(`${what} → ${documents}`);
+  private note(documents: number): void {
     this.counts.calls += 1;
     this.counts.documents += documents;
   }
 
   async read(pk: string, id: string): Promise<VersionedDocument | undefined> {
     const found = await this.inner.read(pk, id);
-    this.note(found ? 1 : 0, `read ${id}`);
+    this.note(found ? 1 : 0);
     return found;
   }
 
   async query(query: PartitionQuery): Promise<VersionedDocument[]> {
     const found = await this.inner.query(query);
-    this.note(found.length, `query ${query.type} ${JSON.stringify(query.where ?? [])}`);
+    this.note(found.length);
     return found;
   }
 
