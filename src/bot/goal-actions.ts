@@ -77,11 +77,13 @@ export async function openWizard(call: Call, args: { teamId: string; citizenId: 
   return wizardCard(call, view);
 }
 
-const WizardData = z.object({
-  key: z.string().min(1).max(1000).refine((k) => k.startsWith('goal|') && k.split('|').length === 6),
-  step: z.string().refine(isWizardStep),
-  submissionId: id,
-});
+const DraftKey = z.string().min(1).max(1000).refine((k) => k.startsWith('goal|') && k.split('|').length === 6);
+
+/** A wizard card's data. The draft key travels as `draft`; cards sent before carried it as `key`. */
+const WizardData = z
+  .object({ draft: DraftKey.optional(), key: DraftKey.optional(), step: z.string().refine(isWizardStep), submissionId: id })
+  .refine((d) => d.draft !== undefined || d.key !== undefined)
+  .transform(({ draft, key, step, submissionId }) => ({ key: (draft ?? key)!, step, submissionId }));
 
 const INPUT_NAMES: ReadonlyArray<keyof GoalDraftFields> = [
   'parentId',

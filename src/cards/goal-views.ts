@@ -210,7 +210,8 @@ export function goalWizardCard(locale: Locale, m: WizardCardModel): Card {
   }
   const index = stepIndex(m.step);
   const title = m.mode === 'edit' ? W.titleEdit : m.mode === 'revise' ? W.titleRevise : m.sub ? W.titleSub : W.titleGoal;
-  const data = { key: m.key, step: m.step, submissionId: m.submissionId };
+  // `draft`, not `key`: Teams clients (the Agents Playground among them) reserve `key` in action data.
+  const data = { draft: m.key, step: m.step, submissionId: m.submissionId };
   const actions: Array<Record<string, unknown>> = [];
   if (index > 0) actions.push({ title: t(locale, W.back), verb: VERBS.goalWizardBack, data, style: 'default', inputs: 'auto' });
   if (index < WIZARD_STEPS.length - 1) actions.push({ title: t(locale, W.next), verb: VERBS.goalWizardNext, data, style: 'positive', inputs: 'auto' });

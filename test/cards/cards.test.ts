@@ -518,6 +518,8 @@ function unboundExpressions(node: unknown, path = '$'): string[] {
   return [];
 }
 
+const RESERVED_DATA_NAMES: ReadonlySet<string> = new Set(['key']);
+
 function actionProblems(card: Card): string[] {
   const problems: string[] = [];
   const verbs = ALL_VERBS as readonly string[];
@@ -544,7 +546,11 @@ function actionProblems(card: Card): string[] {
     if (typeof node['type'] === 'string' && node['type'].startsWith('Action.')) {
       const data = node['data'];
       if (data !== undefined && !isObject(data)) problems.push(`${path}: data must be an object, got ${JSON.stringify(data)}`);
-      else if (isObject(data)) for (const [key, value] of Object.entries(data)) if (typeof value !== 'string') problems.push(`${path}: data.${key} is not a string`);
+      else if (isObject(data)) {
+        for (const [key, value] of Object.entries(data)) if (typeof value !== 'string') problems.push(`${path}: data.${key} is not a string`);
+        // Names a client reserves: the Agents Playground throws on `key` and the click sends nothing.
+        for (const key of Object.keys(data)) if (RESERVED_DATA_NAMES.has(key)) problems.push(`${path}: data.${key} is a name Teams clients reserve`);
+      }
     }
   }
   return problems;

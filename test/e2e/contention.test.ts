@@ -106,7 +106,7 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('many people changing one plan 
     const subs = stored.goals.filter((g) => g.parentId === parentId);
     expect(subs.map((g) => g.text).sort()).toEqual([...texts].sort());
     expect(new Set(subs.map((g) => g.createdBy))).toEqual(new Set(STAFF.map((u) => u.aadObjectId)));
-    for (const u of STAFF) expect(await h.app.repos.drafts.get(TENANT, u.aadObjectId, String(findAction(cards[0]!, VERBS.goalWizardSave).data['key']))).toBeUndefined();
+    for (const u of STAFF) expect(await h.app.repos.drafts.get(TENANT, u.aadObjectId, String(findAction(cards[0]!, VERBS.goalWizardSave).data['draft']))).toBeUndefined();
 
     const plan = invokeCardOf(await h.invoke(ANNA, VERBS.planShow, { ...ids }));
     for (const text of texts) expect(textOf(plan)).toContain(`↳ ${text}`);

@@ -55,7 +55,7 @@ async function recordPurpose(h: Harness, ids: CitizenIds, text: string): Promise
 function wizardKeyOf(card: CardJson): string {
   for (const verb of [VERBS.goalWizardNext, VERBS.goalWizardSave, VERBS.goalWizardBack]) {
     try {
-      return String(findAction(card, verb).data['key']);
+      return String(findAction(card, verb).data['draft']);
     } catch {
       // try the next button
     }
@@ -301,6 +301,16 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('the SMORTE goal wizard on the 
     expect(JSON.stringify(draft)).not.toMatch(CPR_DIGITS);
     expect(JSON.stringify(await storedPlan(h, ids))).not.toMatch(CPR_DIGITS);
     expect(h.logs.join('\n')).not.toMatch(CPR_DIGITS);
+  });
+
+  it('still takes a wizard card sent before the draft key moved from `key` to `draft` in its data', async () => {
+    await createCitizen(h, ANNA, 'OK');
+    const card = await wizardByCommand(h, ANNA, 'nyt mål OK');
+    const { draft, ...rest } = findAction(card, VERBS.goalWizardNext).data;
+    const next = invokeCardOf(await h.invoke(ANNA, VERBS.goalWizardNext, { ...rest, key: draft, themeId: 'th3' }));
+    expect(wizardStepOf(next)).toBe(2);
+    // Neither name: a malformed card, a 400.
+    expect((await h.invoke(ANNA, VERBS.goalWizardNext, { ...rest, themeId: 'th3' })).status).toBe(400);
   });
 
   it('keeps a draft when the chat is closed: the command resumes it with a notice, and "Start forfra" empties it', async () => {
