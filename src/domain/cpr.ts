@@ -22,14 +22,28 @@ function isValidDayMonth(day: number, month: number, yy: number): boolean {
   });
 }
 
+function isCpr(match: RegExpMatchArray): boolean {
+  const [, dd, mm, yy] = match;
+  return !!(dd && mm && yy && isValidDayMonth(Number(dd), Number(mm), Number(yy)));
+}
+
 /** True when the text holds something that looks like a CPR number. */
 export function containsCpr(text: string | undefined | null): boolean {
   if (!text) return false;
-  for (const match of text.matchAll(CPR_PATTERN)) {
-    const [, dd, mm, yy] = match;
-    if (dd && mm && yy && isValidDayMonth(Number(dd), Number(mm), Number(yy))) return true;
-  }
+  for (const match of text.matchAll(CPR_PATTERN)) if (isCpr(match)) return true;
   return false;
+}
+
+/**
+ * The text with every CPR number taken out (and the spaces around it closed up), so a refused
+ * text can be shown again for the user to finish, without the number.
+ */
+export function removeCpr(text: string): string {
+  return text
+    .replace(CPR_PATTERN, (...args) => (isCpr(args as unknown as RegExpMatchArray) ? '' : String(args[0])))
+    .replace(/\(\s*\)/g, '')
+    .replace(/[ \t]{2,}/g, ' ')
+    .trim();
 }
 
 /** The names of the fields whose text holds a CPR number. */

@@ -1,5 +1,5 @@
 /** Shared rules for free text typed by staff: length limits, CPR guard, Danish messages. */
-import { containsCpr, CPR_REFUSAL } from './cpr.js';
+import { containsCpr } from './cpr.js';
 
 export interface LocalizedText {
   da: string;
@@ -23,7 +23,11 @@ export const MESSAGES = {
     da: `Teksten er for lang (højst ${max} tegn).`,
     en: `The text is too long (at most ${max} characters).`,
   }),
-  cpr: CPR_REFUSAL,
+  /** Next to a field: the number was taken out of the text shown, and nothing of it stored. */
+  cpr: {
+    da: 'Teksten indeholdt et CPR-nummer. Det må ikke gemmes i Refleks, så nummeret er fjernet og ikke gemt – resten af din tekst står her. Ret den, og gem igen (brug borgerens alias).',
+    en: 'The text contained a CPR number, which must not be stored in Refleks, so the number was removed and not saved – the rest of your text is here. Check it and save again (use the citizen’s alias).',
+  },
   invalidDate: { da: 'Skriv en gyldig dato.', en: 'Enter a valid date.' },
   invalidChoice: { da: 'Vælg en af mulighederne.', en: 'Pick one of the options.' },
 } as const;

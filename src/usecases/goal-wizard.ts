@@ -2,9 +2,9 @@
  * The SMORTE goal wizard as a use case: start (or resume) a draft, move between steps
  * keeping every input, and save the goal. Drafts live in the user's own partition, so they
  * survive a closed chat and nobody else can read them. A CPR number is never stored, not
- * even in a draft: the field is blanked and the user told why.
+ * even in a draft: the number is taken out of the field and the user told why.
  */
-import { findCprFields } from '../domain/cpr.js';
+import { findCprFields, removeCpr } from '../domain/cpr.js';
 import {
   changedGoalFields,
   checkDraft,
@@ -178,7 +178,7 @@ export async function advanceWizard(call: Call, input: AdvanceInput): Promise<Wi
   const plan = loaded.plan.value;
   const members = loaded.institution.value.members.map((m) => m.aadObjectId);
 
-  // Take the inputs of the step the card showed; a CPR number is blanked, never stored.
+  // Take the inputs of the step the card showed; a CPR number is taken out, never stored.
   const errors: FieldErrors = {};
   const fields: GoalDraftFields = { ...state.fields };
   for (const name of STEP_FIELDS[input.step]) {
@@ -187,7 +187,7 @@ export async function advanceWizard(call: Call, input: AdvanceInput): Promise<Wi
   }
   for (const name of findCprFields(fields as unknown as Record<string, string>)) {
     errors[name] = MESSAGES.cpr;
-    fields[name as keyof GoalDraftFields] = '';
+    fields[name as keyof GoalDraftFields] = removeCpr(fields[name as keyof GoalDraftFields]);
   }
   const next: WizardState = { ...state, fields, step: input.step };
   const view = (s: WizardState, e: FieldErrors): WizardView => ({ state: s, plan, institution: loaded.institution.value, errors: e, resumed: false });

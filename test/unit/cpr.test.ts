@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containsCpr, findCprFields } from '../../src/domain/cpr.js';
+import { containsCpr, removeCpr, findCprFields } from '../../src/domain/cpr.js';
 
 describe('CPR guard', () => {
   it.each([
@@ -29,5 +29,14 @@ describe('CPR guard', () => {
 
   it('names the fields that hold a CPR number', () => {
     expect(findCprFields({ note: 'ok', intervention: 'se 010190-1234', other: undefined })).toEqual(['intervention']);
+  });
+
+  it('takes CPR numbers out of a text and keeps the rest (for a refused field shown again)', () => {
+    expect(removeCpr('Ringede til 010190-1234 i dag')).toBe('Ringede til i dag');
+    expect(removeCpr('AB (0101901234) smører selv')).toBe('AB smører selv');
+    expect(removeCpr('Tlf. 12345678 og 010190 1234')).toBe('Tlf. 12345678 og');
+    // A number that is not a CPR number stays.
+    expect(removeCpr('Bestilling 999999-1234')).toBe('Bestilling 999999-1234');
+    expect(containsCpr(removeCpr('010190-1234 010190-1235 320190-1234'))).toBe(false);
   });
 });
