@@ -53,7 +53,28 @@ function addSubmitFallbacks(node: Json): Json {
   return out;
 }
 
+/**
+ * Card text is Markdown: a text that begins with a number and a full stop ("2. dec. 2026 08:37")
+ * renders as an item of a numbered list. Such a start is escaped in every TextBlock and fact.
+ */
+const LIST_START = /^(\d+)\.(\s)/;
+
+function escapeListStart(text: Json): Json {
+  return typeof text === 'string' ? text.replace(LIST_START, '$1\\.$2') : text;
+}
+
+function guardMarkdown(node: Json): void {
+  if (Array.isArray(node)) return node.forEach(guardMarkdown);
+  if (node === null || typeof node !== 'object') return;
+  if (node['type'] === 'TextBlock' && 'text' in node) node['text'] = escapeListStart(node['text']!);
+  if (node['type'] === 'FactSet' && Array.isArray(node['facts'])) {
+    for (const fact of node['facts']) if (fact && typeof fact === 'object' && !Array.isArray(fact)) fact['value'] = escapeListStart(fact['value'] ?? '');
+  }
+  for (const value of Object.values(node)) guardMarkdown(value);
+}
+
 export function renderCard(name: TemplateName, data: object): Record<string, unknown> {
-  const expanded = renderTemplate(loadTemplate(name), data);
-  return addSubmitFallbacks(expanded as Json) as Record<string, unknown>;
+  const card = addSubmitFallbacks(renderTemplate(loadTemplate(name), data) as Json);
+  guardMarkdown(card);
+  return card as Record<string, unknown>;
 }

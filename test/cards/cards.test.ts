@@ -47,6 +47,7 @@ import { summarizeScores, type ScoreSummary } from '../../src/domain/scores.js';
 import { citizenEntryOf } from '../../src/store/repositories.js';
 import { MESSAGES, TEXT_LIMITS, type FieldErrors } from '../../src/domain/text.js';
 import { closeAdaptiveCardValidator, renderAdaptiveCardHtml, validateAdaptiveCard } from '../support/adaptive-card-validator.js';
+import { shown } from '../support/e2e.js';
 
 const MAX_CARD_BYTES = 80 * 1024;
 /** Teams' limit for a whole message (about 28 KB); only reported, the hard limit above is the brief's. */
@@ -520,6 +521,16 @@ function unboundExpressions(node: unknown, path = '$'): string[] {
 
 const RESERVED_DATA_NAMES: ReadonlySet<string> = new Set(['key']);
 
+/** TextBlocks and fact values that begin like a numbered list item ("2. dec. 2026"): Markdown would turn them into one. */
+function listStarts(card: Card): string[] {
+  const problems: string[] = [];
+  for (const { node, path } of walk(card)) {
+    const texts = node['type'] === 'TextBlock' ? [node['text']] : node['type'] === 'FactSet' && Array.isArray(node['facts']) ? (node['facts'] as Json[]).map((f) => (isObject(f) ? f['value'] : undefined)) : [];
+    for (const text of texts) if (typeof text === 'string' && /^\d+\.\s/.test(text)) problems.push(`${path}: "${text.slice(0, 30)}"`);
+  }
+  return problems;
+}
+
 function actionProblems(card: Card): string[] {
   const problems: string[] = [];
   const verbs = ALL_VERBS as readonly string[];
@@ -811,7 +822,8 @@ describe('every card the bot sends', () => {
     expect(actionProblems(card), 'actions').toEqual([]);
     expect(inputProblems(card), 'inputs').toEqual([]);
     expect(emptyTexts(card), 'empty texts').toEqual([]);
-    const texts = allStrings(card);
+    expect(listStarts(card), 'texts a client would show as a numbered list').toEqual([]);
+    const texts = allStrings(card).map(shown);
     expect(shows.filter((t) => !texts.some((x) => x.includes(t))), 'texts of the state').toEqual([]);
   });
 });

@@ -209,13 +209,18 @@ export function findAction(card: CardJson, verb: string, predicate: (a: FoundAct
 }
 
 /** All text shown on the card (TextBlocks, facts, choice titles), joined by newlines. */
+/** A card text as a client shows it: the Markdown escape of a leading "2." (see cards/templates.ts) is not shown. */
+export function shown(text: string): string {
+  return text.replace(/^(\d+)\\\./, '$1.');
+}
+
 export function textOf(card: CardJson): string {
   const out: string[] = [];
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(walk);
     if (!node || typeof node !== 'object') return;
     const obj = node as Record<string, unknown>;
-    for (const key of ['text', 'title', 'value', 'label']) if (typeof obj[key] === 'string') out.push(obj[key] as string);
+    for (const key of ['text', 'title', 'value', 'label']) if (typeof obj[key] === 'string') out.push(shown(obj[key] as string));
     for (const [key, value] of Object.entries(obj)) if (key !== 'fallback' && typeof value === 'object') walk(value);
   };
   walk(card);

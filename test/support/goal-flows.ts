@@ -4,7 +4,7 @@
  * clicking through the wizard one button at a time, the way a user does.
  */
 import { VERBS } from '../../src/cards/verbs.js';
-import { findAction, invokeCardOf, type CardJson, type Harness, type TestUser } from './e2e.js';
+import { findAction, invokeCardOf, shown, type CardJson, type Harness, type TestUser } from './e2e.js';
 import type { CitizenIds } from './flows.js';
 
 /** The "Trin N af 6" step number from the wizard card's subtitle (undefined when not a wizard card). */
@@ -69,7 +69,7 @@ export function factOf(card: CardJson, title: string): string | undefined {
     if (obj['type'] === 'FactSet' && Array.isArray(obj['facts'])) {
       const fact = (obj['facts'] as Array<{ title: string; value: string }>).find((f) => f.title === title);
       if (fact) {
-        found = fact.value;
+        found = shown(fact.value);
         return;
       }
     }
