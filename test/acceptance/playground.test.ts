@@ -5,11 +5,12 @@
  * shows; each saves a PNG of its final card in test/acceptance/screenshots/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Chat, startPlayground, type Playground } from './playground.js';
+import { Chat, SCREENSHOTS, startPlayground, type Playground } from './playground.js';
 
 const CPR = '010190-1234';
 
-describe('Refleks in the Agents Playground (headless Chromium)', () => {
+// A flow clicks through a real browser while the rest of the suite runs beside it: time enough.
+describe('Refleks in the Agents Playground (headless Chromium)', { timeout: 120_000 }, () => {
   let playground: Playground;
   let chat: Chat;
 
@@ -57,6 +58,9 @@ describe('Refleks in the Agents Playground (headless Chromium)', () => {
     let text = await chat.cardText();
     expect(text).toContain('Delmålsdagbog · Demo AB');
     expect(text).toContain('1 Let støttebehov');
+    // The time ("2. dec. 2026 08:37") is shown as it is, not as item 2 of a numbered list.
+    expect(text).toMatch(/Tidspunkt\s+\d{1,2}\. \w+\.? \d{4} \d\d:\d\d/);
+    expect(await chat.card().locator('ol, li').count()).toBe(0);
     await chat.screenshot('diary-subgoal');
 
     await chat.click('Ny registrering', 'Hvad vil du skrive om?');
@@ -68,5 +72,87 @@ describe('Refleks in the Agents Playground (headless Chromium)', () => {
     expect(text).toContain('Beboerdagbog · Demo AB');
     expect(text).toContain('Sundhed – Medicin');
     await chat.screenshot('diary-resident');
+  });
+
+  it('walks the whole SMORTE wizard: advice on a weak goal, Tilbage, a good goal, Gem målet, and the plan shows it', async () => {
+    await chat.send('nyt mål demo ab', 'Trin 1 af 6');
+    await chat.choose('Praktiske opgaver', { in: /^Tema/ });
+    await chat.click('Næste', 'Trin 2 af 6');
+
+    // A goal phrased as something to avoid: the step stays, with the advice beside the text.
+    await chat.fill(/Hvad skal borgeren kunne/, 'Demo AB skal ikke råbe i køkkenet');
+    await chat.click('Næste', /skal undgås/);
+    expect(await chat.cardText()).toContain('Trin 2 af 6');
+    await chat.screenshot('wizard-advice');
+
+    const goal = 'Demo AB vasker selv sit tøj hver lørdag formiddag';
+    await chat.fill(/Hvad skal borgeren kunne/, goal);
+    await chat.click('Næste', 'Trin 3 af 6');
+    // Tilbage keeps what was typed.
+    await chat.click('Tilbage', 'Trin 2 af 6');
+    expect(await chat.inputValue(/Hvad skal borgeren kunne/)).toBe(goal);
+    await chat.click('Næste', 'Trin 3 af 6');
+
+    await chat.fill(/Indikator/, 'Antal lørdage om måneden, hvor AB selv starter vaskemaskinen');
+    await chat.click('Næste', 'Trin 4 af 6');
+    await chat.fill(/Beskriv kort hvordan/, 'Aftalt med AB ved morgenmaden; AB valgte selv lørdag.');
+    await chat.click('Næste', 'Trin 5 af 6');
+    await chat.fill(/Indsatser og metoder/, 'Guidning ved vaskemaskinen, piktogram');
+    await chat.click('Næste', 'Trin 6 af 6');
+    const end = await chat.pickDate(/Slutdato/, 6);
+    const revision = await chat.pickDate(/Revisionsdato/, 3);
+    expect(end).toMatch(/^15\. \S+ \d{4}$/);
+    expect(revision).toMatch(/^15\. \S+ \d{4}$/);
+    await chat.screenshot('wizard-time');
+    await chat.click('Gem målet', 'Målet er gemt.');
+    const plan = await chat.cardText();
+    expect(plan).toContain('Plan: Demo AB');
+    expect(plan).toContain(goal);
+    await chat.screenshot('wizard-saved');
+  });
+
+  it('evaluates a delmål with a decision, from the diaries’ evidence, and the plan shows the evaluation', async () => {
+    await chat.send('evaluér demo ab', 'Hvilket mål vil du evaluere?');
+    await chat.click('Evaluér', 'Dagbogsnotater');
+    const form = await chat.cardText();
+    expect(form).toMatch(/Dagbogsnotater\s+\d+ \(/);
+    expect(form).toContain('Udvikling');
+    await chat.choose('Delvist opnået');
+    await chat.fill(/Hvad virkede/, 'Faste tider og en indkøbsliste på køleskabet.');
+    await chat.choose('Fortsæt (med ny revisionsdato)');
+    await chat.pickDate(/Ny revisionsdato/, 2);
+    await chat.screenshot('evaluation');
+    await chat.click('Gem evaluering', 'Evalueringen er skrevet ind i planen.');
+    expect(await chat.cardText()).toMatch(/Evalueret .*delvist opnået → fortsætter/);
+    await chat.screenshot('evaluation-saved');
+  });
+
+  it('creates a citizen with ny borger and opens the new plan', async () => {
+    await chat.send('ny borger', 'Brug et alias');
+    await chat.fill(/^Alias/, 'Stue 7');
+    await chat.choose('Voksen (VUM-temaer)');
+    await chat.click('Gem', 'Plan: Stue 7');
+    expect(await chat.cardText()).toContain('Formål fra handleplanen mangler');
+    await chat.screenshot('new-citizen');
+  });
+
+  it('refuses a CPR number in a note, says so next to the field, and keeps the rest of the note', async () => {
+    await chat.send('dagbog demo cd', 'Hvad vil du skrive om?');
+    await chat.click('Delmålsdagbog', 'Støttebehov i dag');
+    await chat.choose('2 Moderat støttebehov');
+    await chat.fill(/Notat/, `Ringede selv til skolen ${CPR} og sagde, at hun var syg.`);
+    await chat.click('Gem', 'Teksten indeholdt et CPR-nummer');
+    expect(await chat.inputValue(/Notat/)).toBe('Ringede selv til skolen og sagde, at hun var syg.');
+    expect(await playground.page.content()).not.toContain(CPR);
+    await chat.screenshot('cpr-refused');
+    // Saving again, without the number, saves.
+    await chat.click('Gem', 'Gemt i dagbogen');
+  });
+
+  it('registers the team as a tilbud with @Test Bot opsæt in the channel', async () => {
+    await chat.open('General');
+    await chat.post('opsæt', /Tilbuddet "My Team.*" er (oprettet|opdateret)/);
+    await playground.page.screenshot({ path: `${SCREENSHOTS}/channel-setup.png` });
+    await chat.open('Personal Chat');
   });
 });

@@ -54,6 +54,9 @@ export async function startPlayground(): Promise<Playground> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, locale: 'da-DK', timezoneId: 'Europe/Copenhagen' });
     page.setDefaultTimeout(20_000);
     await page.goto(url, { waitUntil: 'networkidle' });
+    // The log panel repeats the bot's texts; hidden, what the page shows is the conversation.
+    await page.getByTitle('Hide log panel').click();
+    await page.getByText('Log Panel').waitFor({ state: 'hidden' });
     mkdirSync(SCREENSHOTS, { recursive: true });
     const opened = browser;
     return {
@@ -97,10 +100,6 @@ export class Chat {
 
   async cardText(): Promise<string> {
     return this.card().innerText();
-  }
-
-  private async cardCount(): Promise<number> {
-    return this.page.locator(CARD).count();
   }
 
   /** Types a message and sends it with Enter; waits until a new `expect` shows on the page (a card or a text reply). */
@@ -157,6 +156,24 @@ export class Chat {
     await this.card().getByLabel(choice, { exact: typeof choice === 'string' }).first().check();
   }
 
+  /**
+   * Picks the 15th of the month `monthsAhead` from now in a date input's calendar (the
+   * Playground's date picker takes no typing), and returns what the field then shows.
+   */
+  async pickDate(label: string | RegExp, monthsAhead: number): Promise<string> {
+    const field = this.card().getByLabel(label).first();
+    await field.click();
+    const header = this.page.getByRole('button', { name: /^[A-Z][a-z]+ \d{4}$/ }).first();
+    await header.waitFor();
+    // The header's arrows: previous month, next month.
+    const next = header.locator('xpath=following-sibling::*//button').last();
+    for (let i = 0; i < monthsAhead; i++) await next.click();
+    const target = new Date();
+    target.setMonth(target.getMonth() + monthsAhead, 15);
+    await this.page.getByRole('button', { name: `15, ${target.toLocaleString('en-US', { month: 'long' })}, ${target.getFullYear()}`, exact: true }).click();
+    return field.inputValue();
+  }
+
   /** What an input on the newest card holds. */
   async inputValue(label: string | RegExp): Promise<string> {
     return this.card().getByLabel(label).first().inputValue();
@@ -165,10 +182,5 @@ export class Chat {
   /** Saves a PNG of the newest card. */
   async screenshot(name: string): Promise<void> {
     await this.card().screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
-  }
-
-  /** How many cards the conversation holds (to see that a click sent something). */
-  async cards(): Promise<number> {
-    return this.cardCount();
   }
 }
