@@ -113,6 +113,17 @@ function assertStructure(db: SqliteDatabase, file: string): void {
   );
 }
 
+/**
+ * A worker thread (unref'd: it never keeps the process alive) running `body` with `parentPort`,
+ * `workerData` and better-sqlite3's `Database` in scope, on a connection of its own.
+ */
+function sqliteWorker(body: string, data: Record<string, unknown>): Worker {
+  const code = `const { parentPort, workerData } = require('node:worker_threads');\nconst Database = require(workerData.module);\n${body}`;
+  const worker = new Worker(code, { eval: true, workerData: { ...data, module: betterSqlite3Path() } });
+  worker.unref();
+  return worker;
+}
+
 /** How often the checkpoint thread moves the WAL into the database file. */
 const CHECKPOINT_EVERY_MS = 1_000;
 
@@ -188,9 +199,8 @@ export class EmbeddedDocumentStore implements DocumentStore {
    */
   private startCheckpointer(file: string): void {
     this.db.pragma('wal_autocheckpoint = 0');
-    const code = `
-      const { parentPort, workerData } = require('node:worker_threads');
-      const Database = require(workerData.module);
+    const worker = sqliteWorker(
+      `
       const db = new Database(workerData.file, { fileMustExist: true, timeout: 0 });
       db.pragma('wal_autocheckpoint = 0');
       const timer = setInterval(() => {
@@ -206,9 +216,9 @@ export class EmbeddedDocumentStore implements DocumentStore {
         clearInterval(timer);
         db.close();
         parentPort.postMessage({ stopped: true });
-      });`;
-    const worker = new Worker(code, { eval: true, workerData: { module: betterSqlite3Path(), file, everyMs: CHECKPOINT_EVERY_MS } });
-    worker.unref();
+      });`,
+      { file, everyMs: CHECKPOINT_EVERY_MS },
+    );
     this.checkpointer = worker;
     worker.on('message', (message: { failed?: string }) => {
       if (message.failed) this.logger?.warn({ store: 'embedded', file, failed: message.failed }, 'embedded store checkpoint failed; retried next round');
@@ -225,9 +235,9 @@ export class EmbeddedDocumentStore implements DocumentStore {
    * bot serves. It finds damage within seconds of start and logs it; it cannot stop the bot.
    */
   private startBackgroundCheck(file: string, size: number): void {
-    const code = `
-      const { parentPort, workerData } = require('node:worker_threads');
-      const Database = require(workerData.module);
+    const started = Date.now();
+    const worker = sqliteWorker(
+      `
       let db;
       try {
         db = new Database(workerData.file, { readonly: true, fileMustExist: true, timeout: workerData.timeout });
@@ -236,10 +246,9 @@ export class EmbeddedDocumentStore implements DocumentStore {
         parentPort.postMessage({ failed: String((error && (error.code || error.message)) || error) });
       } finally {
         if (db) db.close();
-      }`;
-    const started = Date.now();
-    const worker = new Worker(code, { eval: true, workerData: { module: betterSqlite3Path(), file, timeout: this.busyTimeoutMs } });
-    worker.unref();
+      }`,
+      { file, timeout: this.busyTimeoutMs },
+    );
     this.backgroundCheck = worker;
     worker.on('message', (message: { problems?: string[]; failed?: string }) => {
       const ms = Date.now() - started;
