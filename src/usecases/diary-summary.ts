@@ -48,10 +48,16 @@ async function firstSummary(call: Call, plan: Plan, skipEntryId?: string): Promi
   return { ...summary, resident: { entries: resident.length, ...(latestAt ? { latestAt } : {}) }, recentEntryIds: resident.slice(-50).map((e) => e.id) };
 }
 
+/** The summary (a first one when there is none) with these stale accumulators rebuilt from the entries. */
+async function upToDate(call: Call, plan: Plan, stored: DiarySummary | undefined, needs: readonly StatsNeed[], skipEntryId?: string): Promise<DiarySummary> {
+  const base = stored ?? (await firstSummary(call, plan, skipEntryId));
+  return withRebuiltStats(base, plan, await rebuild(call, plan, needs, skipEntryId));
+}
+
 /**
  * The summary with current accumulators for these requests. `stored` is the summary as read
- * (undefined: none yet). What had to be rebuilt is written back when `persist` is set, so the
- * next card finds it (best effort: a concurrent writer's version is as good).
+ * (undefined: none yet). What had to be rebuilt is written back, so the next card finds it
+ * (best effort: a concurrent writer's version is as good).
  */
 export async function currentSummary(
   call: Call,
@@ -59,10 +65,9 @@ export async function currentSummary(
   stored: Versioned<DiarySummary> | undefined,
   requests: readonly StatsRequest[],
 ): Promise<DiarySummary> {
-  const base = stored?.value ?? (await firstSummary(call, plan));
   const needs = staleStats(stored?.value, plan, requests);
-  if (stored && needs.length === 0) return base;
-  const summary = withRebuiltStats(base, plan, await rebuild(call, plan, needs));
+  if (stored && needs.length === 0) return stored.value;
+  const summary = await upToDate(call, plan, stored?.value, needs);
   try {
     if (stored) await call.deps.repos.summaries.replace(summary, stored.etag);
     else await call.deps.repos.summaries.create(summary);
@@ -75,7 +80,8 @@ export async function currentSummary(
 /**
  * Counts a new entry into the summary: read, rebuild what is stale, add, write with the etag,
  * retried on a conflict. Counting the same entry twice (a repeated delivery) changes nothing.
- * `prefetched` is the summary as read together with the plan, which saves a read on the first attempt.
+ * `prefetched` is the version this process saw last, which spares the first attempt a read (its
+ * etag guards the write; a newer one written elsewhere makes the next attempt read).
  */
 export async function countEntry(call: Call, plan: Plan, entry: DiaryEntry, prefetched?: { summary: Versioned<DiarySummary> | undefined }): Promise<void> {
   const repo = call.deps.repos.summaries;
@@ -88,11 +94,7 @@ export async function countEntry(call: Call, plan: Plan, entry: DiaryEntry, pref
         const needs = entry.kind === 'subGoal' ? staleStats(stored?.value, plan, entryRequests(plan, entry.goalId)) : [];
         // The usual case reads nothing: the summary is current for this delmål.
         if (stored && needs.length === 0) return { save: addEntryToSummary(stored.value, plan, entry, call.now.toISOString()) };
-        return (async () => {
-          const base = stored?.value ?? (await firstSummary(call, plan, entry.id));
-          const rebuilt = withRebuiltStats(base, plan, await rebuild(call, plan, needs, entry.id));
-          return { save: addEntryToSummary(rebuilt, plan, entry, call.now.toISOString()) };
-        })();
+        return upToDate(call, plan, stored?.value, needs, entry.id).then((rebuilt) => ({ save: addEntryToSummary(rebuilt, plan, entry, call.now.toISOString()) }));
       },
       save: async (next, stored) => {
         if (stored) {
