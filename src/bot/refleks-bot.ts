@@ -16,7 +16,7 @@ import {
 import type { Logger } from '../logger.js';
 import { containsCpr, CPR_REFUSAL } from '../domain/cpr.js';
 import { strings, type Locale } from '../cards/i18n.js';
-import { ambiguousCitizenCard, helpCard, messageCard, type Card } from '../cards/views.js';
+import { ambiguousCitizenCard, helpCard, messageCard, OPENS_NEW_CARD, type Card } from '../cards/views.js';
 import { isVerb, VERBS, type Verb } from '../cards/verbs.js';
 import { CorruptDocumentError } from '../store/ports.js';
 import type { Repositories } from '../store/repositories.js';
@@ -46,6 +46,16 @@ const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
 function invokeCard(card: Card): InvokeResponse {
   return { status: 200, body: { statusCode: 200, type: CARD_CONTENT_TYPE, value: card } };
+}
+
+function invokeMessage(text: string): InvokeResponse {
+  return { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } };
+}
+
+/** Takes the "open as a new card" flag out of action data (the handlers never see it). */
+function splitOpensNew(data: Record<string, unknown>): { opensNew: boolean; data: Record<string, unknown> } {
+  const { [OPENS_NEW_CARD]: flag, ...rest } = data;
+  return { opensNew: flag === '1', data: rest };
 }
 
 function invokeError(status: 400 | 403 | 500, code: string, message: string): InvokeResponse {
@@ -309,8 +319,14 @@ export class RefleksBot extends TeamsActivityHandler {
     if (typeof data !== 'object' || Array.isArray(data) || data === null) return invokeError(400, 'BadRequest', 'Ugyldige data i handlingen.');
     const actor = this.actor(context);
     if (!actor) return invokeError(400, 'BadRequest', 'Handlingen mangler tenant eller bruger.');
+    const { opensNew, data: actionData } = splitOpensNew(data as Record<string, unknown>);
     try {
-      const card = await this.runAction(context, verb, data as Record<string, unknown>, actor, logger);
+      const card = await this.runAction(context, verb, actionData, actor, logger);
+      if (opensNew) {
+        // The card clicked stays as it is (a confirmation is the chat's record); the answer comes below it.
+        await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+        return invokeMessage(strings(actor.locale).openedBelow);
+      }
       return invokeCard(card);
     } catch (error) {
       if (error instanceof BadPayloadError) {
@@ -332,7 +348,8 @@ export class RefleksBot extends TeamsActivityHandler {
       await context.sendActivity(strings(locale).errorUnknownCommand);
       return;
     }
-    const { verb: _omit, ...data } = value;
+    const { verb: _omit, ...submitted } = value;
+    const { opensNew, data } = splitOpensNew(submitted);
     let card: Card;
     try {
       card = await this.runAction(context, verb, data, actor, logger);
@@ -348,7 +365,7 @@ export class RefleksBot extends TeamsActivityHandler {
     }
     const attachment = CardFactory.adaptiveCard(card);
     const replyToId = context.activity.replyToId;
-    if (replyToId) {
+    if (replyToId && !opensNew) {
       try {
         await context.updateActivity({ id: replyToId, type: ActivityTypes.Message, attachments: [attachment] } as Partial<Activity>);
         return;

@@ -10,6 +10,7 @@ import { findGoal, todayInZone, topLevelGoals } from '../domain/plan.js';
 import type { SmorteFinding } from '../domain/smorte.js';
 import { TEXT_LIMITS, type FieldErrors } from '../domain/text.js';
 import { formatDate, formatDateTime, formatNumber, strings, type Locale } from './i18n.js';
+import { formatCalendarDate } from '../domain/dates.js';
 import { renderCard } from './templates.js';
 import { VERBS } from './verbs.js';
 import { evaluationOutcome, formField, memberName, noticeFields, scoreLabel, stateLabel, type Card, type FieldVm, type Notice } from './views.js';
@@ -152,9 +153,15 @@ export function goalWizardCard(locale: Locale, m: WizardCardModel): Card {
   const s = strings(locale);
   const f = m.fields;
   const findings = checkDraft(m.plan, f, m.now);
+  const hasErrors = Object.keys(m.errors).length > 0;
+  // Advice answers what the user wrote: none next to a field still empty on a step just opened
+  // (no "intet tema" before a theme could be chosen), all of it once the step was tried.
+  const stepTried = hasErrors || m.advised === true;
   const field = (x: FieldInput) => {
     const stored = m.current?.[x.id as keyof GoalDraftFields];
-    return baseField(locale, m.errors, stored === undefined ? x : { ...x, hint: `${t(locale, W.storedNow)}: ${draftValueText(locale, m.plan, m.institution, x.id as keyof GoalDraftFields, stored)}` });
+    const answered = stepTried || (typeof x.value === 'string' && x.value.trim() !== '');
+    const shown = answered ? x : { ...x, advice: [] };
+    return baseField(locale, m.errors, stored === undefined ? shown : { ...shown, hint: `${t(locale, W.storedNow)}: ${draftValueText(locale, m.plan, m.institution, x.id as keyof GoalDraftFields, stored)}` });
   };
   const fields: Field[] = [];
   const facts: Array<{ title: string; value: string }> = [];
@@ -167,11 +174,11 @@ export function goalWizardCard(locale: Locale, m: WizardCardModel): Card {
         if (parents.length > 0) fields.push(field({ kind: 'choice', id: 'parentId', label: t(locale, W.parent), value: f.parentId, required: true, choices: parents }));
         else advice.push(`⚠ ${t(locale, W.noParent)}`);
       } else {
-        fields.push(field({ kind: 'choice', id: 'themeId', label: t(locale, W.theme), value: f.themeId, required: true, choices: m.plan.themes.map((th) => ({ title: th.name, value: th.id })) }));
+        fields.push(field({ kind: 'choice', id: 'themeId', label: t(locale, W.theme), value: f.themeId, required: true, choices: m.plan.themes.map((th) => ({ title: th.name, value: th.id })), advice: adviceFor(findings.filter((x) => x.code === 'R.noTheme'), STEP_LETTERS.relevance, locale) }));
       }
       if (m.plan.purpose) {
         facts.push({ title: t(locale, W.purposeIs), value: m.plan.purpose.text });
-        fields.push(field({ kind: 'choice', id: 'purposeLinked', label: t(locale, W.purposeLinked), value: f.purposeLinked, style: 'expanded', choices: [{ title: t(locale, W.purposeYes), value: 'yes' }, { title: t(locale, W.purposeNo), value: 'no' }], advice: adviceFor(findings, STEP_LETTERS.relevance, locale) }));
+        fields.push(field({ kind: 'choice', id: 'purposeLinked', label: t(locale, W.purposeLinked), value: f.purposeLinked, style: 'expanded', choices: [{ title: t(locale, W.purposeYes), value: 'yes' }, { title: t(locale, W.purposeNo), value: 'no' }], advice: adviceFor(findings.filter((x) => x.code !== 'R.noTheme'), STEP_LETTERS.relevance, locale) }));
       } else {
         advice.push(`⚠ ${t(locale, W.purposeMissing)}`);
       }
@@ -217,7 +224,6 @@ export function goalWizardCard(locale: Locale, m: WizardCardModel): Card {
   if (index < WIZARD_STEPS.length - 1) actions.push({ title: t(locale, W.next), verb: VERBS.goalWizardNext, data, style: 'positive', inputs: 'auto' });
   else actions.push({ title: t(locale, W.save), verb: VERBS.goalWizardSave, data, style: 'positive', inputs: 'auto' });
   if (m.resumed) actions.push({ title: t(locale, W.restart), verb: VERBS.goalWizardRestart, data, style: 'default', inputs: 'none' });
-  const hasErrors = Object.keys(m.errors).length > 0;
   const notice: Notice | undefined = m.notice
     ? m.notice
     : hasErrors
@@ -228,7 +234,8 @@ export function goalWizardCard(locale: Locale, m: WizardCardModel): Card {
         ? { text: t(locale, W.resumed), style: 'accent' }
         : undefined;
   // Wizard inputs are validated by the bot (not the client) so "Tilbage" never loses or blocks input.
-  const relaxed = fields.map((x) => ({ ...x, required: false }));
+  // The required mark stays on the label, as the client would show it for a required input.
+  const relaxed = fields.map((x) => ({ ...x, required: false, label: x.required ? `${x.label} *` : x.label }));
   return renderCard('form', {
     badge: m.plan.demo ? s.demoBadge : '',
     title: `${t(locale, title)}: ${m.plan.alias}`,
@@ -315,7 +322,7 @@ export function evaluationFormCard(
   const ev = m.evidence;
   const trendKey = { improving: s.trendImproving, stable: s.trendStable, worsening: s.trendWorsening, insufficient: s.trendInsufficient }[ev.trend];
   const facts = [
-    { title: t(locale, E.period), value: `${formatDate(ev.periodFrom.slice(0, 10), locale)} – ${formatDate(todayInZone(m.now), locale)}` },
+    { title: t(locale, E.period), value: `${formatCalendarDate(new Date(ev.periodFrom), locale)} – ${formatCalendarDate(m.now, locale)}` },
     { title: t(locale, E.entries), value: `${ev.entries} (${ev.notes} ${locale === 'en' ? 'with text' : 'med tekst'}, ${ev.scored} ${locale === 'en' ? 'scored' : 'med score'})` },
     { title: t(locale, E.first), value: scoreText(m.institution, ev.first, locale) },
     { title: t(locale, E.latest), value: scoreText(m.institution, ev.latest, locale) },

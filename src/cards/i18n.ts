@@ -1,8 +1,9 @@
 /** UI strings. Danish by default, English when the Teams locale is English. Domain words stay Danish. */
-import { format, parseISO } from 'date-fns';
+import { format } from 'date-fns';
 import { da as daLocale, enGB } from 'date-fns/locale';
 import { TZDate } from '@date-fns/tz';
 import { ZONE } from '../domain/plan.js';
+import { DATE_PATTERN, formatCalendarDate } from '../domain/dates.js';
 
 export type Locale = 'da' | 'en';
 
@@ -14,7 +15,7 @@ const DATE_LOCALES = { da: daLocale, en: enGB } as const;
 
 /** A calendar date (yyyy-MM-dd) as "22. nov. 2026". */
 export function formatDate(isoDate: string, locale: Locale): string {
-  return format(parseISO(isoDate), 'd. MMM yyyy', { locale: DATE_LOCALES[locale] });
+  return formatCalendarDate(isoDate, locale);
 }
 
 const DATE_TIME_MEMO = new Map<string, string>();
@@ -28,7 +29,7 @@ export function formatDateTime(iso: string, locale: Locale): string {
   const key = `${locale}|${Math.floor(ms / 60_000)}`;
   const known = DATE_TIME_MEMO.get(key);
   if (known !== undefined) return known;
-  const text = format(new TZDate(ms, ZONE), 'd. MMM yyyy HH:mm', { locale: DATE_LOCALES[locale] });
+  const text = format(new TZDate(ms, ZONE), `${DATE_PATTERN} HH:mm`, { locale: DATE_LOCALES[locale] });
   if (DATE_TIME_MEMO.size >= 2_000) DATE_TIME_MEMO.clear();
   DATE_TIME_MEMO.set(key, text);
   return text;
@@ -158,6 +159,7 @@ const da = {
   stateRevised: 'revideret',
   stateClosed: 'afsluttet',
   errorGeneric: 'Beklager, noget gik galt. Prøv igen om lidt.',
+  openedBelow: 'Åbnet nedenfor.',
   busyRetry: 'Mange ændrer planen lige nu – prøv igen.',
   someoneElse: 'En anden',
   purposeConflict: (who: string, when: string, text: string): string =>
@@ -298,6 +300,7 @@ const en: Strings = {
   stateRevised: 'revised',
   stateClosed: 'closed',
   errorGeneric: 'Sorry, something went wrong. Please try again shortly.',
+  openedBelow: 'Opened below.',
   busyRetry: 'Many people are changing the plan right now – please try again.',
   someoneElse: 'Someone else',
   purposeConflict: (who: string, when: string, text: string): string =>

@@ -39,6 +39,12 @@ function action(title: string, verb: Verb, data: Record<string, string> = {}, ex
   return { title, verb, data, style: 'default', inputs: 'auto', ...extra };
 }
 
+/**
+ * A field in an action's data that says: leave the card this action is on as it is, and open
+ * the answer as a new card below it (a confirmation keeps its place in the chat).
+ */
+export const OPENS_NEW_CARD = 'opensNewCard';
+
 export function newSubmissionId(): string {
   return randomUUID();
 }
@@ -200,7 +206,15 @@ export function ambiguousCitizenCard(locale: Locale, items: CitizenItem[], verb:
     items: items.map((item) => ({
       title: item.citizen.alias,
       subtitle: item.institution.name,
-      actions: [action(title, verb, { teamId: item.institution.teamId, citizenId: item.citizen.id, ...extra })],
+      // The button names the citizen: a row of identical buttons says nothing to a screen reader or on a phone.
+      // The same alias in two tilbud: the button names the tilbud too.
+      actions: [
+        action(
+          items.filter((other) => other.citizen.aliasKey === item.citizen.aliasKey).length > 1 ? `${title}: ${item.citizen.alias} · ${item.institution.name}` : `${title}: ${item.citizen.alias}`,
+          verb,
+          { teamId: item.institution.teamId, citizenId: item.citizen.id, ...extra },
+        ),
+      ],
     })),
     actions: [],
   });
@@ -223,7 +237,8 @@ export function diaryPickTargetCard(locale: Locale, plan: Plan, notice?: Notice)
         return {
           title: goal.text,
           subtitle: [themeName(plan, goal), parent ? `${s.diarySubGoal} · ${truncate(parent.text, 60)}` : ''].filter(Boolean).join(' · '),
-          actions: [action(s.diaryKindSub, VERBS.diaryPickTarget, { ...ids, target: 'subGoal', goalId: goal.id })],
+          // The button names its delmål, so three of them are not three identical "Delmålsdagbog".
+          actions: [action(`${s.diaryKindSub}: ${truncate(goal.text, 40)}`, VERBS.diaryPickTarget, { ...ids, target: 'subGoal', goalId: goal.id })],
         };
       }),
       {
@@ -234,6 +249,13 @@ export function diaryPickTargetCard(locale: Locale, plan: Plan, notice?: Notice)
     ],
     actions: [action(s.btnBack, VERBS.diaryStart, {}, { inputs: 'none' })],
   });
+}
+
+/** The first words of a text (at most `count`), with an ellipsis when there was more. */
+function firstWords(text: string, count: number): string {
+  const words = text.trim().split(/\s+/u);
+  const head = truncate(words.slice(0, count).join(' '), 100);
+  return words.length > count && !head.endsWith('…') ? `${head} …` : head;
 }
 
 function truncate(text: string, max: number): string {
@@ -273,7 +295,8 @@ export function formField(
 ): FieldVm {
   return {
     value: '',
-    placeholder: '',
+    // A date input says what it wants in Danish (the client's own placeholder is English).
+    placeholder: f.kind === 'date' ? (locale === 'en' ? 'Pick a date' : 'Vælg en dato') : '',
     multiline: false,
     maxLength: TEXT_LIMITS.short,
     required: false,
@@ -541,8 +564,11 @@ export function diarySavedCard(locale: Locale, model: { institution: Institution
     const type = context?.types.find((t) => t.id === entry.entryTypeId);
     facts.push({ title: s.diaryContextType, value: `${context?.name ?? entry.contextId} – ${type?.name ?? entry.entryTypeId}` });
   }
+  facts.push({ title: s.diaryNote, value: firstWords(entry.note, 12) });
   facts.push({ title: locale === 'en' ? 'Time' : 'Tidspunkt', value: formatDateTime(entry.occurredAt, locale) });
-  const ids = { teamId: plan.teamId, citizenId: plan.id };
+  // The confirmation stays in the chat as the record of what was saved: its buttons open the
+  // next card below it instead of replacing it.
+  const ids = { teamId: plan.teamId, citizenId: plan.id, [OPENS_NEW_CARD]: '1' };
   return renderCard('saved', {
     badge: badge(s, plan.demo),
     title: `✓ ${s.diarySaved}`,

@@ -37,6 +37,7 @@
  */
 import { addMonths, format, isAfter, isBefore, isValid, parse, startOfDay } from 'date-fns';
 import { tz } from '@date-fns/tz';
+import { formatCalendarDate } from './dates.js';
 
 export type SmorteLetter = 'S' | 'M' | 'O' | 'R' | 'T';
 
@@ -946,7 +947,7 @@ function parseCalendarDate(value: string, reference: Date): Date | undefined {
 }
 
 function formatDanishDate(date: Date): string {
-  return format(date, 'dd.MM.yyyy', { in: tz(ZONE) });
+  return formatCalendarDate(date, 'da');
 }
 
 function createInvalidDateFinding(field: 'endDate' | 'revisionDate'): SmorteFinding {
@@ -957,8 +958,8 @@ function createInvalidDateFinding(field: 'endDate' | 'revisionDate'): SmorteFind
     severity: 'error',
     code: 'T.invalidDate',
     message: {
-      da: `${da} er ikke en gyldig dato. Vælg en dato i kalenderen, fx 31.03.2027.`,
-      en: `${en} is not a valid date. Pick a date in the calendar, e.g. 31.03.2027.`,
+      da: `${da} er ikke en gyldig dato. Vælg en dato i kalenderen, fx 31. mar. 2027.`,
+      en: `${en} is not a valid date. Pick a date in the calendar, e.g. 31. Mar 2027.`,
     },
   };
 }

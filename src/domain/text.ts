@@ -62,3 +62,28 @@ export function hasErrors(errors: FieldErrors): boolean {
 export function toAliasKey(alias: string): string {
   return alias.trim().replace(/\s+/g, ' ').toLocaleLowerCase('da-DK');
 }
+
+/**
+ * How well a typed alias matches a stored alias key: 'exact'; 'prefix' when the key starts with
+ * it ("dem" → "demo ab"); 'word' when a word of the key starts with it ("ab" → "demo ab");
+ * undefined otherwise. Both sides are alias keys (see toAliasKey).
+ */
+export function matchAliasKey(typed: string, key: string): 'exact' | 'prefix' | 'word' | undefined {
+  if (!typed) return undefined;
+  if (key === typed) return 'exact';
+  if (key.startsWith(typed)) return 'prefix';
+  const words = key.split(/[\s\-_.]+/u);
+  for (let i = 1; i < words.length; i++) if (words.slice(i).join(' ').startsWith(typed)) return 'word';
+  return undefined;
+}
+
+/**
+ * The citizens a typed alias points to: the exact matches when there are any, else every alias
+ * that starts with it or has a word that does.
+ */
+export function matchAliases<T extends { aliasKey: string }>(typed: string, entries: readonly T[]): T[] {
+  const key = toAliasKey(typed);
+  const exact = entries.filter((e) => matchAliasKey(key, e.aliasKey) === 'exact');
+  if (exact.length > 0) return exact;
+  return entries.filter((e) => matchAliasKey(key, e.aliasKey) !== undefined);
+}

@@ -1,9 +1,9 @@
 /** Citizens: create (`ny borger`), list mine (`borgere`), find by alias, record the formål. */
 import type { CitizenIndexEntry, Institution, Plan, RepresentativeRole, TargetGroup } from '../domain/model.js';
 import { createPlan, recordPurpose, validatePurpose } from '../domain/plan.js';
-import { toAliasKey } from '../domain/text.js';
+import { matchAliases } from '../domain/text.js';
 import { AlreadyExistsError } from '../store/ports.js';
-import { citizenEntryOf, type Versioned } from '../store/repositories.js';
+import type { Versioned } from '../store/repositories.js';
 import { audit, listMyInstitutions, requireMember } from './access.js';
 import { deriveId, type Call } from './context.js';
 import { InputError, PurposeConflictError } from './errors.js';
@@ -93,16 +93,23 @@ export async function listMyCitizens(call: Call): Promise<{ institutions: Instit
   return { institutions, citizens };
 }
 
-/** Finds citizens by alias among the actor's tilbud (an alias is unique within one tilbud). */
+/**
+ * Finds citizens by alias among the actor's tilbud (an alias is unique within one tilbud): an
+ * exact alias wins; otherwise every alias that starts with the typed text, or has a word that
+ * does ("AB" finds "Demo AB"), case-insensitively. Reads each tilbud's citizen index (one small
+ * document), never the plans.
+ */
 export async function findCitizensByAlias(call: Call, alias: string): Promise<CitizenListItem[]> {
   const { actor, deps } = call;
-  const key = toAliasKey(alias);
   const institutions = await listMyInstitutions(call);
-  const found: CitizenListItem[] = [];
-  for (const institution of institutions) {
-    const plan = await deps.repos.plans.findByAlias(actor.tenantId, institution.teamId, key);
-    if (plan) found.push({ institution, citizen: citizenEntryOf(plan.value), mine: plan.value.contactPersons.includes(actor.aadObjectId) });
+  const lists = await Promise.all(institutions.map((institution) => deps.repos.citizens.list(actor.tenantId, institution.teamId)));
+  const all: CitizenListItem[] = [];
+  for (const [i, institution] of institutions.entries()) {
+    for (const citizen of lists[i] ?? []) all.push({ institution, citizen, mine: citizen.contactPersons.includes(actor.aadObjectId) });
   }
+  const byKey = all.map((item) => ({ aliasKey: item.citizen.aliasKey, item }));
+  const found = matchAliases(alias, byKey).map((m) => m.item);
+  found.sort((a, b) => Number(b.mine) - Number(a.mine) || a.citizen.alias.localeCompare(b.citizen.alias, 'da'));
   return found;
 }
 

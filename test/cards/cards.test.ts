@@ -590,6 +590,8 @@ function inputProblems(card: Card): string[] {
       const selected = node['isMultiSelect'] === true ? value.split(',').filter(Boolean) : value ? [value] : [];
       for (const v of selected) if (!values.includes(v)) problems.push(`${path}: Input.ChoiceSet "${String(id)}" preselects ${JSON.stringify(v)}, which is not a choice`);
     }
+    // A date input says in Danish what it wants (the client's own placeholder is English).
+    if (node['type'] === 'Input.Date' && !/^(Vælg en dato|Pick a date)$/.test(String(node['placeholder'] ?? ''))) problems.push(`${path}: Input.Date "${String(id)}" has no Danish placeholder`);
     if (node['type'] === 'Input.Date' && node['value'] !== undefined && node['value'] !== '' && !/^\d{4}-\d{2}-\d{2}$/.test(String(node['value']))) {
       problems.push(`${path}: Input.Date "${String(id)}" value ${JSON.stringify(node['value'])} is not yyyy-MM-dd`);
     }
@@ -782,7 +784,8 @@ describe('regressions', () => {
     ] as const;
     for (const [verb, title] of expected) {
       const buttons = [...walk(ambiguousCitizenCard('da', twins, verb))].filter(({ node, inFallback }) => node['type'] === 'Action.Execute' && !inFallback);
-      expect(buttons.map(({ node }) => node['title'])).toEqual(twins.map(() => title));
+      // Each button names its citizen, and the tilbud when the alias is the same in two.
+      expect(buttons.map(({ node }) => node['title'])).toEqual(twins.map((t) => `${title}: ${t.citizen.alias} · ${t.institution.name}`));
     }
   });
 });

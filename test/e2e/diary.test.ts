@@ -99,6 +99,30 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('diary logging on the %s store'
     expect(textOf(plan)).toContain('Seneste: 2 Moderat støttebehov');
   });
 
+  it('keeps the confirmation in the chat, with the note’s first words, and opens the next step as a new card', async () => {
+    const form = invokeCardOf(await h.invoke(USERS.anna, VERBS.diaryPickTarget, { teamId, citizenId, target: 'subGoal', goalId: subGoalId }));
+    const note = 'Gik selv ned til bussen og købte billet i automaten uden hjælp fra personalet i dag';
+    const saved = invokeCardOf(await h.invoke(USERS.anna, VERBS.diarySave, { ...findAction(form, VERBS.diarySave).data, score: '1', note }));
+    expect(textOf(saved)).toContain('Notat\nGik selv ned til bussen og købte billet i automaten uden hjælp …');
+
+    for (const verb of [VERBS.diaryPickCitizen, VERBS.planShow]) {
+      const before = h.connector.sent.length;
+      const clicked = await h.invoke(USERS.anna, verb, findAction(saved, verb).data);
+      // The clicked card is not replaced: Teams shows the short message on it and leaves it.
+      expect(clicked.status).toBe(200);
+      expect(clicked.body.type).toBe('application/vnd.microsoft.activity.message');
+      expect(clicked.body.value).toBe('Åbnet nedenfor.');
+      const next = cardOf(h.connector.sent[before]);
+      expect(textOf(next)).toContain(verb === VERBS.planShow ? 'Plan: AB' : 'Hvad vil du skrive om?');
+    }
+
+    // With Action.Submit the confirmation is not updated in place either: the next card is new.
+    const submitted = await h.submit(USERS.anna, { verb: VERBS.planShow, ...findAction(saved, VERBS.planShow).data }, 'confirmation-activity-id');
+    expect(submitted.replies).toHaveLength(1);
+    expect(submitted.replies[0]?.method).toBe('POST');
+    expect(textOf(cardOf(submitted.replies[0]))).toContain('Plan: AB');
+  });
+
   it('shows the trend once there are several scores', async () => {
     h.now.value = new Date('2026-11-24T09:00:00Z');
     const form = invokeCardOf(await h.invoke(USERS.bo, VERBS.diaryPickTarget, { teamId, citizenId, target: 'subGoal', goalId: subGoalId }));

@@ -26,12 +26,13 @@ export function titleOf(card: CardJson): string {
 /** The notice shown at the top of a card (the styled container), or ''. */
 export function noticeOf(card: CardJson): string {
   const body = (card['body'] as Array<Record<string, unknown>> | undefined) ?? [];
-  const box = body.find((b) => b['type'] === 'Container' && typeof b['style'] === 'string' && Array.isArray(b['items']) && (b['items'] as unknown[]).length === 1);
+  // The notice box; advice boxes are 'emphasis'.
+  const box = body.find((b) => b['type'] === 'Container' && typeof b['style'] === 'string' && b['style'] !== 'emphasis' && Array.isArray(b['items']) && (b['items'] as unknown[]).length === 1);
   const first = (box?.['items'] as Array<Record<string, unknown>> | undefined)?.[0];
   return first && first['type'] === 'TextBlock' ? String(first['text']) : '';
 }
 
-/** The advice lines (warning-coloured TextBlocks) shown in the same group as the input `id`. */
+/** The advice lines (in an emphasis box) shown in the same group as the input `id`. */
 export function adviceOf(card: CardJson, id: string): string[] {
   let result: string[] | undefined;
   const walk = (node: unknown): void => {
@@ -42,9 +43,11 @@ export function adviceOf(card: CardJson, id: string): string[] {
         return o && o['id'] === id && typeof o['type'] === 'string' && (o['type'] as string).startsWith('Input.');
       });
       if (hasInput) {
+        // Advice sits in an emphasis container beside the input, in normal-size text.
         result = node
           .map((x) => x as Record<string, unknown>)
-          .filter((o) => o && o['type'] === 'TextBlock' && o['color'] === 'Warning')
+          .filter((o) => o && o['type'] === 'Container' && o['style'] === 'emphasis')
+          .flatMap((o) => (o['items'] as Array<Record<string, unknown>>).filter((i) => i['type'] === 'TextBlock' && i['size'] === undefined && i['color'] === undefined))
           .map((o) => String(o['text']));
         return;
       }
