@@ -426,7 +426,8 @@ export function citizenFormCard(
     intro: s.citizenFormIntro,
     ...(model.notice ?? errorNotice(locale, model.errors) ? { notice: model.notice ?? errorNotice(locale, model.errors) } : {}),
     fields,
-    actions: [action(s.btnSave, VERBS.citizenSave, data, { style: 'positive' })],
+    // Annullér saves nothing and goes to the citizen list (it takes no input, so it never trips a required field).
+    actions: [action(s.btnSave, VERBS.citizenSave, data, { style: 'positive' }), action(s.btnCancel, VERBS.citizenList, {}, { inputs: 'none' })],
   });
 }
 
@@ -609,7 +610,7 @@ function badges(goal: Goal): string {
   return `SMORTE ${smorteBadges(goal.smorteCodes).map((b) => `${b.letter}${b.ok ? '✓' : '⚠'}`).join(' ')}`;
 }
 
-function goalMeta(s: Strings, locale: Locale, institution: Institution, goal: Goal, summary: ScoreSummary | undefined, today: string, plan?: Plan): { meta: string; metaColor: string } {
+function goalMeta(s: Strings, locale: Locale, institution: Institution, goal: Goal, summary: ScoreSummary | undefined, today: string, plan?: Plan): { meta: string; metaColor: string; evaluation: string } {
   const parts: string[] = [str(s, STATE_KEYS[goal.state])];
   parts.push(`${s.planRevision} ${formatDate(goal.revisionDate, locale)}`);
   parts.push(`${s.planOwner}: ${memberName(institution, goal.ownerId)}`);
@@ -622,8 +623,9 @@ function goalMeta(s: Strings, locale: Locale, institution: Institution, goal: Go
   if (badge) parts.push(badge);
   const due = goal.state === 'active' && goal.revisionDate <= today;
   if (due) parts.unshift(`⚠ ${s.planRevisionDue}`);
+  // The latest evaluation is a line of its own: a newline inside one text block runs together in clients.
   const evaluation = plan ? evaluationLine(s, locale, plan, goal) : '';
-  return { meta: [parts.join(' · '), evaluation].filter(Boolean).join('\n'), metaColor: due ? 'Attention' : 'Default' };
+  return { meta: parts.join(' · '), metaColor: due ? 'Attention' : 'Default', evaluation };
 }
 
 export function planCard(
@@ -642,8 +644,15 @@ export function planCard(
         meta: `${s.purposeReceived}: ${formatDate(plan.purpose.receivedOn, locale)}${plan.purpose.revisions.length ? ` · ${plan.purpose.revisions.length} ${s.purposeRevisions}` : ''}`,
       }
     : { style: 'warning', heading: s.purposeTitle, text: s.purposeMissing, meta: '' };
-  const goals = topLevelGoals(plan).map((goal) => ({
-    theme: themeName(plan, goal),
+  // Goals grouped under their theme, in the plan's theme order: one heading per theme, also
+  // when a revised goal and the goal that replaced it share it.
+  const themeOrder = new Map(plan.themes.map((t, i) => [t.id, i]));
+  const ordered = topLevelGoals(plan)
+    .map((goal, i) => ({ goal, i }))
+    .sort((a, b) => (themeOrder.get(a.goal.themeId) ?? 1e9) - (themeOrder.get(b.goal.themeId) ?? 1e9) || a.i - b.i)
+    .map(({ goal }) => goal);
+  const goals = ordered.map((goal, i) => ({
+    theme: i > 0 && ordered[i - 1]!.themeId === goal.themeId ? '' : themeName(plan, goal),
     text: goal.text,
     ...goalMeta(s, locale, institution, goal, model.scores[goal.id], today, plan),
     subGoals: subGoalsOf(plan, goal.id).map((sub) => ({

@@ -830,3 +830,29 @@ describe('every card the bot sends', () => {
     expect(shows.filter((t) => !texts.some((x) => x.includes(t))), 'texts of the state').toEqual([]);
   });
 });
+
+describe('the plan card’s layout', () => {
+  const s = strings('da');
+  // g2 (Familie) was revised; its replacement and a later goal of the first theme are added.
+  let plan = adultPlan;
+  plan = must(addGoal(plan, { id: 'g3', themeId: 'th6', text: 'AB ringer selv til sin mor hver søndag', ownerId: BO, revisionDate: '2026-06-01' }, ANNE, now, members));
+  plan = must(addGoal(plan, { id: 'g4', themeId: 'th2', text: 'AB vasker selv op efter aftensmaden', ownerId: ANNE, revisionDate: '2026-06-01' }, ANNE, now, members));
+  const card = planCard('da', { institution: bosted, plan, scores: scoresFor(plan, adultEntries), resident: { entries: 0 }, now });
+  const blocks = [...walk(card)].filter(({ node }) => node['type'] === 'TextBlock').map(({ node }) => String(node['text']));
+
+  it('shows each theme once, with the revised goal and the goal that replaced it under the same heading', () => {
+    const theme = (id: string) => plan.themes.find((t) => t.id === id)!.name;
+    expect(blocks.filter((t) => t === theme('th6'))).toHaveLength(1);
+    expect(blocks.filter((t) => t === theme('th2'))).toHaveLength(1);
+    // The goals of a theme follow its heading.
+    const order = ['AB laver selv aftensmad', 'AB vasker selv op', 'AB skal have det bedre', 'AB ringer selv til sin mor'].map((g) => blocks.findIndex((t) => t.startsWith(g)));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+  });
+
+  it('puts the latest evaluation on a line of its own, not run into the trend', () => {
+    const trend = blocks.find((t) => t.includes(s.planLatest) && t.includes('AB skriver') === false && /[↘→↗·] /.test(t))!;
+    expect(trend).toBeDefined();
+    expect(blocks.some((t) => t.includes(s.planEvaluated) && t.includes(s.planLatest))).toBe(false);
+    expect(blocks.some((t) => t.startsWith(`${s.planEvaluated} 1. feb. 2026`))).toBe(true);
+  });
+});

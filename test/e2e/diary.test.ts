@@ -45,6 +45,16 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('diary logging on the %s store'
     citizenId = String(diaryAction.data['citizenId']);
   });
 
+  it('lets "ny borger" be cancelled: Annullér creates nothing and shows the citizen list', async () => {
+    const form = cardOf((await h.message(USERS.anna, 'ny borger')).replies[0]);
+    const cancel = findAction(form, VERBS.citizenList);
+    expect(cancel.title).toBe('Annullér');
+    const list = invokeCardOf(await h.invoke(USERS.anna, VERBS.citizenList, cancel.data));
+    expect(textOf(list)).toContain('Mine borgere');
+    expect(textOf(list)).toContain('AB');
+    expect(await h.app.repos.citizens.list(USERS.anna.tenantId, teamId)).toHaveLength(1);
+  });
+
   it('adds a goal and a sub-goal through the wizard that show on the plan card', async () => {
     const first = cardOf((await h.message(USERS.anna, 'nyt mål AB')).replies[0]);
     const afterGoal = await completeWizard(h, USERS.anna, first, {
