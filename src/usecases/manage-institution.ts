@@ -42,7 +42,8 @@ export async function registerInstitution(
       if (!current) throw error;
     }
   }
-  if (input.teamName && current.value.name !== input.teamName) {
+  // A renamed team renames its tilbud; the demo tilbud keeps its name, which says it is a demo.
+  if (input.teamName && current.value.name !== input.teamName && !current.value.demo) {
     current = { ...current, value: { ...current.value, name: input.teamName } };
   }
   const institution = await saveRoster(call, current, input.members);
