@@ -106,7 +106,7 @@ async function main(): Promise<void> {
   // 1. The bot.
   const custom = process.env['REFLEKS_DEV_BOT_CMD']?.trim();
   const [botExe, ...botArgs] = (custom ? custom.split(/\s+/) : [process.execPath, '--import', 'tsx', 'src/main.ts']) as [string, ...string[]];
-  start('bot', botExe, botArgs, { UI_LOCALE: 'da', ...process.env, REFLEKS_DEMO_SEED: '1', PORT: String(botPort), NO_PROXY: noProxy }, false);
+  start('bot', botExe, botArgs, { UI_LOCALE: 'da', LOG_FORMAT: 'pretty', ...process.env, REFLEKS_DEMO_SEED: '1', PORT: String(botPort), NO_PROXY: noProxy }, false);
   const readyz = `http://127.0.0.1:${botPort}/readyz`;
   await waitFor('Botten (' + readyz + ')', async () => (await fetch(readyz)).status === 200, 60_000);
 

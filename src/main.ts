@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, createPrettyDestination, type Logger } from './logger.js';
 import { startApp } from './app.js';
 import type { DocumentStore } from './store/ports.js';
 import { checkStoredDocument, CRITICAL_DOCUMENT_TYPES } from './store/repositories.js';
@@ -49,7 +49,10 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger({ level: config.LOG_LEVEL });
+  const logger = createLogger({
+    level: config.LOG_LEVEL,
+    ...(config.LOG_FORMAT === 'pretty' ? { destination: await createPrettyDestination(process.stdout, process.stdout.isTTY === true) } : {}),
+  });
   const started = performance.now();
   const store = await createStore(config, logger);
   if (config.REFLEKS_DEMO_SEED && store.kind === 'embedded') {

@@ -40,6 +40,11 @@ export const ConfigSchema = z
       emptyToUndefined,
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ),
+    /** json (production) or pretty: one readable line per log entry (npm run dev sets it). */
+    LOG_FORMAT: z.preprocess(
+      (value) => (typeof value === 'string' ? emptyToUndefined(value.trim().toLowerCase()) : value),
+      z.enum(['json', 'pretty']).default('json'),
+    ),
     AUTH_METADATA_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(60000).default(4000)),
     REFLEKS_DEMO_SEED: booleanFlag,
     UI_LOCALE: z.preprocess(emptyToUndefined, z.enum(['auto', 'da', 'en']).default('auto')),
