@@ -51,19 +51,25 @@ describe('Refleks in the Agents Playground (headless Chromium)', { timeout: 120_
   it('saves a delmålsdagbog entry and a beboerdagbog entry from dagbog', async () => {
     await chat.send('dagbog', 'Hvem skriver du om?');
     await chat.click('Skriv i dagbog', 'Hvad vil du skrive om?');
-    await chat.click('Delmålsdagbog', 'Støttebehov i dag');
+    // Each delmål has its own button, named after it.
+    await chat.click(/^Delmålsdagbog: AB skriver selv/, 'Støttebehov i dag');
     await chat.choose('1 Let støttebehov');
     await chat.fill(/Notat/, 'Skrev selv indkøbslisten efter aftensmaden.');
     await chat.click('Gem', 'Gemt i dagbogen');
     let text = await chat.cardText();
     expect(text).toContain('Delmålsdagbog · Demo AB');
     expect(text).toContain('1 Let støttebehov');
+    expect(text).toContain('Skrev selv indkøbslisten efter aftensmaden.');
     // The time ("2. dec. 2026 08:37") is shown as it is, not as item 2 of a numbered list.
     expect(text).toMatch(/Tidspunkt\s+\d{1,2}\. \w+\.? \d{4} \d\d:\d\d/);
     expect(await chat.card().locator('ol, li').count()).toBe(0);
     await chat.screenshot('diary-subgoal');
 
+    // The confirmation stays in the chat; the next step opens as a new card below it.
+    const cardsBefore = await chat.cardCount();
     await chat.click('Ny registrering', 'Hvad vil du skrive om?');
+    expect(await chat.cardCount()).toBe(cardsBefore + 1);
+    expect(await (await chat.cardFromEnd(2)).innerText()).toContain('Gemt i dagbogen');
     await chat.click('Beboerdagbog', 'Kontekst og type');
     await chat.choose('Sundhed – Medicin', { in: /Kontekst og type/ });
     await chat.fill(/Notat/, 'Tog selv sin medicin efter morgenmaden.');
@@ -76,6 +82,8 @@ describe('Refleks in the Agents Playground (headless Chromium)', { timeout: 120_
 
   it('walks the whole SMORTE wizard: advice on a weak goal, Tilbage, a good goal, Gem målet, and the plan shows it', async () => {
     await chat.send('nyt mål demo ab', 'Trin 1 af 6');
+    // No advice before anything was chosen.
+    expect(await chat.cardText()).not.toContain('intet tema');
     await chat.choose('Praktiske opgaver', { in: /^Tema/ });
     await chat.click('Næste', 'Trin 2 af 6');
 
@@ -99,6 +107,7 @@ describe('Refleks in the Agents Playground (headless Chromium)', { timeout: 120_
     await chat.click('Næste', 'Trin 5 af 6');
     await chat.fill(/Indsatser og metoder/, 'Guidning ved vaskemaskinen, piktogram');
     await chat.click('Næste', 'Trin 6 af 6');
+    expect(await chat.cardText()).not.toContain('ingen slutdato');
     const end = await chat.pickDate(/Slutdato/, 6);
     const revision = await chat.pickDate(/Revisionsdato/, 3);
     expect(end).toMatch(/^15\. \S+ \d{4}$/);
@@ -127,7 +136,10 @@ describe('Refleks in the Agents Playground (headless Chromium)', { timeout: 120_
     await chat.screenshot('evaluation-saved');
   });
 
-  it('creates a citizen with ny borger and opens the new plan', async () => {
+  it('creates a citizen with ny borger and opens the new plan (after an Annullér that saves nothing)', async () => {
+    await chat.send('ny borger', 'Brug et alias');
+    await chat.click('Annullér', 'Mine borgere');
+    expect(await chat.cardText()).not.toContain('Stue 7');
     await chat.send('ny borger', 'Brug et alias');
     await chat.fill(/^Alias/, 'Stue 7');
     await chat.choose('Voksen (VUM-temaer)');
@@ -137,8 +149,10 @@ describe('Refleks in the Agents Playground (headless Chromium)', { timeout: 120_
   });
 
   it('refuses a CPR number in a note, says so next to the field, and keeps the rest of the note', async () => {
-    await chat.send('dagbog demo cd', 'Hvad vil du skrive om?');
-    await chat.click('Delmålsdagbog', 'Støttebehov i dag');
+    // A word of the alias is enough: "cd" finds "Demo CD".
+    await chat.send('dagbog cd', 'Hvad vil du skrive om?');
+    expect(await chat.cardText()).toContain('Demo CD');
+    await chat.click(/^Delmålsdagbog: /, 'Støttebehov i dag');
     await chat.choose('2 Moderat støttebehov');
     await chat.fill(/Notat/, `Ringede selv til skolen ${CPR} og sagde, at hun var syg.`);
     await chat.click('Gem', 'Teksten indeholdt et CPR-nummer');
@@ -151,7 +165,8 @@ describe('Refleks in the Agents Playground (headless Chromium)', { timeout: 120_
 
   it('registers the team as a tilbud with @Test Bot opsæt in the channel', async () => {
     await chat.open('General');
-    await chat.post('opsæt', /Tilbuddet "My Team.*" er (oprettet|opdateret)/);
+    // The demo tilbud keeps its name, which says it is a demo.
+    await chat.post('opsæt', /Tilbuddet "My Team \(DEMO\)" er opdateret/);
     await playground.page.screenshot({ path: `${SCREENSHOTS}/channel-setup.png` });
     await chat.open('Personal Chat');
   });

@@ -98,6 +98,16 @@ export class Chat {
     return this.page.locator(CARD).last();
   }
 
+  /** The card `n` places from the end (1 is the newest, 2 the one before it). */
+  async cardFromEnd(n: number): Promise<Locator> {
+    return this.page.locator(CARD).nth((await this.cardCount()) - n);
+  }
+
+  /** How many cards the conversation shows. */
+  async cardCount(): Promise<number> {
+    return this.page.locator(CARD).count();
+  }
+
   async cardText(): Promise<string> {
     return this.card().innerText();
   }

@@ -18,6 +18,7 @@ import {
   factOf,
   itemTitlesOf,
   lineAfter,
+  evaluationLineOf,
   logScore,
   noticeOf,
   titleOf,
@@ -501,7 +502,8 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('evaluating goals on the %s sto
     expect(meta).toContain('aktiv');
     expect(meta).toContain('Revision 15. mar. 2027');
     expect(meta).not.toContain('Revisionsdato er nået');
-    expect(meta).toContain('Evalueret 16. jan. 2027: delvist opnået → fortsætter · GAS +1');
+    expect(meta).not.toContain('Evalueret');
+    expect(evaluationLineOf(plan, `↳ ${SUB}`)).toBe('Evalueret 16. jan. 2027: delvist opnået → fortsætter · GAS +1');
     expect(factOf(plan, 'GAS T-score')?.replace(',', '.')).toBe(String(expectedGasT([1])));
     expect(expectedGasT([1])).toBe(60);
 
@@ -533,7 +535,7 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('evaluating goals on the %s sto
     expect(factOf(card, 'Borgerens GAS T-score')?.replace(',', '.')).toBe('60');
     const plan = await saveEval(card, { assessment: 'maintained', decision: 'continue', newRevisionDate: '2027-04-01', gas: '2' });
     expect(noticeOf(plan)).toBe('Evalueringen er skrevet ind i planen.');
-    expect(lineAfter(plan, GOAL)).toContain('Evalueret 16. jan. 2027: fastholdt → fortsætter · GAS +2');
+    expect(evaluationLineOf(plan, GOAL)).toBe('Evalueret 16. jan. 2027: fastholdt → fortsætter · GAS +2');
     // 50 + 10·(1 + 2) / √(0.7·2 + 0.3·4) = 68.6
     expect(expectedGasT([1, 2])).toBe(68.6);
     expect(factOf(plan, 'GAS T-score')?.replace(',', '.')).toBe('68.6');
@@ -551,7 +553,7 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('evaluating goals on the %s sto
     expect(noticeOf(plan)).toBe('Evalueringen er skrevet ind i planen.');
     const meta = lineAfter(plan, `↳ ${SUB}`) ?? '';
     expect(meta).toMatch(/^opnået/);
-    expect(meta).toContain('Evalueret 16. mar. 2027: opnået → afsluttet');
+    expect(evaluationLineOf(plan, `↳ ${SUB}`)).toBe('Evalueret 16. mar. 2027: opnået → afsluttet');
 
     const stored = await storedPlan(h, ids);
     const sub = stored.goals.find((g) => g.id === subId)!;

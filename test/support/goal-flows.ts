@@ -84,22 +84,36 @@ export function factOf(card: CardJson, title: string): string | undefined {
 
 /** The TextBlock shown right after the TextBlock whose text is exactly `text` (a goal's meta line on the plan card). */
 export function lineAfter(card: CardJson, text: string): string | undefined {
-  let result: string | undefined;
+  return linesAfter(card, text, 1)[0];
+}
+
+/** The goal's latest evaluation line on the plan card: the TextBlock after its meta line. */
+export function evaluationLineOf(card: CardJson, text: string): string | undefined {
+  return linesAfter(card, text, 2)[1];
+}
+
+/** Up to `count` TextBlocks shown right after the TextBlock whose text is exactly `text`. */
+function linesAfter(card: CardJson, text: string, count: number): string[] {
+  let result: string[] | undefined;
   const walk = (node: unknown): void => {
     if (result !== undefined) return;
     if (Array.isArray(node)) {
       node.forEach((item, i) => {
         const obj = item as Record<string, unknown>;
         if (result === undefined && obj && obj['type'] === 'TextBlock' && obj['text'] === text) {
-          const next = node[i + 1] as Record<string, unknown> | undefined;
-          if (next && next['type'] === 'TextBlock') result = String(next['text']);
+          result = [];
+          for (let j = i + 1; j <= i + count; j++) {
+            const next = node[j] as Record<string, unknown> | undefined;
+            if (!next || next['type'] !== 'TextBlock') break;
+            result.push(String(next['text']));
+          }
         }
       });
     }
     if (node && typeof node === 'object') Object.entries(node as object).forEach(([k, v]) => k !== 'fallback' && walk(v));
   };
   walk(card);
-  return result;
+  return result ?? [];
 }
 
 /** The item titles of a menu card (e.g. the evaluation list), in order. */
