@@ -282,7 +282,7 @@ export function evaluationPickCard(locale: Locale, m: { plan: Plan; due: Goal[];
     subtitle: t(locale, E.pick),
     notice: m.notice ?? (m.due.length + m.later.length === 0 ? t(locale, E.none) : ''),
     noticeStyle: m.notice ? 'good' : 'accent',
-    paragraphs: m.due.length > 0 ? [`**${t(locale, E.dueHeading)}: ${m.due.length}**`] : [],
+    paragraphs: m.due.length > 0 ? [{ text: `${t(locale, E.dueHeading)}: ${m.due.length}` }] : [],
     facts: [],
     items: [...m.due.map((g) => item(g, true)), ...m.later.map((g) => item(g, false))],
     actions: [{ title: s.btnShowPlan, verb: VERBS.planShow, data: ids }],
@@ -381,7 +381,7 @@ export function evaluationEndedCard(locale: Locale, m: { plan: Plan; goal: Goal;
     title: `${t(locale, E.title)}: ${m.plan.alias}`,
     subtitle: m.goal.text,
     ...noticeFields(m.notice),
-    paragraphs: whatWorked ? [`**${t(locale, E.whatWorked)}**`, whatWorked] : [],
+    paragraphs: whatWorked ? [{ text: t(locale, E.whatWorked) }, whatWorked] : [],
     facts,
     items: [],
     actions: [

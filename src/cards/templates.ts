@@ -54,21 +54,31 @@ function addSubmitFallbacks(node: Json): Json {
 }
 
 /**
- * Card text is Markdown: a text that begins with a number and a full stop ("2. dec. 2026 08:37")
- * renders as an item of a numbered list. Such a start is escaped in every TextBlock and fact.
+ * Card text is Markdown in Teams and most hosts: "2. dec. 2026 08:37" at the start of a line
+ * renders as item 2 of a numbered list, "*vigtigt*" as italics, "- " as a bullet. Every
+ * TextBlock and fact value the bot sends is escaped, so a client shows exactly the text (the
+ * user's note, a goal, a date). Emphasis the bot means is set with the TextBlock's `weight`,
+ * never with Markdown.
  */
-const LIST_START = /^(\d+)\.(\s)/;
+const INLINE_SPECIALS = /[\\*_`~[\]]/g;
+const LINE_START = /^(\s*)(?:(\d+)([.)])(?=\s|$)|([-+](?=\s)|#(?=#{0,5}(?:\s|$))|>))/gm;
 
-function escapeListStart(text: Json): Json {
-  return typeof text === 'string' ? text.replace(LIST_START, '$1\\.$2') : text;
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(INLINE_SPECIALS, (c) => `\\${c}`)
+    .replace(LINE_START, (_m, space: string, digits?: string, dot?: string, mark?: string) => (digits ? `${space}${digits}\\${dot}` : `${space}\\${mark}`));
+}
+
+function escapeText(text: Json): Json {
+  return typeof text === 'string' ? escapeMarkdown(text) : text;
 }
 
 function guardMarkdown(node: Json): void {
   if (Array.isArray(node)) return node.forEach(guardMarkdown);
   if (node === null || typeof node !== 'object') return;
-  if (node['type'] === 'TextBlock' && 'text' in node) node['text'] = escapeListStart(node['text']!);
+  if (node['type'] === 'TextBlock' && 'text' in node) node['text'] = escapeText(node['text']!);
   if (node['type'] === 'FactSet' && Array.isArray(node['facts'])) {
-    for (const fact of node['facts']) if (fact && typeof fact === 'object' && !Array.isArray(fact)) fact['value'] = escapeListStart(fact['value'] ?? '');
+    for (const fact of node['facts']) if (fact && typeof fact === 'object' && !Array.isArray(fact)) fact['value'] = escapeText(fact['value'] ?? '');
   }
   for (const value of Object.values(node)) guardMarkdown(value);
 }

@@ -72,11 +72,14 @@ describe('Refleks in the Agents Playground (headless Chromium)', { timeout: 120_
     expect(await (await chat.cardFromEnd(2)).innerText()).toContain('Gemt i dagbogen');
     await chat.click('Beboerdagbog', 'Kontekst og type');
     await chat.choose('Sundhed – Medicin', { in: /Kontekst og type/ });
-    await chat.fill(/Notat/, 'Tog selv sin medicin efter morgenmaden.');
+    // Written the way people type on a phone: Markdown characters shown as typed, not as italics or a list.
+    await chat.fill(/Notat/, '- tog selv sin medicin *uden* påmindelse_kl. 8');
     await chat.click('Gem', 'Gemt i dagbogen');
     text = await chat.cardText();
     expect(text).toContain('Beboerdagbog · Demo AB');
     expect(text).toContain('Sundhed – Medicin');
+    expect(text).toContain('- tog selv sin medicin *uden* påmindelse_kl. 8');
+    expect(await chat.card().locator('em, strong, ul, li').count()).toBe(0);
     await chat.screenshot('diary-resident');
   });
 

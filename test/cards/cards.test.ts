@@ -309,6 +309,7 @@ function cardsFor(locale: Locale): Case[] {
   add('diary saved: sub-goal score', () => diarySavedCard(locale, { institution: bosted, plan: adultPlan, entry: adultEntries.at(-3)! }));
   add('diary saved: not assessed', () => diarySavedCard(locale, { institution: bosted, plan: adultPlan, entry: adultEntries[3]! }));
   add('diary saved: resident', () => diarySavedCard(locale, { institution: bosted, plan: adultPlan, entry: residentEntry }));
+  add('diary saved: a note written with Markdown characters', () => diarySavedCard(locale, { institution: bosted, plan: adultPlan, entry: { ...residentEntry, note: '- tog *selv* medicin_kl. 8\n2. gang [uden] hjælp' } as typeof residentEntry }), ['- tog *selv* medicin_kl.']);
   add('diary saved: demo', () => diarySavedCard(locale, { institution: demoTilbud, plan: demoPlan, entry: { ...adultEntries[0]!, citizenId: demoPlan.id, goalId: 'demo-g1-sub-1' } }));
 
   // plan
@@ -521,12 +522,19 @@ function unboundExpressions(node: unknown, path = '$'): string[] {
 
 const RESERVED_DATA_NAMES: ReadonlySet<string> = new Set(['key']);
 
-/** TextBlocks and fact values that begin like a numbered list item ("2. dec. 2026"): Markdown would turn them into one. */
-function listStarts(card: Card): string[] {
+/**
+ * TextBlocks and fact values a client would render as Markdown rather than as written: a line
+ * that begins like a list item, a heading or a quote, or an unescaped *, _, `, ~, [ or ].
+ */
+function markdownProblems(card: Card): string[] {
   const problems: string[] = [];
   for (const { node, path } of walk(card)) {
     const texts = node['type'] === 'TextBlock' ? [node['text']] : node['type'] === 'FactSet' && Array.isArray(node['facts']) ? (node['facts'] as Json[]).map((f) => (isObject(f) ? f['value'] : undefined)) : [];
-    for (const text of texts) if (typeof text === 'string' && /^\d+\.\s/.test(text)) problems.push(`${path}: "${text.slice(0, 30)}"`);
+    for (const text of texts) {
+      if (typeof text !== 'string') continue;
+      const unescaped = text.replace(/\\./g, '');
+      if (/^\s*(\d+[.)](\s|$)|[-+]\s|#{1,6}(\s|$)|>)/m.test(text) || /[*_`~[\]]/.test(unescaped)) problems.push(`${path}: "${text.slice(0, 30)}"`);
+    }
   }
   return problems;
 }
@@ -825,7 +833,7 @@ describe('every card the bot sends', () => {
     expect(actionProblems(card), 'actions').toEqual([]);
     expect(inputProblems(card), 'inputs').toEqual([]);
     expect(emptyTexts(card), 'empty texts').toEqual([]);
-    expect(listStarts(card), 'texts a client would show as a numbered list').toEqual([]);
+    expect(markdownProblems(card), 'texts a client would show as Markdown').toEqual([]);
     const texts = allStrings(card).map(shown);
     expect(shows.filter((t) => !texts.some((x) => x.includes(t))), 'texts of the state').toEqual([]);
   });

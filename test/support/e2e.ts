@@ -209,9 +209,9 @@ export function findAction(card: CardJson, verb: string, predicate: (a: FoundAct
 }
 
 /** All text shown on the card (TextBlocks, facts, choice titles), joined by newlines. */
-/** A card text as a client shows it: the Markdown escape of a leading "2." (see cards/templates.ts) is not shown. */
+/** A card text as a client shows it: the Markdown escapes (see cards/templates.ts) are not shown. */
 export function shown(text: string): string {
-  return text.replace(/^(\d+)\\\./, '$1.');
+  return text.replace(/\\([\\*_`~[\]().+>#-])/g, '$1');
 }
 
 export function textOf(card: CardJson): string {
