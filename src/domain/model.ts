@@ -47,12 +47,79 @@ export const ResidentContextSchema = z.object({
 });
 export type ResidentContext = z.infer<typeof ResidentContextSchema>;
 
+// ---------------------------------------------------------------- deadlines and reminders (DOMAIN.md section 5)
+
+/**
+ * The kinds of deadline the bot reminds of (see domain/deadlines.ts). More kinds come later
+ * (aftalepapir actions, prøvehandling steps, the tilbud's yearly method evaluation): add the
+ * name here and its default lead times in deadlines.ts.
+ */
+export const DeadlineKindSchema = z.enum([
+  'goalRevision', // revisionsdato of an active goal or sub-goal
+  'statusReport', // status til myndighed
+  'statusMeetingInvitation', // the yearly statusmøde: invite the municipality
+  'purposeMissing', // formål fra handleplanen not yet in the plan
+]);
+export type DeadlineKind = z.infer<typeof DeadlineKindSchema>;
+
+const LOCAL_TIME = '([01]\\d|2[0-3]):[0-5]\\d';
+/** A time of day in Copenhagen, HH:mm (24 h). */
+export const LocalTimeSchema = z.string().regex(new RegExp(`^${LOCAL_TIME}$`), 'expected HH:mm, e.g. 07:30');
+export type LocalTime = z.infer<typeof LocalTimeSchema>;
+
+/**
+ * Quiet hours in Copenhagen time, "HH:mm-HH:mm" (from-to, may run over midnight, e.g.
+ * "17:00-07:30"), or "off". A reminder that falls inside waits for the end of them.
+ */
+export const QuietHoursSchema = z
+  .string()
+  .regex(new RegExp(`^(off|${LOCAL_TIME}-${LOCAL_TIME})$`), 'expected HH:mm-HH:mm in Copenhagen time (e.g. 17:00-07:30) or off')
+  .refine((v) => v === 'off' || v.slice(0, 5) !== v.slice(6), 'quiet hours must start and end at different times');
+export type QuietHours = z.infer<typeof QuietHoursSchema>;
+
+/** Weekends (Saturday and Sunday, Copenhagen): skip = a reminder waits for Monday morning; send = no difference. */
+export const WeekendPolicySchema = z.enum(['skip', 'send']);
+export type WeekendPolicy = z.infer<typeof WeekendPolicySchema>;
+
+/**
+ * A tilbud's lead times for one kind of deadline; a missing field keeps the default.
+ * `before`: days before the due date a reminder goes out (0 = on the day);
+ * `overdueEveryDays`: while the deadline is overdue, a reminder every this many days after the
+ * due date (0 = none).
+ */
+export const LeadOverrideSchema = z.object({
+  before: z.array(z.number().int().min(0).max(400)).max(10).optional(),
+  overdueEveryDays: z.number().int().min(0).max(400).optional(),
+});
+export type LeadOverride = z.infer<typeof LeadOverrideSchema>;
+
+/** Per kind of deadline; unknown kinds (from a newer version) are ignored. */
+export const LeadDaysOverrideSchema = z
+  .object(Object.fromEntries(DeadlineKindSchema.options.map((k) => [k, LeadOverrideSchema.optional()])) as Record<DeadlineKind, z.ZodOptional<typeof LeadOverrideSchema>>);
+export type LeadDaysOverride = z.infer<typeof LeadDaysOverrideSchema>;
+
+/**
+ * A tilbud's own reminder settings; every field is optional and falls back to the bot's
+ * (config REMINDER_QUIET_HOURS, REMINDER_WEEKENDS) or the domain defaults (lead times,
+ * DOMAIN.md section 5). `sendTime`: the time of day a reminder "on day X" is planned for
+ * (default: the end of the quiet hours, 07:30 when they are off).
+ */
+export const ReminderOverridesSchema = z.object({
+  leadDays: LeadDaysOverrideSchema.optional(),
+  quietHours: QuietHoursSchema.optional(),
+  weekends: WeekendPolicySchema.optional(),
+  sendTime: LocalTimeSchema.optional(),
+});
+export type ReminderOverrides = z.infer<typeof ReminderOverridesSchema>;
+
 export const InstitutionSettingsSchema = z.object({
   supportScale: z.array(SupportScaleStepSchema).min(2),
   residentContexts: z.array(ResidentContextSchema).min(1),
   themesAdult: z.array(z.string().min(1)).min(1),
   themesChild: z.array(z.string().min(1)).min(1),
   trialCycleLimitDays: z.number().int().positive().default(14),
+  /** The tilbud's reminder settings (absent = the bot's defaults). */
+  reminders: ReminderOverridesSchema.optional(),
 });
 export type InstitutionSettings = z.infer<typeof InstitutionSettingsSchema>;
 
@@ -180,6 +247,31 @@ export const EvaluationSchema = z.object({
 });
 export type Evaluation = z.infer<typeof EvaluationSchema>;
 
+// ---------------------------------------------------------------- status til myndighed (seed 001, section 4)
+
+/**
+ * Status til myndighed. `lastSentOn`: the day the latest status was sent to the municipality
+ * (absent = none yet: the first is due a year after the formål was received).
+ * `intervalMonths`: the interval agreed with the municipality (absent = 12; a two-year agreement
+ * is 24 and must be recorded here, seed 001 note 5).
+ */
+export const StatusReportStateSchema = z.object({
+  lastSentOn: IsoDateSchema.optional(),
+  intervalMonths: z.number().int().min(1).max(36).optional(),
+});
+export type StatusReportState = z.infer<typeof StatusReportStateSchema>;
+
+/**
+ * The yearly statusmøde with the municipality. `lastHeldOn`: the day of the latest one (absent =
+ * none yet: the first is due a year after the formål was received). `invitedOn`: the day the
+ * municipality was last invited; an invitation on or after the latest meeting (or the formål's
+ * date) means the invitation for the next one is done.
+ */
+export const StatusMeetingStateSchema = z.object({
+  lastHeldOn: IsoDateSchema.optional(),
+  invitedOn: IsoDateSchema.optional(),
+});
+export type StatusMeetingState = z.infer<typeof StatusMeetingStateSchema>;
 
 /** The borger with the individual plan. Stored as one document; etag guards it. */
 export const PlanSchema = z.object({
@@ -195,6 +287,8 @@ export const PlanSchema = z.object({
   themes: z.array(ThemeSchema),
   goals: z.array(GoalSchema).default([]),
   evaluations: z.array(EvaluationSchema).default([]),
+  statusReport: StatusReportStateSchema.optional(),
+  statusMeeting: StatusMeetingStateSchema.optional(),
   demo: z.boolean().default(false),
   /** Submission ids of the latest writes (newest last): a repeated delivery is a no-op. */
   recentSubmissions: z.array(z.string()).default([]),
