@@ -3,9 +3,13 @@
  * clear line per bad key. Only `main.ts` calls it.
  */
 import { z } from 'zod';
+import { QuietHoursSchema, WeekendPolicySchema } from '../domain/model.js';
 
 const emptyToUndefined = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 const optionalString = z.preprocess(emptyToUndefined, z.string().trim().min(1).optional());
+/** Lower case, no spaces, an en dash read as a hyphen ("17:00 – 07:30" = "17:00-07:30"). */
+const normalizedToken = (value: unknown): unknown =>
+  typeof value === 'string' ? emptyToUndefined(value.trim().toLowerCase().replace(/\s+/g, '').replace(/[\u2013\u2014]/g, '-')) : value;
 const booleanFlag = z.preprocess(
   emptyToUndefined,
   z
@@ -48,6 +52,13 @@ export const ConfigSchema = z
     AUTH_METADATA_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(60000).default(4000)),
     REFLEKS_DEMO_SEED: booleanFlag,
     UI_LOCALE: z.preprocess(emptyToUndefined, z.enum(['auto', 'da', 'en']).default('auto')),
+    /**
+     * Reminders' quiet hours in Copenhagen time, HH:mm-HH:mm (may run over midnight) or off; a
+     * reminder that falls inside waits for their end. A tilbud can set its own.
+     */
+    REMINDER_QUIET_HOURS: z.preprocess(normalizedToken, QuietHoursSchema.default('17:00-07:30')),
+    /** skip: a reminder due on a Saturday or Sunday waits for Monday morning; send: weekends are like weekdays. */
+    REMINDER_WEEKENDS: z.preprocess(normalizedToken, WeekendPolicySchema.default('skip')),
   })
 ;
 

@@ -78,7 +78,7 @@ export const QuietHoursSchema = z
 export type QuietHours = z.infer<typeof QuietHoursSchema>;
 
 /** Weekends (Saturday and Sunday, Copenhagen): skip = a reminder waits for Monday morning; send = no difference. */
-export const WeekendPolicySchema = z.enum(['skip', 'send']);
+export const WeekendPolicySchema = z.enum(['skip', 'send'], { error: 'expected skip (wait for Monday morning) or send' });
 export type WeekendPolicy = z.infer<typeof WeekendPolicySchema>;
 
 /**

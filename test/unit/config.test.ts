@@ -47,4 +47,26 @@ describe('configuration', () => {
       expect(lines.some((l) => l.includes('EMBEDDED_BUSY_TIMEOUT_MS'))).toBe(true);
     }
   });
+
+  it('parses the reminder settings: quiet hours (HH:mm-HH:mm or off) and weekends (skip or send)', () => {
+    expect(loadConfig({})).toMatchObject({ REMINDER_QUIET_HOURS: '17:00-07:30', REMINDER_WEEKENDS: 'skip' });
+    expect(loadConfig({ REMINDER_QUIET_HOURS: '', REMINDER_WEEKENDS: ' ' })).toMatchObject({ REMINDER_QUIET_HOURS: '17:00-07:30', REMINDER_WEEKENDS: 'skip' });
+    expect(loadConfig({ REMINDER_QUIET_HOURS: ' 18:00 – 08:00 ', REMINDER_WEEKENDS: 'SEND' })).toMatchObject({ REMINDER_QUIET_HOURS: '18:00-08:00', REMINDER_WEEKENDS: 'send' });
+    expect(loadConfig({ REMINDER_QUIET_HOURS: 'Off' }).REMINDER_QUIET_HOURS).toBe('off');
+    expect(loadConfig({ REMINDER_QUIET_HOURS: '12:00-13:00' }).REMINDER_QUIET_HOURS).toBe('12:00-13:00');
+    for (const [env, key, says] of [
+      [{ REMINDER_QUIET_HOURS: '17-7' }, 'REMINDER_QUIET_HOURS', 'HH:mm-HH:mm'],
+      [{ REMINDER_QUIET_HOURS: '25:00-07:30' }, 'REMINDER_QUIET_HOURS', 'HH:mm-HH:mm'],
+      [{ REMINDER_QUIET_HOURS: '08:00-08:00' }, 'REMINDER_QUIET_HOURS', 'different times'],
+      [{ REMINDER_WEEKENDS: 'never' }, 'REMINDER_WEEKENDS', 'skip'],
+    ] as const) {
+      try {
+        loadConfig(env);
+        throw new Error('expected a ConfigError');
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        expect((error as ConfigError).lines).toEqual([expect.stringMatching(new RegExp(`^  ${key}: .*${says}`))]);
+      }
+    }
+  });
 });
