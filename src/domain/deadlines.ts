@@ -36,7 +36,7 @@ import { tz } from '@date-fns/tz';
 import type { DeadlineKind, Goal, LocalTime, Plan, QuietHours, ReminderOverrides, WeekendPolicy } from './model.js';
 import { DeadlineKindSchema, QuietHoursSchema } from './model.js';
 import { latestEvaluation } from './evaluation.js';
-import { ZONE } from './plan.js';
+import { isIsoDate, ZONE } from './plan.js';
 
 const IN_ZONE = { in: tz(ZONE) };
 
@@ -257,9 +257,14 @@ function planBase(plan: Plan) {
   return { tenantId: plan.tenantId, teamId: plan.teamId, planId: plan.id, ownerIds: [...plan.contactPersons] };
 }
 
+/** A stored yyyy-MM-dd that is a real day (the schema checks the pattern only: 2027-02-30 passes it). */
+function validDate(value: string | undefined): string | undefined {
+  return isIsoDate(value) ? value : undefined;
+}
+
 function statusReportDeadline(plan: Plan): StatusReportDeadline | undefined {
-  const lastSentOn = plan.statusReport?.lastSentOn;
-  const fromDate = lastSentOn ?? plan.purpose?.receivedOn;
+  const lastSentOn = validDate(plan.statusReport?.lastSentOn);
+  const fromDate = lastSentOn ?? validDate(plan.purpose?.receivedOn);
   if (fromDate === undefined) return undefined;
   const intervalMonths = plan.statusReport?.intervalMonths ?? DEFAULT_STATUS_INTERVAL_MONTHS;
   return {
@@ -275,8 +280,8 @@ function statusReportDeadline(plan: Plan): StatusReportDeadline | undefined {
 }
 
 function statusMeetingDeadline(plan: Plan): StatusMeetingInvitationDeadline | undefined {
-  const lastHeldOn = plan.statusMeeting?.lastHeldOn;
-  const fromDate = lastHeldOn ?? plan.purpose?.receivedOn;
+  const lastHeldOn = validDate(plan.statusMeeting?.lastHeldOn);
+  const fromDate = lastHeldOn ?? validDate(plan.purpose?.receivedOn);
   if (fromDate === undefined) return undefined;
   const invitedOn = plan.statusMeeting?.invitedOn;
   if (invitedOn !== undefined && invitedOn >= fromDate) return undefined; // the invitation for the next one is done
@@ -316,7 +321,7 @@ export function planDeadlines(plan: Plan): Deadline[] {
   const meeting = statusMeetingDeadline(plan);
   if (meeting) deadlines.push(meeting);
   for (const goal of plan.goals) {
-    if (goal.state === 'active' && !isRevisionDone(plan, goal)) deadlines.push(goalDeadline(plan, goal));
+    if (goal.state === 'active' && validDate(goal.revisionDate) && !isRevisionDone(plan, goal)) deadlines.push(goalDeadline(plan, goal));
   }
   return deadlines.sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.id.localeCompare(b.id));
 }
@@ -361,6 +366,7 @@ const MAX_SHIFT_DAYS = 7;
  * kind repeats while overdue: callers stop.
  */
 function* slotsOf(deadline: Deadline, settings: ReminderSettings, from: Date): Generator<Slot> {
+  if (Number.isNaN(from.getTime())) throw new RangeError('Invalid time for a reminder schedule');
   const lead = settings.leadDays[deadline.kind];
   const due = localDay(deadline.dueDate);
   const opened = new Date(deadline.openedAt);

@@ -196,6 +196,16 @@ describe('goal and sub-goal revisionsdato', () => {
     expect(only(again, 'goalRevision')).toEqual([]);
   });
 
+  it('skips a stored date that is no real day instead of failing the whole plan', () => {
+    const plan = withGoal(planWithPurpose(made), { id: 'g1', revisionDate: '2027-03-29' }, made);
+    const damaged: Plan = { ...plan, goals: [{ ...plan.goals[0]!, revisionDate: '2027-02-30' }], statusReport: { lastSentOn: '2027-13-01' } };
+    expect(planDeadlines(damaged).map((d) => [d.kind, d.dueDate])).toEqual([
+      ['statusMeetingInvitation', '2028-01-04'],
+      ['statusReport', '2028-01-04'], // counts from the formål instead
+    ]);
+    expect(() => nextReminder(planDeadlines(damaged)[0]!, new Date(Number.NaN), S)).toThrow(RangeError);
+  });
+
   it('still knows a goal is open when retention has moved the change that set its date out of the plan', () => {
     const plan = withGoal(planWithPurpose(made), { id: 'g1', revisionDate: '2027-03-29' }, made);
     const continued = ok(applyEvaluation(plan, { ...evaluation, decision: 'continue', newRevisionDate: '2027-09-27' }, evidence, 'u1', at('2027-03-20T09:00:00Z')));
