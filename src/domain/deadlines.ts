@@ -283,7 +283,7 @@ function statusMeetingDeadline(plan: Plan): StatusMeetingInvitationDeadline | un
   const lastHeldOn = validDate(plan.statusMeeting?.lastHeldOn);
   const fromDate = lastHeldOn ?? validDate(plan.purpose?.receivedOn);
   if (fromDate === undefined) return undefined;
-  const invitedOn = plan.statusMeeting?.invitedOn;
+  const invitedOn = validDate(plan.statusMeeting?.invitedOn);
   if (invitedOn !== undefined && invitedOn >= fromDate) return undefined; // the invitation for the next one is done
   return {
     id: deadlineId('statusMeetingInvitation', plan.id),
