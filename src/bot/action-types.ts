@@ -5,6 +5,7 @@ import { MESSAGES, type FieldErrors } from '../domain/text.js';
 import { planCard, type Card, type Notice } from '../cards/views.js';
 import type { Call } from '../usecases/context.js';
 import { viewPlan } from '../usecases/view-plan.js';
+import { IdListSchema, IdSchema, OptionalIdSchema } from './ids.js';
 
 /** The payload did not have the shape the verb needs: answered with HTTP 400. */
 export class BadPayloadError extends Error {
@@ -13,8 +14,12 @@ export class BadPayloadError extends Error {
 
 export type Handler = (call: Call, data: Record<string, unknown>) => Promise<Card>;
 
-/** An id carried in card data. */
-export const id = z.string().min(1).max(300);
+/** An id carried in card data (see ids.ts: the store's id rules, printable ASCII, no CPR number). */
+export const id = IdSchema;
+/** An id that may be empty (a choice not made). */
+export const optionalId = OptionalIdSchema;
+/** Comma-separated ids (a multi-select). */
+export const idList = IdListSchema;
 /** A user's input: missing means empty. */
 export const input = z.preprocess((v) => (v === undefined || v === null ? '' : v), z.string().max(20_000));
 export const CitizenRef = z.object({ teamId: id, citizenId: id });

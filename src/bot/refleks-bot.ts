@@ -356,7 +356,7 @@ export class RefleksBot extends TeamsActivityHandler {
     } catch (error) {
       if (error instanceof BadPayloadError) {
         logger.info({ fields: error.message }, 'malformed submit data');
-        await context.sendActivity(strings(locale).errorUnknownCommand);
+        await context.sendActivity(strings(locale).errorBadAction);
         return;
       }
       logger.error({ err: error }, 'submit failed');

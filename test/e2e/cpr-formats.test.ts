@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { VERBS } from '../../src/cards/verbs.js';
 import { useApp } from '../support/lifecycle.js';
 import type { OpenedStore, StoreKind } from '../support/stores.js';
-import { addGoal, createCitizen, firstSubGoalId } from '../support/flows.js';
+import { setUpCitizenWithGoals, type PlanIds } from '../support/flows.js';
 import { wizardNext, wizardStepOf } from '../support/goal-flows.js';
 import { cprFinder, RecordingStore, storedTexts, whereFound } from '../support/cpr-scan.js';
 import { actionsOf, fieldErrorOf, findAction, inputOf, invokeCardOf, textOf, USERS, type Harness } from '../support/e2e.js';
@@ -30,19 +30,13 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('CPR numbers in every format, o
   let h: Harness;
   let opened: OpenedStore;
   let recorder: RecordingStore;
-  let ids: { teamId: string; citizenId: string; subGoalId: string; goalId: string };
+  let ids: PlanIds;
 
   useApp(
     kind,
     async (app) => {
       ({ h, opened } = app);
-      await h.setupTeam(USERS.anna);
-      const citizen = await createCitizen(h, USERS.anna, 'CD', 'child');
-      await addGoal(h, USERS.anna, citizen, { themeId: 'th3', goalText: 'CD møder i skole hver dag kl. 8', ownerId: USERS.anna.aadObjectId, revisionDate: '2027-03-01' });
-      await addGoal(h, USERS.anna, citizen, { sub: true, goalText: 'CD står selv op, når vækkeuret ringer', ownerId: USERS.anna.aadObjectId, revisionDate: '2027-01-10' });
-      const plan = await h.app.repos.plans.get(USERS.anna.tenantId, citizen.teamId, citizen.citizenId);
-      const goalId = plan!.value.goals.find((g) => !g.parentId)!.id;
-      ids = { ...citizen, goalId, subGoalId: await firstSubGoalId(h, USERS.anna, citizen) };
+      ids = await setUpCitizenWithGoals(h, USERS.anna);
     },
     { wrapStore: (store) => (recorder = new RecordingStore(store)) },
   );
