@@ -128,6 +128,14 @@ export function removeCpr(text: string): string {
     .trim();
 }
 
+/**
+ * Free text that is stored without asking the user (a team's name, a member's display name from
+ * Teams): unchanged when it holds no CPR number, else with the number taken out.
+ */
+export function cprFree(text: string): string {
+  return containsCpr(text) ? removeCpr(text) : text;
+}
+
 /** The names of the fields whose text holds a CPR number. */
 export function findCprFields(fields: Record<string, string | undefined | null>): string[] {
   return Object.entries(fields)

@@ -9,6 +9,7 @@ import { AuthenticationError } from 'botframework-connector';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { AuthUnavailableError, type RefleksAdapter } from '../bot/adapter.js';
+import { isActivityId, isCardId } from '../bot/ids.js';
 
 export interface HttpDeps {
   adapter: RefleksAdapter;
@@ -20,16 +21,33 @@ export interface HttpDeps {
   maxBodyBytes?: number;
 }
 
-/** The minimum an activity must have before botbuilder may see it. */
+/** An id Teams gives an activity, a user or a conversation (see bot/ids.ts): never a CPR number. */
+const activityId = (max: number) => z.string().refine((v) => isActivityId(v, max), { message: 'not an id' });
+/** An id that becomes part of a partition key or a document id (a tenant, an Entra user, a team). */
+const keyId = z.string().refine((v) => isCardId(v, 128), { message: 'not an id' });
+
+/**
+ * The minimum an activity must have before botbuilder may see it, and the type of every field
+ * the bot reads. Ids are checked as ids (they are logged and stored as they are), so an
+ * activity with a CPR number in one is refused before anything is written.
+ */
 const ActivityShapeSchema = z
   .object({
     type: z.string().min(1).max(100),
-    id: z.string().max(500).optional(),
+    id: activityId(500).optional(),
     serviceUrl: z.string().url().max(2000).optional(),
     channelId: z.string().max(100).optional(),
-    from: z.object({ id: z.string().max(500) }).passthrough().optional(),
-    conversation: z.object({ id: z.string().min(1).max(2000) }).passthrough(),
-    recipient: z.object({ id: z.string().max(500) }).passthrough().optional(),
+    from: z.object({ id: activityId(500), aadObjectId: keyId.nullish() }).passthrough().optional(),
+    conversation: z.object({ id: activityId(2000), tenantId: keyId.nullish() }).passthrough(),
+    recipient: z.object({ id: activityId(500) }).passthrough().optional(),
+    replyToId: activityId(500).nullish(),
+    channelData: z
+      .object({
+        tenant: z.object({ id: keyId }).passthrough().nullish(),
+        team: z.object({ id: keyId }).passthrough().nullish(),
+      })
+      .passthrough()
+      .nullish(),
     name: z.string().max(200).optional(),
   })
   .passthrough();
