@@ -58,6 +58,32 @@ function splitOpensNew(data: Record<string, unknown>): { opensNew: boolean; data
   return { opensNew: flag === '1', data: rest };
 }
 
+/** Invoke names Teams sends that Refleks does not handle (logged by name; any other name as "other"). */
+const KNOWN_INVOKES: ReadonlySet<string> = new Set([
+  'task/fetch',
+  'task/submit',
+  'config/fetch',
+  'config/submit',
+  'signin/verifyState',
+  'signin/tokenExchange',
+  'fileConsent/invoke',
+  'actionableMessage/executeAction',
+  'tab/fetch',
+  'tab/submit',
+  'application/search',
+  'healthCheck',
+  'handoff/action',
+  'composeExtension/query',
+  'composeExtension/queryLink',
+  'composeExtension/anonymousQueryLink',
+  'composeExtension/selectItem',
+  'composeExtension/submitAction',
+  'composeExtension/fetchTask',
+  'composeExtension/querySettingUrl',
+  'composeExtension/setting',
+  'composeExtension/onCardButtonClicked',
+]);
+
 function invokeError(status: 400 | 403 | 500, code: string, message: string): InvokeResponse {
   return { status, body: { statusCode: status, type: 'application/vnd.microsoft.error', value: { code, message } } };
 }
@@ -304,7 +330,13 @@ export class RefleksBot extends TeamsActivityHandler {
   }
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
-    if (context.activity.name !== 'adaptiveCard/action') return super.onInvokeActivity(context);
+    if (context.activity.name !== 'adaptiveCard/action') {
+      // Task modules, configuration, sign-in, messaging extensions, a nameless invoke: none is
+      // Refleks's (botbuilder would answer 501 with no body). The name is not logged as sent.
+      const name = context.activity.name;
+      this.log(context, 'invoke').info({ invoke: typeof name === 'string' && KNOWN_INVOKES.has(name) ? name : 'other' }, 'unsupported invoke');
+      return invokeError(400, 'NotSupported', 'Refleks understøtter ikke denne handling.');
+    }
     const value = context.activity.value as { action?: { type?: unknown; verb?: unknown; data?: unknown } } | undefined;
     const verb = value?.action?.verb;
     const logger = this.log(context, typeof verb === 'string' && isVerb(verb) ? verb : 'invalid');
