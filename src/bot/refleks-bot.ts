@@ -7,7 +7,6 @@ import {
   ActivityTypes,
   CardFactory,
   TeamsActivityHandler,
-  TeamsInfo,
   type Activity,
   type InvokeResponse,
   type TeamsChannelAccount,
@@ -29,7 +28,8 @@ import { BadPayloadError } from './action-types.js';
 import { HANDLERS, openCitizenForm, openDiaryTargets, openGoalForm, refusalCard, startDiary } from './card-actions.js';
 import { parseCommand, type Command } from './commands.js';
 import { openEvaluationList } from './goal-actions.js';
-import { readTeamRoster, turnRosterProvider } from './roster.js';
+import { readTeamName, readTeamRoster, turnRosterProvider } from './roster.js';
+import { ConnectorUnavailableError } from './adapter.js';
 import { ConversationRefCache } from './conversation-refs.js';
 
 export interface BotOptions {
@@ -175,6 +175,8 @@ export class RefleksBot extends TeamsActivityHandler {
       if (typeof card === 'string') await context.sendActivity(card);
       else await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
     } catch (error) {
+      // The Bot Connector did not answer: neither the reply nor an apology can reach the user.
+      if (error instanceof ConnectorUnavailableError) throw error;
       const refusal = refusalCard(this.call(context, actor, logger), error);
       if (refusal) {
         await context.sendActivity({ attachments: [CardFactory.adaptiveCard(refusal)] });
@@ -254,7 +256,10 @@ export class RefleksBot extends TeamsActivityHandler {
     let name = team.name;
     if (!name) {
       // A nameless team event: ask Teams for the name, and fall back to the id.
-      name = (await TeamsInfo.getTeamDetails(context, team.id).catch(() => undefined))?.name ?? team.id;
+      name = (await readTeamName(context, team.id).catch((error: unknown) => {
+        if (error instanceof ConnectorUnavailableError) throw error;
+        return undefined;
+      })) ?? team.id;
     }
     const { institution, created } = await registerInstitution(this.call(context, actor, logger), { teamId: team.id, teamName: name, members });
     logger.info({ teamId: team.id, created, members: members.length }, 'tilbud registered');
@@ -273,6 +278,7 @@ export class RefleksBot extends TeamsActivityHandler {
         const s = strings(actor.locale);
         await context.sendActivity(created ? s.setupDone(institution.name, institution.members.length) : s.setupRefreshed(institution.name, institution.members.length));
       } catch (error) {
+        if (error instanceof ConnectorUnavailableError) throw error;
         logger.error({ err: error }, 'install registration failed');
       }
     }
@@ -307,6 +313,7 @@ export class RefleksBot extends TeamsActivityHandler {
       const members = await readTeamRoster(context, team.id);
       await updateRoster(this.call(context, actor, logger), team.id, members);
     } catch (error) {
+      if (error instanceof ConnectorUnavailableError) throw error;
       logger.error({ err: error }, 'roster update failed');
     }
   }
@@ -356,7 +363,14 @@ export class RefleksBot extends TeamsActivityHandler {
       const card = await this.runAction(context, verb, actionData, actor, logger);
       if (opensNew) {
         // The card clicked stays as it is (a confirmation is the chat's record); the answer comes below it.
-        await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+        try {
+          await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+        } catch (error) {
+          if (!(error instanceof ConnectorUnavailableError)) throw error;
+          // The connector did not take the new card: the answer replaces the clicked card instead.
+          logger.warn({ reason: error.message }, 'new card not sent; answered in place');
+          return invokeCard(card);
+        }
         return invokeMessage(strings(actor.locale).openedBelow);
       }
       return invokeCard(card);
@@ -386,6 +400,7 @@ export class RefleksBot extends TeamsActivityHandler {
     try {
       card = await this.runAction(context, verb, data, actor, logger);
     } catch (error) {
+      if (error instanceof ConnectorUnavailableError) throw error;
       if (error instanceof BadPayloadError) {
         logger.info({ fields: error.message }, 'malformed submit data');
         await context.sendActivity(strings(locale).errorBadAction);
@@ -402,6 +417,8 @@ export class RefleksBot extends TeamsActivityHandler {
         await context.updateActivity({ id: replyToId, type: ActivityTypes.Message, attachments: [attachment] } as Partial<Activity>);
         return;
       } catch (error) {
+        // Not answered: a new card would not be either. Answered with a refusal (an old card): send a new one.
+        if (error instanceof ConnectorUnavailableError) throw error;
         logger.warn({ err: error }, 'card update failed; sending a new card');
       }
     }
