@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { AuthUnavailableError, type RefleksAdapter } from '../bot/adapter.js';
 import { isActivityId, isCardId } from '../bot/ids.js';
+import { idContainsCpr } from '../domain/cpr.js';
 
 export interface HttpDeps {
   adapter: RefleksAdapter;
@@ -33,13 +34,27 @@ const ServiceUrlSchema = z
   .refine((value) => {
     try {
       const url = new URL(value);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+      // Stored with the conversation, so no CPR number either (a random id in its path is fine).
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && !idContainsCpr(value);
     } catch {
       return false;
     }
   }, { message: 'not an http(s) URL' });
 
-/** Free text of a bounded length (a name, a locale); absent or null is fine. */
+/** A word Teams uses for a kind of thing (a channel, a conversation type); stored with the conversation. */
+const token = z
+  .string()
+  .max(100)
+  .refine((v) => /^[A-Za-z0-9_.-]+$/.test(v) && !idContainsCpr(v), { message: 'not a token' })
+  .nullish();
+/** A BCP 47 language tag ("da-DK", "en-US", "zh-Hans-CN"); stored with the conversation. */
+const localeTag = z
+  .string()
+  .max(50)
+  .refine((v) => /^[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*$/.test(v) && !idContainsCpr(v), { message: 'not a language tag' })
+  .nullish();
+
+/** Free text of a bounded length (a name); absent or null is fine. */
 const text = (max: number) => z.string().max(max).nullish();
 /** A list of objects (entities, attachments, members). */
 const objects = <T extends z.ZodRawShape>(shape: T, max: number) => z.array(z.object(shape).passthrough()).max(max).nullish();
@@ -55,14 +70,14 @@ const ActivityShapeSchema = z
     type: z.string().min(1).max(100),
     id: activityId(500).optional(),
     serviceUrl: ServiceUrlSchema,
-    channelId: z.string().max(100).optional(),
+    channelId: token,
     from: z.object({ id: activityId(500), aadObjectId: keyId.nullish(), name: text(1000) }).passthrough().optional(),
-    conversation: z.object({ id: activityId(2000), tenantId: keyId.nullish(), conversationType: text(100), name: text(1000) }).passthrough(),
+    conversation: z.object({ id: activityId(2000), tenantId: keyId.nullish(), conversationType: token, name: text(1000) }).passthrough(),
     recipient: z.object({ id: activityId(500), name: text(1000) }).passthrough().optional(),
     replyToId: activityId(500).nullish(),
     text: text(100_000),
     textFormat: text(100),
-    locale: text(100),
+    locale: localeTag,
     timestamp: text(100),
     localTimestamp: text(100),
     deliveryMode: text(100),

@@ -22,9 +22,19 @@ export function readable(text: string): string {
 
 /** A test that finds these ten digits in order, with at most a few non-alphanumeric characters between each two. */
 export function cprFinder(digits: string): (text: string) => boolean {
+  const find = cprExcerpt(digits);
+  return (text) => find(text) !== undefined;
+}
+
+/** Where those digits are in the text (a short excerpt of the readable text around them), or undefined. */
+export function cprExcerpt(digits: string): (text: string) => string | undefined {
   if (!/^\d{10}$/.test(digits)) throw new Error('ten digits');
   const pattern = new RegExp(`(?<![0-9])${[...digits].join('[^0-9A-Za-z]{0,6}')}(?![0-9])`);
-  return (text) => pattern.test(readable(text));
+  return (text) => {
+    const read = readable(text);
+    const match = pattern.exec(read);
+    return match ? read.slice(Math.max(0, match.index - 120), match.index + match[0].length + 60) : undefined;
+  };
 }
 
 /**
@@ -35,6 +45,8 @@ export function cprFinder(digits: string): (text: string) => boolean {
 export class RecordingStore implements DocumentStore {
   readonly kind: DocumentStore['kind'];
   readonly written: string[] = [];
+  /** Type, partition and id of each written document. */
+  readonly labels: string[] = [];
 
   constructor(readonly inner: DocumentStore) {
     this.kind = inner.kind;
@@ -42,6 +54,7 @@ export class RecordingStore implements DocumentStore {
 
   private keep(doc: StoredDocument): void {
     this.written.push(JSON.stringify(doc));
+    this.labels.push(`${String(doc.type)} ${String(doc.pk)} ${String(doc.id)}`);
   }
 
   read(pk: string, id: string): Promise<VersionedDocument | undefined> {
@@ -97,7 +110,7 @@ const DOCUMENT_TYPES = ['institution', 'plan', 'diary', 'conversationRef', 'memb
  * bytes of every file in its data dir (the SQLite file and its WAL).
  */
 export async function storedTexts(opened: OpenedStore, recorder: RecordingStore): Promise<Array<{ where: string; text: string }>> {
-  const out: Array<{ where: string; text: string }> = recorder.written.map((text, i) => ({ where: `write #${i}`, text }));
+  const out: Array<{ where: string; text: string }> = recorder.written.map((text, i) => ({ where: `write #${i} (${recorder.labels[i]})`, text }));
   for (const type of DOCUMENT_TYPES) {
     for (const row of await recorder.inner.scan({ type })) out.push({ where: `${type} ${row.doc.pk} ${row.doc.id}`, text: JSON.stringify(row.doc) });
   }
@@ -110,7 +123,7 @@ export async function storedTexts(opened: OpenedStore, recorder: RecordingStore)
   return out;
 }
 
-/** Where the number was found (empty when nowhere), naming the place and a short excerpt. */
-export function whereFound(found: (text: string) => boolean, texts: Array<{ where: string; text: string }>): string[] {
-  return texts.filter((t) => found(t.text)).map((t) => `${t.where}: ${t.text.length > 400 ? '(long)' : t.text}`);
+/** Where a number was found (empty when nowhere), naming the place and a short excerpt around it. */
+export function whereFound(found: (text: string) => boolean, texts: Array<{ where: string; text: string }>, excerpt?: (text: string) => string | undefined): string[] {
+  return texts.filter((t) => found(t.text)).map((t) => `${t.where}: ${excerpt?.(t.text) ?? (t.text.length > 400 ? '(long)' : t.text)}`);
 }
