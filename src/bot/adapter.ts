@@ -103,14 +103,25 @@ export function boundToTurn<T extends object>(client: T, budgetMs: number): T {
     }
     const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(remaining)));
     const own = args.options?.['abortSignal'] as AbortSignal | undefined;
+    const signal = own ? AbortSignal.any([own, timeout]) : timeout;
     const started = performance.now();
+    // The signal aborts the HTTP request; the race also ends a wait that does not heed it (a token fetch).
+    let onAbort: (() => void) | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    const call = send({ ...args, options: { ...args.options, abortSignal: signal } }, spec, callback);
+    call.catch(() => undefined);
+    expired.catch(() => undefined);
     try {
-      return await send({ ...args, options: { ...args.options, abortSignal: own ? AbortSignal.any([own, timeout]) : timeout } }, spec, callback);
+      return await Promise.race([call, expired]);
     } catch (error) {
       if (isRefusal(error)) throw error;
       budget.unavailable = true;
       throw new ConnectorUnavailableError(`the Bot Connector did not answer (${failureOf(error)})`);
     } finally {
+      if (onAbort) signal.removeEventListener('abort', onAbort);
       budget.spend(performance.now() - started);
     }
   };
