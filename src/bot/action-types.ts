@@ -1,6 +1,6 @@
 /** What every card-action handler shares: its type, payload parsing, and the plan card answer. */
 import { z } from 'zod';
-import { removeCpr } from '../domain/cpr.js';
+import { containsCpr, removeCpr } from '../domain/cpr.js';
 import { MESSAGES, type FieldErrors } from '../domain/text.js';
 import { planCard, type Card, type Notice } from '../cards/views.js';
 import type { Call } from '../usecases/context.js';
@@ -33,13 +33,13 @@ export function parse<S extends z.ZodType>(schema: S, data: Record<string, unkno
 }
 
 /**
- * Takes the CPR number out of every input the domain refused for one, so the number is not even
- * echoed back on the card while the rest of the user's text is. (The domain's text checks find
- * CPR numbers in every free-text field.)
+ * Takes the CPR number out of every input the domain refused for one, and out of any other input
+ * that holds one (a date or a choice refused for another reason), so the number is not even
+ * echoed back on the card while the rest of the user's text is.
  */
 export function withoutCpr<T extends Record<string, string>>(form: T, errors: FieldErrors): T {
   const copy: Record<string, string> = { ...form };
-  for (const key of Object.keys(copy)) if (errors[key] === MESSAGES.cpr) copy[key] = removeCpr(copy[key] ?? '');
+  for (const key of Object.keys(copy)) if (errors[key] === MESSAGES.cpr || containsCpr(copy[key])) copy[key] = removeCpr(copy[key] ?? '');
   return copy as T;
 }
 

@@ -207,7 +207,7 @@ const evalSave: Handler = async (call, data) => {
   const form: EvaluationForm = { assessment: d.assessment, whatWorked: d.whatWorked, decision: d.decision, newRevisionDate: d.newRevisionDate, gas: d.gas };
   const redraw = async (errors: FieldErrors): Promise<Card> => {
     const ctx = await openEvaluation(call, d.teamId, d.citizenId, d.goalId);
-    const safe: EvaluationForm = { ...form, ...withoutCpr({ whatWorked: form.whatWorked }, errors) };
+    const safe: EvaluationForm = withoutCpr({ ...form }, errors);
     return evaluationFormCard(l, { ...ctx, form: safe, errors, submissionId: d.submissionId, now: call.now, baseUpdatedAt: d.baseUpdatedAt });
   };
   try {

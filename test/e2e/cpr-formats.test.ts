@@ -13,7 +13,7 @@ import type { OpenedStore, StoreKind } from '../support/stores.js';
 import { setUpCitizenWithGoals, type PlanIds } from '../support/flows.js';
 import { wizardNext, wizardStepOf } from '../support/goal-flows.js';
 import { cprFinder, RecordingStore, storedTexts, whereFound } from '../support/cpr-scan.js';
-import { actionsOf, fieldErrorOf, findAction, inputOf, invokeCardOf, textOf, USERS, type Harness } from '../support/e2e.js';
+import { actionsOf, cardOf, fieldErrorOf, findAction, inputOf, invokeCardOf, textOf, USERS, type Harness } from '../support/e2e.js';
 
 /** 010190-1234 in the formats the guard used to miss. */
 export const CPR_FORMATS: ReadonlyArray<readonly [string, string]> = [
@@ -77,6 +77,23 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('CPR numbers in every format, o
     expect(fieldErrorOf(card, 'purposeText')).toMatch(/CPR-nummer/);
     const { replies } = await h.message(USERS.anna, `plan ${cpr}`);
     expect(String(replies[0]?.body['text'])).toMatch(/CPR-nummer/);
+  });
+
+  it.each(CPR_FORMATS)('does not echo %s typed into a date or a choice back on the card', async (_label, cpr) => {
+    const purposeForm = invokeCardOf(await h.invoke(USERS.anna, VERBS.purposeEdit, { teamId: ids.teamId, citizenId: ids.citizenId }));
+    const purpose = invokeCardOf(await h.invoke(USERS.anna, VERBS.purposeSave, { ...findAction(purposeForm, VERBS.purposeSave).data, purposeText: 'Et formål', receivedOn: cpr }));
+    expect(fieldErrorOf(purpose, 'receivedOn')).toBeDefined();
+    expect(found(JSON.stringify(purpose))).toBe(false);
+    const evalForm = invokeCardOf(await h.invoke(USERS.anna, VERBS.evalOpen, { teamId: ids.teamId, citizenId: ids.citizenId, goalId: ids.goalId }));
+    const evaluation = invokeCardOf(await h.invoke(USERS.anna, VERBS.evalSave, { ...findAction(evalForm, VERBS.evalSave).data, assessment: cpr, whatWorked: '', decision: 'continue', newRevisionDate: cpr, gas: cpr }));
+    expect(found(JSON.stringify(evaluation))).toBe(false);
+    const diaryForm = invokeCardOf(await h.invoke(USERS.anna, VERBS.diaryPickTarget, { teamId: ids.teamId, citizenId: ids.citizenId, target: 'subGoal', goalId: ids.subGoalId }));
+    const diary = invokeCardOf(await h.invoke(USERS.anna, VERBS.diarySave, { ...findAction(diaryForm, VERBS.diarySave).data, score: cpr, note: 'Et notat' }));
+    expect(fieldErrorOf(diary, 'score')).toBeDefined();
+    expect(found(JSON.stringify(diary))).toBe(false);
+    const citizenForm = cardOf((await h.message(USERS.anna, 'ny borger')).replies[0]);
+    const citizen = invokeCardOf(await h.invoke(USERS.anna, VERBS.citizenSave, { ...findAction(citizenForm, VERBS.citizenSave).data, alias: 'GH', targetGroup: cpr, representative: cpr }));
+    expect(found(JSON.stringify(citizen))).toBe(false);
   });
 
   it('has stored none of them anywhere and logged none of them', async () => {
