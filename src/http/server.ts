@@ -45,13 +45,13 @@ const ServiceUrlSchema = z
 const token = z
   .string()
   .max(100)
-  .refine((v) => /^[A-Za-z0-9_.-]+$/.test(v) && !idContainsCpr(v), { message: 'not a token' })
+  .refine((v) => /^[A-Za-z0-9_.-]*$/.test(v) && !idContainsCpr(v), { message: 'not a token' })
   .nullish();
 /** A BCP 47 language tag ("da-DK", "en-US", "zh-Hans-CN"); stored with the conversation. */
 const localeTag = z
   .string()
   .max(50)
-  .refine((v) => /^[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*$/.test(v) && !idContainsCpr(v), { message: 'not a language tag' })
+  .refine((v) => v === '' || (/^[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*$/.test(v) && !idContainsCpr(v)), { message: 'not a language tag' })
   .nullish();
 
 /** Free text of a bounded length (a name); absent or null is fine. */

@@ -88,6 +88,13 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('where replies go, on the %s st
       expect(status, what).toBe(400);
     }
     expect(h.connector.sent.length).toBe(before);
+    // What Teams and the Playground send passes: a language tag in any case, an empty one, null.
+    for (const locale of ['da-DK', 'en-us', 'zh-Hans-CN', 'da', '', null]) {
+      expect((await h.post({ ...good, id: randomUUID(), locale })).status, `locale ${JSON.stringify(locale)}`).toBe(200);
+    }
+    for (const locale of ['da-DK 010190-1234', '0101901234', 'da_DK;drop']) {
+      expect((await h.post({ ...good, id: randomUUID(), locale })).status, `locale ${locale}`).toBe(400);
+    }
     expect(errorLines(h)).toEqual([]);
   });
 
