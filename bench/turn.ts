@@ -47,7 +47,7 @@ class EchoBot extends ActivityHandler {
 
 async function startEcho(bot: EchoBot): Promise<{ url: string; close(): Promise<void> }> {
   const logger = createLogger({ level: 'silent' });
-  const adapter = createAdapter({ authTimeoutMs: 4000 }, logger);
+  const adapter = createAdapter({ authTimeoutMs: 4000, connectorBudgetMs: 4000 }, logger);
   const server = createHttpServer({ adapter, bot, logger, checkReady: async () => ({ store: 'none' }) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;

@@ -59,6 +59,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       appType: config.MicrosoftAppType,
       tenantId: config.MicrosoftAppTenantId,
       authTimeoutMs: config.AUTH_METADATA_TIMEOUT_MS,
+      connectorBudgetMs: config.CONNECTOR_BUDGET_MS,
       openIdMetadataUrl: options.openIdMetadataUrl,
     },
     logger,

@@ -1,10 +1,11 @@
 /** What every card-action handler shares: its type, payload parsing, and the plan card answer. */
 import { z } from 'zod';
-import { removeCpr } from '../domain/cpr.js';
+import { containsCpr, removeCpr } from '../domain/cpr.js';
 import { MESSAGES, type FieldErrors } from '../domain/text.js';
 import { planCard, type Card, type Notice } from '../cards/views.js';
 import type { Call } from '../usecases/context.js';
 import { viewPlan } from '../usecases/view-plan.js';
+import { IdListSchema, IdSchema, OptionalIdSchema } from './ids.js';
 
 /** The payload did not have the shape the verb needs: answered with HTTP 400. */
 export class BadPayloadError extends Error {
@@ -13,8 +14,12 @@ export class BadPayloadError extends Error {
 
 export type Handler = (call: Call, data: Record<string, unknown>) => Promise<Card>;
 
-/** An id carried in card data. */
-export const id = z.string().min(1).max(300);
+/** An id carried in card data (see ids.ts: the store's id rules, printable ASCII, no CPR number). */
+export const id = IdSchema;
+/** An id that may be empty (a choice not made). */
+export const optionalId = OptionalIdSchema;
+/** Comma-separated ids (a multi-select). */
+export const idList = IdListSchema;
 /** A user's input: missing means empty. */
 export const input = z.preprocess((v) => (v === undefined || v === null ? '' : v), z.string().max(20_000));
 export const CitizenRef = z.object({ teamId: id, citizenId: id });
@@ -28,13 +33,13 @@ export function parse<S extends z.ZodType>(schema: S, data: Record<string, unkno
 }
 
 /**
- * Takes the CPR number out of every input the domain refused for one, so the number is not even
- * echoed back on the card while the rest of the user's text is. (The domain's text checks find
- * CPR numbers in every free-text field.)
+ * Takes the CPR number out of every input the domain refused for one, and out of any other input
+ * that holds one (a date or a choice refused for another reason), so the number is not even
+ * echoed back on the card while the rest of the user's text is.
  */
 export function withoutCpr<T extends Record<string, string>>(form: T, errors: FieldErrors): T {
   const copy: Record<string, string> = { ...form };
-  for (const key of Object.keys(copy)) if (errors[key] === MESSAGES.cpr) copy[key] = removeCpr(copy[key] ?? '');
+  for (const key of Object.keys(copy)) if (errors[key] === MESSAGES.cpr || containsCpr(copy[key])) copy[key] = removeCpr(copy[key] ?? '');
   return copy as T;
 }
 

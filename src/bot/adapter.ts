@@ -1,8 +1,16 @@
 /**
- * The botbuilder CloudAdapter with a bounded authentication step. botbuilder fetches the
- * Bot Framework OpenID metadata with no timeout; offline it hangs or fails with internal
- * text. Here it fails within `authTimeoutMs` with AuthUnavailableError (→ HTTP 503).
+ * The botbuilder CloudAdapter with a bounded authentication step and bounded calls to the Bot
+ * Connector. botbuilder fetches the Bot Framework OpenID metadata with no timeout; offline it
+ * hangs or fails with internal text. Here it fails within `authTimeoutMs` with
+ * AuthUnavailableError (→ HTTP 503).
+ *
+ * Each turn has a budget for the Bot Connector (`connectorBudgetMs`: replies, card updates,
+ * roster reads together). botbuilder's clients retry a refused or silent connector three times
+ * with back-off (a turn held 15 s or more); here every call is tried once, within what is left
+ * of the budget, and once the connector has not answered nothing more is tried in that turn:
+ * ConnectorUnavailableError, so no apology follows a reply that could not be sent.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
@@ -13,16 +21,125 @@ import {
 import {
   AuthenticationError,
   BotFrameworkAuthentication,
+  ConnectorFactory,
   type AuthenticateRequestResult,
   type BotFrameworkClient,
   type ClaimsIdentity,
-  type ConnectorFactory,
+  type ConnectorClient,
   type UserTokenClient,
 } from 'botframework-connector';
 import type { Logger } from '../logger.js';
 
 export class AuthUnavailableError extends Error {
   override readonly name = 'AuthUnavailableError';
+}
+
+/**
+ * The Bot Connector did not answer (refused, silent past the budget, 5xx, throttled), or it did
+ * not earlier in this turn, or the turn's budget for it is spent. The message holds no content.
+ */
+export class ConnectorUnavailableError extends Error {
+  override readonly name = 'ConnectorUnavailableError';
+}
+
+/** What a turn may still spend on the Bot Connector, and whether the connector has failed it. */
+class ConnectorBudget {
+  private spentMs = 0;
+  unavailable = false;
+
+  constructor(readonly totalMs: number) {}
+
+  remainingMs(): number {
+    return this.totalMs - this.spentMs;
+  }
+
+  spend(ms: number): void {
+    this.spentMs += ms;
+  }
+}
+
+const turnBudget = new AsyncLocalStorage<ConnectorBudget>();
+
+/** Runs a turn with its own connector budget. */
+export function withConnectorBudget<T>(budgetMs: number, work: () => Promise<T>): Promise<T> {
+  return turnBudget.run(new ConnectorBudget(budgetMs), work);
+}
+
+interface OperationClient {
+  sendOperationRequest(args: { options?: Record<string, unknown> }, spec: unknown, callback?: unknown): Promise<unknown>;
+  client?: { pipeline?: { removePolicy(options: { name: string }): unknown } };
+}
+
+/** A 4xx other than 408 and 429: the connector answered, and said no (the caller decides what then). */
+function isRefusal(error: unknown): boolean {
+  const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+/** Why a call failed, without content: a status, a system error code, or the error's name. */
+function failureOf(error: unknown): string {
+  const e = error as { statusCode?: unknown; code?: unknown; name?: unknown } | undefined;
+  if (typeof e?.statusCode === 'number') return `status ${e.statusCode}`;
+  if (typeof e?.code === 'string' && /^[A-Z_]+$/.test(e.code)) return e.code;
+  return typeof e?.name === 'string' ? e.name : 'unknown';
+}
+
+/**
+ * Makes a Bot Connector client (ConnectorClient, TeamsConnectorClient) try each call once,
+ * within the current turn's budget (or `budgetMs` outside a turn).
+ */
+export function boundToTurn<T extends object>(client: T, budgetMs: number): T {
+  const target = client as unknown as OperationClient;
+  // One attempt per call: the retry policy's back-off is what held a turn for 15 s.
+  target.client?.pipeline?.removePolicy({ name: 'defaultRetryPolicy' });
+  const send = target.sendOperationRequest.bind(target);
+  target.sendOperationRequest = async (args, spec, callback) => {
+    const budget = turnBudget.getStore() ?? new ConnectorBudget(budgetMs);
+    if (budget.unavailable) throw new ConnectorUnavailableError('the Bot Connector did not answer earlier in this turn');
+    const remaining = budget.remainingMs();
+    if (remaining <= 0) {
+      budget.unavailable = true;
+      throw new ConnectorUnavailableError('the turn has spent its time for the Bot Connector');
+    }
+    const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(remaining)));
+    const own = args.options?.['abortSignal'] as AbortSignal | undefined;
+    const signal = own ? AbortSignal.any([own, timeout]) : timeout;
+    const started = performance.now();
+    // The signal aborts the HTTP request; the race also ends a wait that does not heed it (a token fetch).
+    let onAbort: (() => void) | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    const call = send({ ...args, options: { ...args.options, abortSignal: signal } }, spec, callback);
+    call.catch(() => undefined);
+    expired.catch(() => undefined);
+    try {
+      return await Promise.race([call, expired]);
+    } catch (error) {
+      if (isRefusal(error)) throw error;
+      budget.unavailable = true;
+      throw new ConnectorUnavailableError(`the Bot Connector did not answer (${failureOf(error)})`);
+    } finally {
+      if (onAbort) signal.removeEventListener('abort', onAbort);
+      budget.spend(performance.now() - started);
+    }
+  };
+  return client;
+}
+
+/** Connector clients made by this factory are bound to the turn (see boundToTurn). */
+class BoundConnectorFactory extends ConnectorFactory {
+  constructor(
+    private readonly inner: ConnectorFactory,
+    private readonly budgetMs: number,
+  ) {
+    super();
+  }
+
+  override async create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+    return boundToTurn(await this.inner.create(serviceUrl, audience), this.budgetMs);
+  }
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -48,16 +165,19 @@ class TimeBoundAuthentication extends BotFrameworkAuthentication {
   constructor(
     private readonly inner: BotFrameworkAuthentication,
     private readonly timeoutMs: number,
+    private readonly connectorBudgetMs: number,
   ) {
     super();
   }
 
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    let result: AuthenticateRequestResult;
     try {
-      return await withTimeout(this.inner.authenticateRequest(activity, authHeader), this.timeoutMs);
+      result = await withTimeout(this.inner.authenticateRequest(activity, authHeader), this.timeoutMs);
     } catch (error) {
       throw classify(error);
     }
+    return result.connectorFactory ? { ...result, connectorFactory: new BoundConnectorFactory(result.connectorFactory, this.connectorBudgetMs) } : result;
   }
 
   override async authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
@@ -69,7 +189,7 @@ class TimeBoundAuthentication extends BotFrameworkAuthentication {
   }
 
   override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
-    return this.inner.createConnectorFactory(claimsIdentity);
+    return new BoundConnectorFactory(this.inner.createConnectorFactory(claimsIdentity), this.connectorBudgetMs);
   }
 
   override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
@@ -95,14 +215,24 @@ export interface AdapterSettings {
   appType?: 'SingleTenant' | 'UserAssignedMSI' | 'MultiTenant' | undefined;
   tenantId?: string | undefined;
   authTimeoutMs: number;
+  /** How long one turn may spend on the Bot Connector in all (replies, card updates, roster reads). */
+  connectorBudgetMs: number;
   /** Overrides the OpenID metadata URL (tests point it at a dead local port). */
   openIdMetadataUrl?: string | undefined;
 }
 
 /** CloudAdapter with a public entry point for an already parsed and validated activity. */
 export class RefleksAdapter extends CloudAdapter {
+  constructor(
+    auth: BotFrameworkAuthentication,
+    readonly connectorBudgetMs: number,
+  ) {
+    super(auth);
+  }
+
+  /** Runs the turn with its own connector budget. */
   handleActivity(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>) {
-    return this.processActivity(authHeader, activity, logic);
+    return withConnectorBudget(this.connectorBudgetMs, () => this.processActivity(authHeader, activity, logic));
   }
 }
 
@@ -131,8 +261,13 @@ export function createAdapter(settings: AdapterSettings, logger: Logger): Reflek
       : config) as never,
     credentials,
   );
-  const adapter = new RefleksAdapter(new TimeBoundAuthentication(inner, settings.authTimeoutMs));
+  const adapter = new RefleksAdapter(new TimeBoundAuthentication(inner, settings.authTimeoutMs, settings.connectorBudgetMs), settings.connectorBudgetMs);
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
+    if (error instanceof ConnectorUnavailableError) {
+      // The reply could not be sent: an apology could not be either.
+      logger.warn({ activityId: context.activity.id, type: context.activity.type, reason: error.message }, 'reply not sent');
+      return;
+    }
     logger.error({ err: error, activityId: context.activity.id, type: context.activity.type }, 'unhandled turn error');
     if (context.activity.type === 'message') {
       await context.sendActivity('Beklager, noget gik galt. Prøv igen om lidt.').catch((sendError: unknown) => {

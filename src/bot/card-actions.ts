@@ -32,23 +32,26 @@ import { createCitizen, listMyCitizens, recordCitizenPurpose } from '../usecases
 import { logDiaryEntry } from '../usecases/log-diary-entry.js';
 import { loadPlan } from '../usecases/plan-access.js';
 import { listMyInstitutions } from '../usecases/access.js';
-import { BadPayloadError, CitizenRef, id, input, parse, planCardFor, withoutCpr, type Handler } from './action-types.js';
+import { BadPayloadError, CitizenRef, id, idList, input, optionalId, parse, planCardFor, withoutCpr, type Handler } from './action-types.js';
+import { isCardId } from './ids.js';
 import { GOAL_HANDLERS, openWizard } from './goal-actions.js';
 
 // Payload schemas are built once (zod compiles them on first use).
-const CitizenSavePayload = z.object({ submissionId: id, defaultTeamId: input, alias: input, targetGroup: input, teamId: input, representative: input, contactPersons: input });
-const PurposeSavePayload = CitizenRef.extend({ submissionId: id, basePurposeId: input, purposeText: input, receivedOn: input });
+/** A beboerdagbog's "kontekst/type" choice: two ids joined by a slash, or nothing. */
+const contextChoice = input.refine((v) => v === '' || (v.split('/').length <= 2 && v.split('/').every((part) => part === '' || isCardId(part))), { message: 'not a context choice' });
+const CitizenSavePayload = z.object({ submissionId: id, defaultTeamId: optionalId, alias: input, targetGroup: input, teamId: optionalId, representative: input, contactPersons: idList });
+const PurposeSavePayload = CitizenRef.extend({ submissionId: id, basePurposeId: optionalId, purposeText: input, receivedOn: input });
 const GoalNewPayload = CitizenRef.extend({ kind: z.enum(['goal', 'sub']) });
-const DiaryTargetPayload = CitizenRef.extend({ target: z.enum(['subGoal', 'resident']), goalId: input });
+const DiaryTargetPayload = CitizenRef.extend({ target: z.enum(['subGoal', 'resident']), goalId: optionalId });
 const DiarySavePayload = CitizenRef.extend({
       target: z.enum(['subGoal', 'resident']),
-      goalId: input,
+      goalId: optionalId,
       submissionId: id,
       score: input,
       note: input,
       intervention: input,
       externalActors: input,
-      contextType: input,
+      contextType: contextChoice,
     });
 
 function locale(call: Call): Locale {

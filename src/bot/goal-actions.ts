@@ -27,6 +27,7 @@ import { listEvaluationCandidates, openEvaluation, saveEvaluation } from '../use
 import { advanceWizard, startWizard, type WizardMode, type WizardMove, type WizardView } from '../usecases/goal-wizard.js';
 import { loadPlan } from '../usecases/plan-access.js';
 import { BadPayloadError, CitizenRef, GoalRef, id, input, parse, planCardFor, withoutCpr, type Handler } from './action-types.js';
+import { isCardId } from './ids.js';
 
 const EvaluationSavePayload = GoalRef.extend({ baseUpdatedAt: id, submissionId: id, assessment: input, whatWorked: input, decision: input, newRevisionDate: input, gas: input });
 
@@ -77,7 +78,14 @@ export async function openWizard(call: Call, args: { teamId: string; citizenId: 
   return wizardCard(call, view);
 }
 
-const DraftKey = z.string().min(1).max(1000).refine((k) => k.startsWith('goal|') && k.split('|').length === 6);
+/** `goal|<teamId>|<citizenId>|goal or sub|new, revise or edit|<goalId or nothing>`, each id an id. */
+const DraftKey = z
+  .string()
+  .max(1000)
+  .refine((k) => {
+    const [kind, teamId, citizenId, sub, mode, target, ...rest] = k.split('|');
+    return kind === 'goal' && rest.length === 0 && isCardId(teamId) && isCardId(citizenId) && (sub === 'goal' || sub === 'sub') && ['new', 'revise', 'edit'].includes(mode ?? '') && (target === '' || isCardId(target));
+  });
 
 /** A wizard card's data. The draft key travels as `draft`; cards sent before carried it as `key`. */
 const WizardData = z
@@ -102,6 +110,8 @@ const INPUT_NAMES: ReadonlyArray<keyof GoalDraftFields> = [
   'revisionDate',
 ];
 
+const ID_INPUTS: ReadonlySet<keyof GoalDraftFields> = new Set(['parentId', 'themeId', 'ownerId']);
+
 function wizardMove(move: WizardMove): Handler {
   return async (call, data) => {
     const d = parse(WizardData, data);
@@ -110,6 +120,8 @@ function wizardMove(move: WizardMove): Handler {
       const value = data[name];
       if (value === undefined || value === null) continue;
       if (typeof value !== 'string' || value.length > 20_000) throw new BadPayloadError(name);
+      // The choices that pick a goal, a theme or a person carry ids.
+      if (ID_INPUTS.has(name) && value !== '' && !isCardId(value)) throw new BadPayloadError(name);
       inputs[name] = value;
     }
     try {
@@ -195,7 +207,7 @@ const evalSave: Handler = async (call, data) => {
   const form: EvaluationForm = { assessment: d.assessment, whatWorked: d.whatWorked, decision: d.decision, newRevisionDate: d.newRevisionDate, gas: d.gas };
   const redraw = async (errors: FieldErrors): Promise<Card> => {
     const ctx = await openEvaluation(call, d.teamId, d.citizenId, d.goalId);
-    const safe: EvaluationForm = { ...form, ...withoutCpr({ whatWorked: form.whatWorked }, errors) };
+    const safe: EvaluationForm = withoutCpr({ ...form }, errors);
     return evaluationFormCard(l, { ...ctx, form: safe, errors, submissionId: d.submissionId, now: call.now, baseUpdatedAt: d.baseUpdatedAt });
   };
   try {

@@ -7,7 +7,6 @@ import {
   ActivityTypes,
   CardFactory,
   TeamsActivityHandler,
-  TeamsInfo,
   type Activity,
   type InvokeResponse,
   type TeamsChannelAccount,
@@ -29,7 +28,8 @@ import { BadPayloadError } from './action-types.js';
 import { HANDLERS, openCitizenForm, openDiaryTargets, openGoalForm, refusalCard, startDiary } from './card-actions.js';
 import { parseCommand, type Command } from './commands.js';
 import { openEvaluationList } from './goal-actions.js';
-import { readTeamRoster, turnRosterProvider } from './roster.js';
+import { readTeamName, readTeamRoster, turnRosterProvider } from './roster.js';
+import { ConnectorUnavailableError } from './adapter.js';
 import { ConversationRefCache } from './conversation-refs.js';
 
 export interface BotOptions {
@@ -57,6 +57,32 @@ function splitOpensNew(data: Record<string, unknown>): { opensNew: boolean; data
   const { [OPENS_NEW_CARD]: flag, ...rest } = data;
   return { opensNew: flag === '1', data: rest };
 }
+
+/** Invoke names Teams sends that Refleks does not handle (logged by name; any other name as "other"). */
+const KNOWN_INVOKES: ReadonlySet<string> = new Set([
+  'task/fetch',
+  'task/submit',
+  'config/fetch',
+  'config/submit',
+  'signin/verifyState',
+  'signin/tokenExchange',
+  'fileConsent/invoke',
+  'actionableMessage/executeAction',
+  'tab/fetch',
+  'tab/submit',
+  'application/search',
+  'healthCheck',
+  'handoff/action',
+  'composeExtension/query',
+  'composeExtension/queryLink',
+  'composeExtension/anonymousQueryLink',
+  'composeExtension/selectItem',
+  'composeExtension/submitAction',
+  'composeExtension/fetchTask',
+  'composeExtension/querySettingUrl',
+  'composeExtension/setting',
+  'composeExtension/onCardButtonClicked',
+]);
 
 function invokeError(status: 400 | 403 | 500, code: string, message: string): InvokeResponse {
   return { status, body: { statusCode: status, type: 'application/vnd.microsoft.error', value: { code, message } } };
@@ -149,6 +175,8 @@ export class RefleksBot extends TeamsActivityHandler {
       if (typeof card === 'string') await context.sendActivity(card);
       else await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
     } catch (error) {
+      // The Bot Connector did not answer: neither the reply nor an apology can reach the user.
+      if (error instanceof ConnectorUnavailableError) throw error;
       const refusal = refusalCard(this.call(context, actor, logger), error);
       if (refusal) {
         await context.sendActivity({ attachments: [CardFactory.adaptiveCard(refusal)] });
@@ -228,7 +256,10 @@ export class RefleksBot extends TeamsActivityHandler {
     let name = team.name;
     if (!name) {
       // A nameless team event: ask Teams for the name, and fall back to the id.
-      name = (await TeamsInfo.getTeamDetails(context, team.id).catch(() => undefined))?.name ?? team.id;
+      name = (await readTeamName(context, team.id).catch((error: unknown) => {
+        if (error instanceof ConnectorUnavailableError) throw error;
+        return undefined;
+      })) ?? team.id;
     }
     const { institution, created } = await registerInstitution(this.call(context, actor, logger), { teamId: team.id, teamName: name, members });
     logger.info({ teamId: team.id, created, members: members.length }, 'tilbud registered');
@@ -247,6 +278,7 @@ export class RefleksBot extends TeamsActivityHandler {
         const s = strings(actor.locale);
         await context.sendActivity(created ? s.setupDone(institution.name, institution.members.length) : s.setupRefreshed(institution.name, institution.members.length));
       } catch (error) {
+        if (error instanceof ConnectorUnavailableError) throw error;
         logger.error({ err: error }, 'install registration failed');
       }
     }
@@ -281,6 +313,7 @@ export class RefleksBot extends TeamsActivityHandler {
       const members = await readTeamRoster(context, team.id);
       await updateRoster(this.call(context, actor, logger), team.id, members);
     } catch (error) {
+      if (error instanceof ConnectorUnavailableError) throw error;
       logger.error({ err: error }, 'roster update failed');
     }
   }
@@ -304,7 +337,13 @@ export class RefleksBot extends TeamsActivityHandler {
   }
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
-    if (context.activity.name !== 'adaptiveCard/action') return super.onInvokeActivity(context);
+    if (context.activity.name !== 'adaptiveCard/action') {
+      // Task modules, configuration, sign-in, messaging extensions, a nameless invoke: none is
+      // Refleks's (botbuilder would answer 501 with no body). The name is not logged as sent.
+      const name = context.activity.name;
+      this.log(context, 'invoke').info({ invoke: typeof name === 'string' && KNOWN_INVOKES.has(name) ? name : 'other' }, 'unsupported invoke');
+      return invokeError(400, 'NotSupported', 'Refleks understøtter ikke denne handling.');
+    }
     const value = context.activity.value as { action?: { type?: unknown; verb?: unknown; data?: unknown } } | undefined;
     const verb = value?.action?.verb;
     const logger = this.log(context, typeof verb === 'string' && isVerb(verb) ? verb : 'invalid');
@@ -324,7 +363,14 @@ export class RefleksBot extends TeamsActivityHandler {
       const card = await this.runAction(context, verb, actionData, actor, logger);
       if (opensNew) {
         // The card clicked stays as it is (a confirmation is the chat's record); the answer comes below it.
-        await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+        try {
+          await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+        } catch (error) {
+          if (!(error instanceof ConnectorUnavailableError)) throw error;
+          // The connector did not take the new card: the answer replaces the clicked card instead.
+          logger.warn({ reason: error.message }, 'new card not sent; answered in place');
+          return invokeCard(card);
+        }
         return invokeMessage(strings(actor.locale).openedBelow);
       }
       return invokeCard(card);
@@ -354,9 +400,10 @@ export class RefleksBot extends TeamsActivityHandler {
     try {
       card = await this.runAction(context, verb, data, actor, logger);
     } catch (error) {
+      if (error instanceof ConnectorUnavailableError) throw error;
       if (error instanceof BadPayloadError) {
         logger.info({ fields: error.message }, 'malformed submit data');
-        await context.sendActivity(strings(locale).errorUnknownCommand);
+        await context.sendActivity(strings(locale).errorBadAction);
         return;
       }
       logger.error({ err: error }, 'submit failed');
@@ -370,6 +417,8 @@ export class RefleksBot extends TeamsActivityHandler {
         await context.updateActivity({ id: replyToId, type: ActivityTypes.Message, attachments: [attachment] } as Partial<Activity>);
         return;
       } catch (error) {
+        // Not answered: a new card would not be either. Answered with a refusal (an old card): send a new one.
+        if (error instanceof ConnectorUnavailableError) throw error;
         logger.warn({ err: error }, 'card update failed; sending a new card');
       }
     }

@@ -1,7 +1,9 @@
 /** The team roster from Teams (TeamsInfo), as the members of a tilbud. */
 import { TeamsInfo, type TurnContext } from 'botbuilder';
+import { TeamsConnectorClient, type ConnectorClient } from 'botframework-connector';
 import type { Member } from '../domain/model.js';
 import type { RosterProvider } from '../usecases/context.js';
+import { boundToTurn, RefleksAdapter } from './adapter.js';
 
 const PAGE_SIZE = 200;
 const MAX_PAGES = 50;
@@ -31,4 +33,18 @@ export function turnRosterProvider(context: TurnContext): RosterProvider {
       return readTeamRoster(context, teamId);
     },
   };
+}
+
+/**
+ * The team's name as Teams has it (for a team event that carries none). TeamsInfo.getTeamDetails
+ * makes a client of its own, with botbuilder's retries; this one is bound to the turn's
+ * connector budget like every other call (see adapter.ts).
+ */
+export async function readTeamName(context: TurnContext, teamId: string): Promise<string | undefined> {
+  const key = (context.adapter as unknown as { ConnectorClientKey?: symbol }).ConnectorClientKey;
+  const connector = key ? context.turnState.get<ConnectorClient | undefined>(key) : undefined;
+  if (!connector || !context.activity.serviceUrl) return undefined;
+  const budgetMs = context.adapter instanceof RefleksAdapter ? context.adapter.connectorBudgetMs : 4000;
+  const teams = boundToTurn(new TeamsConnectorClient(connector.credentials, { baseUri: context.activity.serviceUrl }), budgetMs);
+  return (await teams.teams.fetchTeamDetails(teamId)).name ?? undefined;
 }

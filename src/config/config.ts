@@ -50,6 +50,8 @@ export const ConfigSchema = z
       z.enum(['json', 'pretty']).default('json'),
     ),
     AUTH_METADATA_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(60000).default(4000)),
+    /** How long one turn may spend on the Bot Connector in all (replies, card updates, roster reads); each call is tried once. */
+    CONNECTOR_BUDGET_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(60000).default(4000)),
     REFLEKS_DEMO_SEED: booleanFlag,
     UI_LOCALE: z.preprocess(emptyToUndefined, z.enum(['auto', 'da', 'en']).default('auto')),
     /**

@@ -70,6 +70,9 @@ export const STEP_LETTERS: Record<WizardStep, readonly SmorteLetter[]> = {
 
 export const FREE_TEXT_FIELDS: ReadonlyArray<keyof GoalDraftFields> = ['goalText', 'indicator', 'participation', 'interventions', 'externalOther'];
 
+/** The fields whose value is an id (a goal, a theme, a person), checked for a CPR number as ids are (see idContainsCpr). */
+export const ID_FIELDS: ReadonlySet<keyof GoalDraftFields> = new Set(['parentId', 'themeId', 'ownerId']);
+
 export function stepIndex(step: WizardStep): number {
   return WIZARD_STEPS.indexOf(step);
 }

@@ -9,6 +9,8 @@ import { AuthenticationError } from 'botframework-connector';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { AuthUnavailableError, type RefleksAdapter } from '../bot/adapter.js';
+import { isActivityId, isCardId } from '../bot/ids.js';
+import { idContainsCpr } from '../domain/cpr.js';
 
 export interface HttpDeps {
   adapter: RefleksAdapter;
@@ -20,16 +22,78 @@ export interface HttpDeps {
   maxBodyBytes?: number;
 }
 
-/** The minimum an activity must have before botbuilder may see it. */
+/** An id Teams gives an activity, a user or a conversation (see bot/ids.ts): never a CPR number. */
+const activityId = (max: number) => z.string().refine((v) => isActivityId(v, max), { message: 'not an id' });
+/** An id that becomes part of a partition key or a document id (a tenant, an Entra user, a team). */
+const keyId = z.string().refine((v) => isCardId(v, 128), { message: 'not an id' });
+
+/** Where the replies go: an http(s) URL with a host. Without one, botbuilder falls back to the public Bot Framework host. */
+const ServiceUrlSchema = z
+  .string()
+  .max(2000)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      // Stored with the conversation, so no CPR number either (a random id in its path is fine).
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && !idContainsCpr(value);
+    } catch {
+      return false;
+    }
+  }, { message: 'not an http(s) URL' });
+
+/** A word Teams uses for a kind of thing (a channel, a conversation type); stored with the conversation. */
+const token = z
+  .string()
+  .max(100)
+  .refine((v) => /^[A-Za-z0-9_.-]*$/.test(v) && !idContainsCpr(v), { message: 'not a token' })
+  .nullish();
+/** A BCP 47 language tag ("da-DK", "en-US", "zh-Hans-CN"); stored with the conversation. */
+const localeTag = z
+  .string()
+  .max(50)
+  .refine((v) => v === '' || (/^[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*$/.test(v) && !idContainsCpr(v)), { message: 'not a language tag' })
+  .nullish();
+
+/** Free text of a bounded length (a name); absent or null is fine. */
+const text = (max: number) => z.string().max(max).nullish();
+/** A list of objects (entities, attachments, members). */
+const objects = <T extends z.ZodRawShape>(shape: T, max: number) => z.array(z.object(shape).passthrough()).max(max).nullish();
+
+/**
+ * The minimum an activity must have before botbuilder may see it, and the type of every field
+ * the bot or botbuilder reads (a text or locale of the wrong type is a 400, not a 200 and an
+ * error in the log). Ids are checked as ids (they are logged and stored as they are), so an
+ * activity with a CPR number in one is refused before anything is written.
+ */
 const ActivityShapeSchema = z
   .object({
     type: z.string().min(1).max(100),
-    id: z.string().max(500).optional(),
-    serviceUrl: z.string().url().max(2000).optional(),
-    channelId: z.string().max(100).optional(),
-    from: z.object({ id: z.string().max(500) }).passthrough().optional(),
-    conversation: z.object({ id: z.string().min(1).max(2000) }).passthrough(),
-    recipient: z.object({ id: z.string().max(500) }).passthrough().optional(),
+    id: activityId(500).optional(),
+    serviceUrl: ServiceUrlSchema,
+    channelId: token,
+    from: z.object({ id: activityId(500), aadObjectId: keyId.nullish(), name: text(1000) }).passthrough().optional(),
+    conversation: z.object({ id: activityId(2000), tenantId: keyId.nullish(), conversationType: token, name: text(1000) }).passthrough(),
+    recipient: z.object({ id: activityId(500), name: text(1000) }).passthrough().optional(),
+    replyToId: activityId(500).nullish(),
+    text: text(100_000),
+    textFormat: text(100),
+    locale: localeTag,
+    timestamp: text(100),
+    localTimestamp: text(100),
+    deliveryMode: text(100),
+    channelData: z
+      .object({
+        tenant: z.object({ id: keyId }).passthrough().nullish(),
+        team: z.object({ id: keyId, name: text(1000) }).passthrough().nullish(),
+        channel: z.object({ id: text(500), name: text(1000) }).passthrough().nullish(),
+        eventType: text(100),
+      })
+      .passthrough()
+      .nullish(),
+    membersAdded: objects({ id: z.string().max(500) }, 1000),
+    membersRemoved: objects({ id: z.string().max(500) }, 1000),
+    entities: objects({ type: text(200) }, 100),
+    attachments: objects({ contentType: text(200) }, 50),
     name: z.string().max(200).optional(),
   })
   .passthrough();

@@ -14,7 +14,9 @@ import type { Condition, Scalar, StoredDocument } from './ports.js';
 export const FIELD_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
 /** Cosmos DB refuses these in an id (they break the resource URL). */
 const ID_FORBIDDEN = /[/\\?#]/;
-const ID_MAX_LENGTH = 255;
+/** A lone surrogate: not text (the Cosmos client's encodeURIComponent throws a URIError on it). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const ID_MAX_LENGTH = 255;
 /** Cosmos DB's limit for a partition key value (bytes, UTF-8). */
 const PK_MAX_BYTES = 2048;
 const OPS: ReadonlySet<string> = new Set<Condition['op']>(['=', '!=', '<', '<=', '>', '>=']);
@@ -42,11 +44,15 @@ export function assertLimit(limit: unknown): asserts limit is number {
   if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 0) throw new InvalidQueryError(`invalid limit: ${String(limit)}`);
 }
 
+/** The ids both stores accept: 1 to 255 characters, none of / \\ ? #, well-formed UTF-16. */
+export function isValidDocumentId(id: unknown): id is string {
+  return typeof id === 'string' && id.length > 0 && id.length <= ID_MAX_LENGTH && !ID_FORBIDDEN.test(id) && !LONE_SURROGATE.test(id);
+}
+
 export function assertKey(pk: unknown, id: unknown): void {
-  if (typeof pk !== 'string' || pk.length === 0 || Buffer.byteLength(pk) > PK_MAX_BYTES) throw new TypeError('invalid partition key');
-  if (typeof id !== 'string' || id.length === 0 || id.length > ID_MAX_LENGTH || ID_FORBIDDEN.test(id)) {
-    throw new TypeError(`invalid document id: ${JSON.stringify(id)}`);
-  }
+  if (typeof pk !== 'string' || pk.length === 0 || Buffer.byteLength(pk) > PK_MAX_BYTES || LONE_SURROGATE.test(pk)) throw new TypeError('invalid partition key');
+  // The message names the id's length, not the id: what reaches a log holds no content.
+  if (!isValidDocumentId(id)) throw new TypeError(`invalid document id (${typeof id === 'string' ? `${id.length} characters` : typeof id})`);
 }
 
 export function assertDocument(doc: StoredDocument): void {

@@ -2,7 +2,7 @@
  * Typed repositories over a DocumentStore. Every stored document is parsed with its
  * zod schema on the way out, and the tenant id is part of every partition key.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import {
   AuditBatchSchema,
@@ -30,6 +30,7 @@ import {
 } from '../domain/model.js';
 import { isEmptyArchive, mergeIntoArchive, type ArchivedItems } from '../domain/plan-retention.js';
 import { retryOnConflict, type RetryPolicy } from './retry.js';
+import { isValidDocumentId } from './document-rules.js';
 import {
   AlreadyExistsError,
   ConcurrencyError,
@@ -122,6 +123,16 @@ async function readOrSetAside<S extends z.ZodType>(
     }
     return undefined;
   }
+}
+
+/**
+ * The id of a document named by a key that is not ours to shape (a wizard draft's key, a Teams
+ * conversation id): `<prefix>:<key>`, or, when that cannot be a document id (over 255
+ * characters, a / or a ?), `<prefix>~<SHA-256 of the key>`. Existing ids stay as they were.
+ */
+function keyedId(prefix: string, key: string): string {
+  const plain = `${prefix}:${key}`;
+  return isValidDocumentId(plain) ? plain : `${prefix}~${createHash('sha256').update(key).digest('base64url')}`;
 }
 
 function toDoc(pk: string, type: string, id: string, value: object): StoredDocument {
@@ -590,7 +601,7 @@ export class UserRepository {
   async putConversationRef(ref: ConversationRef): Promise<void> {
     const owner = ref.aadObjectId ?? ref.teamsUserId ?? 'unknown';
     await this.store.upsert(
-      toDoc(partitionKeys.user(ref.tenantId, owner), 'conversationRef', `conv:${ref.conversationId}`, ref),
+      toDoc(partitionKeys.user(ref.tenantId, owner), 'conversationRef', keyedId('conv', ref.conversationId), ref),
     );
   }
 
@@ -628,15 +639,15 @@ export class DraftRepository {
 
   /** A draft; one that cannot be read is reported and treated as none (the wizard starts afresh). */
   async get(tenantId: string, aadObjectId: string, key: string): Promise<Versioned<Draft> | undefined> {
-    return readOrSetAside(this.store, this.report, DraftSchema, partitionKeys.user(tenantId, aadObjectId), `draft:${key}`, { remove: false });
+    return readOrSetAside(this.store, this.report, DraftSchema, partitionKeys.user(tenantId, aadObjectId), keyedId('draft', key), { remove: false });
   }
 
   async put(draft: Draft): Promise<void> {
-    await this.store.upsert(toDoc(partitionKeys.user(draft.tenantId, draft.aadObjectId), 'draft', `draft:${draft.key}`, draft));
+    await this.store.upsert(toDoc(partitionKeys.user(draft.tenantId, draft.aadObjectId), 'draft', keyedId('draft', draft.key), draft));
   }
 
   async delete(tenantId: string, aadObjectId: string, key: string): Promise<void> {
-    await this.store.delete(partitionKeys.user(tenantId, aadObjectId), `draft:${key}`);
+    await this.store.delete(partitionKeys.user(tenantId, aadObjectId), keyedId('draft', key));
   }
 }
 

@@ -2,6 +2,7 @@
  * Access: only members of the team that owns a citizen, in the same tenant, can read or
  * write it. Every decision is audit-logged (who, what, when, allowed or denied; no content).
  */
+import { cprFree } from '../domain/cpr.js';
 import type { Institution, Member } from '../domain/model.js';
 import type { Versioned } from '../store/repositories.js';
 import { AccessDeniedError } from './errors.js';
@@ -50,6 +51,8 @@ export async function saveRoster(
 ): Promise<Versioned<Institution>> {
   const { deps, now } = call;
   const institution = current.value;
+  // Display names come from Teams as they are; a CPR number in one is never stored.
+  members = members.map((m) => (m.name === cprFree(m.name) ? m : { ...m, name: cprFree(m.name) }));
   const before = new Set(institution.members.map((m) => m.aadObjectId));
   const after = new Set(members.map((m) => m.aadObjectId));
   let saved: Versioned<Institution>;

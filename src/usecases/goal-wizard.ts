@@ -4,12 +4,13 @@
  * survive a closed chat and nobody else can read them. A CPR number is never stored, not
  * even in a draft: the number is taken out of the field and the user told why.
  */
-import { findCprFields, removeCpr } from '../domain/cpr.js';
+import { containsCpr, idContainsCpr, removeCpr } from '../domain/cpr.js';
 import {
   changedGoalFields,
   checkDraft,
   draftFieldsFor,
   EMPTY_DRAFT,
+  ID_FIELDS,
   firstStepFor,
   goalToDraftFields,
   rebaseDraft,
@@ -185,9 +186,11 @@ export async function advanceWizard(call: Call, input: AdvanceInput): Promise<Wi
     const value = input.inputs[name];
     if (value !== undefined) fields[name] = value;
   }
-  for (const name of findCprFields(fields as unknown as Record<string, string>)) {
+  for (const name of Object.keys(fields) as Array<keyof GoalDraftFields>) {
+    // An id (the owner's Entra id) is read as an id: its random hex may hold a date and four digits.
+    if (!(ID_FIELDS.has(name) ? idContainsCpr(fields[name]) : containsCpr(fields[name]))) continue;
     errors[name] = MESSAGES.cpr;
-    fields[name as keyof GoalDraftFields] = removeCpr(fields[name as keyof GoalDraftFields]);
+    fields[name] = removeCpr(fields[name]);
   }
   const next: WizardState = { ...state, fields, step: input.step };
   const view = (s: WizardState, e: FieldErrors): WizardView => ({ state: s, plan, institution: loaded.institution.value, errors: e, resumed: false });

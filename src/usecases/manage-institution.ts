@@ -1,4 +1,5 @@
 /** Registering a Teams team as a tilbud (`@Refleks opsæt`, or installing the app in a team). */
+import { cprFree } from '../domain/cpr.js';
 import { createDefaultSettings } from '../domain/defaults.js';
 import type { Institution, Member } from '../domain/model.js';
 import { AlreadyExistsError } from '../store/ports.js';
@@ -20,6 +21,8 @@ export async function registerInstitution(
 ): Promise<{ institution: Versioned<Institution>; created: boolean }> {
   const { actor, now, deps } = call;
   const at = now.toISOString();
+  // A team's name is free text from Teams: a CPR number in it is never stored (nor the name logged).
+  const teamName = cprFree(input.teamName) || input.teamId;
   let created = false;
   let current = await deps.repos.institutions.get(actor.tenantId, input.teamId, { fresh: true });
   if (!current) {
@@ -27,7 +30,7 @@ export async function registerInstitution(
       current = await deps.repos.institutions.create({
         tenantId: actor.tenantId,
         teamId: input.teamId,
-        name: input.teamName,
+        name: teamName,
         demo: input.demo ?? false,
         members: [],
         settings: createDefaultSettings(),
@@ -43,8 +46,8 @@ export async function registerInstitution(
     }
   }
   // A renamed team renames its tilbud; the demo tilbud keeps its name, which says it is a demo.
-  if (input.teamName && current.value.name !== input.teamName && !current.value.demo) {
-    current = { ...current, value: { ...current.value, name: input.teamName } };
+  if (input.teamName && current.value.name !== teamName && !current.value.demo) {
+    current = { ...current, value: { ...current.value, name: teamName } };
   }
   const institution = await saveRoster(call, current, input.members);
   await audit(call, {

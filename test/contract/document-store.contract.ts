@@ -123,6 +123,19 @@ export function describeDocumentStoreContract(name: string, open: ContractStoreF
         await expect(store.create(doc('', 'id'))).rejects.toThrow(TypeError);
         await expect(store.read(pk, '')).rejects.toThrow(TypeError);
       });
+
+      it('refuses a lone surrogate or an id over 255 characters in every call, as a TypeError (not a URIError) that does not echo the id', async () => {
+        const pk = teamPk(tenant());
+        for (const id of ['\ud800', 'a\udc00b', 'x'.repeat(256)]) {
+          await expect(store.create(doc(pk, id))).rejects.toThrow(TypeError);
+          await expect(store.read(pk, id)).rejects.toThrow(TypeError);
+          await expect(store.upsert(doc(pk, id))).rejects.toThrow(TypeError);
+          await expect(store.delete(pk, id)).rejects.toThrow(TypeError);
+          await expect(store.read(pk, id)).rejects.not.toThrow(/xxxx|\ud800|\udc00/);
+        }
+        await expect(store.read(`${pk}\ud800`, 'id')).rejects.toThrow(TypeError);
+        await expect(store.create(doc(pk, 'x'.repeat(255)))).resolves.toMatchObject({ doc: { id: 'x'.repeat(255) } });
+      });
     });
 
     describe('replace (optimistic concurrency)', () => {

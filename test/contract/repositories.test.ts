@@ -413,6 +413,23 @@ describe.each<[string, ContractStoreFactory]>([
       expect(await repos.users.listConversationRefs(tenantId, STAFF_1)).toEqual([ref('2026-03-05T10:00:00.000Z', 'en-US')]);
       expect(await repos.users.listConversationRefs(freshTenant('tenantB'), STAFF_1)).toEqual([]);
     });
+
+    it('stores the reference of a conversation whose id is too long for a document id, or holds a /', async () => {
+      const tenantId = freshTenant();
+      const ref = (conversationId: string): ConversationRef => ({
+        tenantId,
+        aadObjectId: STAFF_1,
+        conversationId,
+        conversationType: 'personal',
+        serviceUrl: 'https://smba.trafficmanager.net/emea/',
+        channelId: 'msteams',
+        updatedAt: CREATED,
+      });
+      await repos.users.putConversationRef(ref(`a:${'x'.repeat(400)}`));
+      await repos.users.putConversationRef(ref('a:x/y'));
+      const ids = (await repos.users.listConversationRefs(tenantId, STAFF_1)).map((r) => r.conversationId).sort();
+      expect(ids).toEqual(['a:x/y', `a:${'x'.repeat(400)}`]);
+    });
   });
 
   describe('drafts', () => {
@@ -435,6 +452,22 @@ describe.each<[string, ContractStoreFactory]>([
       await repos.drafts.delete(tenantId, STAFF_1, 'wizard:c-1');
       expect(await repos.drafts.get(tenantId, STAFF_1, 'wizard:c-1')).toBeUndefined();
       await expect(repos.drafts.delete(tenantId, STAFF_1, 'wizard:c-1')).resolves.toBeUndefined();
+    });
+
+    it('keeps a draft whose key is too long for a document id, or holds a / (two long ids in it), apart from others', async () => {
+      const tenantId = freshTenant();
+      const long = `goal|19:${'a'.repeat(120)}@thread.tacv2|${'c'.repeat(150)}|goal|new|`;
+      const slashed = 'goal|team/x|c-1|goal|new|';
+      for (const key of [long, slashed, `${long}x`]) {
+        const draft: Draft = { tenantId, aadObjectId: STAFF_1, key, data: { step: key.length }, updatedAt: CREATED };
+        expect(await repos.drafts.get(tenantId, STAFF_1, key)).toBeUndefined();
+        await repos.drafts.put(draft);
+        expect((await repos.drafts.get(tenantId, STAFF_1, key))!.value).toEqual(draft);
+      }
+      expect((await repos.drafts.get(tenantId, STAFF_1, long))!.value.data).toEqual({ step: long.length });
+      await repos.drafts.delete(tenantId, STAFF_1, long);
+      expect(await repos.drafts.get(tenantId, STAFF_1, long)).toBeUndefined();
+      expect(await repos.drafts.get(tenantId, STAFF_1, `${long}x`)).toBeDefined();
     });
   });
 

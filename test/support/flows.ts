@@ -87,3 +87,19 @@ export async function firstSubGoalId(h: Harness, user: TestUser, ids: CitizenIds
   const targets = invokeCardOf(await h.invoke(user, VERBS.diaryPickCitizen, { ...ids }));
   return String(findAction(targets, VERBS.diaryPickTarget, (x) => x.data['target'] === 'subGoal').data['goalId']);
 }
+
+export interface PlanIds extends CitizenIds {
+  goalId: string;
+  subGoalId: string;
+}
+
+/** A tilbud with `user` in it and citizen CD with one goal and one delmål (what most safety tests start from). */
+export async function setUpCitizenWithGoals(h: Harness, user: TestUser, alias = 'CD'): Promise<PlanIds> {
+  await h.setupTeam(user);
+  const citizen = await createCitizen(h, user, alias, 'child');
+  await addGoal(h, user, citizen, { themeId: 'th3', goalText: `${alias} møder i skole hver dag kl. 8`, ownerId: user.aadObjectId, revisionDate: '2027-03-01' });
+  await addGoal(h, user, citizen, { sub: true, goalText: `${alias} står selv op, når vækkeuret ringer`, ownerId: user.aadObjectId, revisionDate: '2027-01-10' });
+  const plan = await h.app.repos.plans.get(user.tenantId, citizen.teamId, citizen.citizenId);
+  const goalId = plan!.value.goals.find((g) => !g.parentId)!.id;
+  return { ...citizen, goalId, subGoalId: await firstSubGoalId(h, user, citizen) };
+}

@@ -3,6 +3,7 @@
  * started before the block's tests and closed (store removed) after them.
  */
 import { afterAll, beforeAll } from 'vitest';
+import type { DocumentStore } from '../../src/store/ports.js';
 import { startHarness, type Harness, type HarnessOptions } from './e2e.js';
 import { openStore, type OpenedStore, type StoreKind } from './stores.js';
 
@@ -11,13 +12,19 @@ export interface StartedApp {
   opened: OpenedStore;
 }
 
+export interface UseAppOptions extends Omit<HarnessOptions, 'store'> {
+  /** Wraps the opened store before the app gets it (instrumentation: counting, recording). */
+  wrapStore?: (store: DocumentStore) => DocumentStore;
+}
+
 /** Registers the hooks; `started` receives the app once it runs (assign it, set up data). */
-export function useApp(kind: StoreKind, started: (app: StartedApp) => void | Promise<void>, options: Omit<HarnessOptions, 'store'> = {}): void {
+export function useApp(kind: StoreKind, started: (app: StartedApp) => void | Promise<void>, options: UseAppOptions = {}): void {
   let opened: OpenedStore | undefined;
   let h: Harness | undefined;
   beforeAll(async () => {
     opened = await openStore(kind);
-    h = await startHarness({ ...options, store: opened.store });
+    const { wrapStore, ...harnessOptions } = options;
+    h = await startHarness({ ...harnessOptions, store: wrapStore ? wrapStore(opened.store) : opened.store });
     await started({ h, opened });
   });
   afterAll(async () => {
