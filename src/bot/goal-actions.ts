@@ -85,35 +85,12 @@ const WizardData = z
   .refine((d) => d.draft !== undefined || d.key !== undefined)
   .transform(({ draft, key, step, submissionId }) => ({ key: (draft ?? key)!, step, submissionId }));
 
-const INPUT_NAMES: ReadonlyArray<keyof GoalDraftFields> = [
-  'parentId',
-  'themeId',
-  'purposeLinked',
-  'goalText',
-  'indicator',
-  'kind',
-  'participationMode',
-  'participation',
-  'interventions',
-  'externalActors',
-  'externalOther',
-  'ownerId',
-  'endDate',
-  'revisionDate',
-];
-
 function wizardMove(move: WizardMove): Handler {
   return async (call, data) => {
     const d = parse(WizardData, data);
-    const inputs: Partial<Record<keyof GoalDraftFields, string>> = {};
-    for (const name of INPUT_NAMES) {
-      const value = data[name];
-      if (value === undefined || value === null) continue;
-      if (typeof value !== 'string' || value.length > 20_000) throw new BadPayloadError(name);
-      inputs[name] = value;
-    }
     try {
-      const view = await advanceWizard(call, { key: d.key, step: d.step as WizardView['state']['step'], submissionId: d.submissionId, inputs, move });
+      // The inputs are the card data itself: the use case takes the step's fields, each cut to its limit.
+      const view = await advanceWizard(call, { key: d.key, step: d.step as WizardView['state']['step'], submissionId: d.submissionId, inputs: data, move });
       if (view.saved) {
         const notice = view.alreadySaved ? alreadySavedNotice(call.actor.locale) : wizardSavedNotice(call.actor.locale, view.state.mode, view.state.sub);
         return planCardFor(call, view.state.teamId || view.saved.plan.value.teamId, view.saved.plan.value.id, { text: notice, style: 'good' });
