@@ -15,8 +15,12 @@ export type Handler = (call: Call, data: Record<string, unknown>) => Promise<Car
 
 /** An id carried in card data. */
 export const id = z.string().min(1).max(300);
-/** A user's input: missing means empty. */
-export const input = z.preprocess((v) => (v === undefined || v === null ? '' : v), z.string().max(20_000));
+/**
+ * A user's input: missing means empty. No length limit here: a text over its field's limit is a
+ * field error from the domain, answered on the same card with the text cut to the limit (the HTTP
+ * body limit bounds what arrives).
+ */
+export const input = z.preprocess((v) => (v === undefined || v === null ? '' : v), z.string());
 export const CitizenRef = z.object({ teamId: id, citizenId: id });
 export const GoalRef = CitizenRef.extend({ goalId: id });
 

@@ -306,6 +306,9 @@ export function formField(
     hint: '',
     multiSelect: false,
     ...f,
+    // A text input never shows more than it accepts: refused input that was longer comes back cut
+    // to the limit (its field error says so), so an echo cannot outgrow the card.
+    ...(f.kind === 'text' && f.value !== undefined && f.value.length > (f.maxLength ?? TEXT_LIMITS.short) ? { value: f.value.slice(0, f.maxLength ?? TEXT_LIMITS.short) } : {}),
     error: errors[f.id]?.[locale] ?? '',
     // An error on the field says it already; advice would repeat it.
     advice: errors[f.id] ? [] : (f.advice ?? []),

@@ -309,6 +309,8 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('cards under 28 KB with big dat
     it('answers a 100 KB note with the same card and a field error, not an HTTP 400', async () => {
       const form = invokeCardOf(await h.invoke(ANNA, VERBS.diaryPickTarget, { ...ids, target: 'subGoal', goalId: subGoalId }));
       const note = 'Æblet på åen blev øvet. '.repeat(5000).slice(0, 100_000);
+      // Over 100 KB as it travels (the server takes bodies up to 256 KB).
+      expect(Buffer.byteLength(note, 'utf8')).toBeGreaterThan(100 * 1024);
       const result = await h.invoke(ANNA, VERBS.diarySave, { ...findAction(form, VERBS.diarySave).data, score: '2', note, intervention: '', externalActors: '' });
       expect(result.status).toBe(200);
       const card = invoked('refused note, 100,000 characters', result);
