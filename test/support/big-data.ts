@@ -50,6 +50,8 @@ export interface BigPlanSpec {
   now: Date;
   /** Goal owners (team members), used in turn. */
   owners: readonly string[];
+  /** Apply retention after each evaluation, as every plan write does (default); off: a plan from before retention, every evaluation in it. */
+  retain?: boolean;
 }
 
 /**
@@ -96,6 +98,7 @@ export function buildBigPlan(spec: BigPlanSpec): { plan: Plan; archived: Archive
       plan = must(
         applyEvaluation(plan, { id: `ev-${goalId}-${q}`, goalId, assessment: q % 2 ? 'partlyAchieved' : 'maintained', whatWorked: 'Faste rutiner og guidning virkede.', decision: 'continue', newRevisionDate: next, gas: String((q + i) % 3 - 1) }, evidence, owner(i), at),
       );
+      if (spec.retain === false) continue;
       const kept = retainPlan(plan, at);
       plan = kept.plan;
       archived.goals.push(...kept.archived.goals);
