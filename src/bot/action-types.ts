@@ -42,8 +42,8 @@ export function withoutCpr<T extends Record<string, string>>(form: T, errors: Fi
   return copy as T;
 }
 
-/** The citizen's plan card, optionally with a notice on top. */
-export async function planCardFor(call: Call, teamId: string, citizenId: string, notice?: Notice): Promise<Card> {
+/** The citizen's plan card (a page of its goals), optionally with a notice on top. */
+export async function planCardFor(call: Call, teamId: string, citizenId: string, notice?: Notice, page?: number): Promise<Card> {
   const view = await viewPlan(call, teamId, citizenId);
   return planCard(call.actor.locale, {
     institution: view.institution,
@@ -52,5 +52,6 @@ export async function planCardFor(call: Call, teamId: string, citizenId: string,
     resident: view.resident,
     now: call.now,
     ...(notice ? { notice } : {}),
+    ...(page ? { page } : {}),
   });
 }

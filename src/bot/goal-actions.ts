@@ -27,6 +27,7 @@ import { listEvaluationCandidates, openEvaluation, saveEvaluation } from '../use
 import { advanceWizard, startWizard, type WizardMode, type WizardMove, type WizardView } from '../usecases/goal-wizard.js';
 import { loadPlan } from '../usecases/plan-access.js';
 import { BadPayloadError, CitizenRef, GoalRef, id, input, parse, planCardFor, withoutCpr, type Handler } from './action-types.js';
+import { pageNumber } from './list-payload.js';
 
 const EvaluationSavePayload = GoalRef.extend({ baseUpdatedAt: id, submissionId: id, assessment: input, whatWorked: input, decision: input, newRevisionDate: input, gas: input });
 
@@ -127,14 +128,16 @@ const goalEdit: Handler = async (call, data) => {
 
 // ---------------------------------------------------------------- evaluation
 
-export async function openEvaluationList(call: Call, teamId: string, citizenId: string, notice?: string): Promise<Card> {
+export async function openEvaluationList(call: Call, teamId: string, citizenId: string, notice?: string, page = 1): Promise<Card> {
   const c = await listEvaluationCandidates(call, teamId, citizenId);
-  return evaluationPickCard(call.actor.locale, { plan: c.plan, due: c.due, later: c.later, ...(notice ? { notice } : {}) });
+  return evaluationPickCard(call.actor.locale, { plan: c.plan, due: c.due, later: c.later, page, ...(notice ? { notice } : {}) });
 }
 
+const EvalStartPayload = CitizenRef.extend({ page: pageNumber });
+
 const evalStart: Handler = async (call, data) => {
-  const d = parse(CitizenRef, data);
-  return openEvaluationList(call, d.teamId, d.citizenId);
+  const d = parse(EvalStartPayload, data);
+  return openEvaluationList(call, d.teamId, d.citizenId, undefined, d.page);
 };
 
 const emptyEvaluation: EvaluationForm = { assessment: '', whatWorked: '', decision: '', newRevisionDate: '', gas: NO_GAS_SCORE };

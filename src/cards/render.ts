@@ -85,6 +85,18 @@ function leftoverExpression(text: string, dataTexts: () => readonly string[]): s
   return undefined;
 }
 
+/** Whether any string in the expanded card holds "${" (a cheap walk; the one that names paths runs only then). */
+function hasExpressionMark(node: unknown): boolean {
+  if (typeof node === 'string') return node.includes('${');
+  if (node === null || typeof node !== 'object') return false;
+  if (Array.isArray(node)) {
+    for (const item of node) if (hasExpressionMark(item)) return true;
+    return false;
+  }
+  for (const key in node) if (hasExpressionMark((node as Record<string, unknown>)[key])) return true;
+  return false;
+}
+
 function findUnbound(node: unknown, path: string, dataTexts: () => readonly string[], out: string[]): void {
   if (out.length >= 5) return;
   if (typeof node === 'string') {
@@ -126,7 +138,8 @@ export function renderTemplate(template: object, data: object): Record<string, u
   let texts: string[] | undefined;
   const dataTexts = (): readonly string[] => (texts ??= dataTextsWithExpressionMarks(data));
   const unbound: string[] = [];
-  findUnbound(expanded, '$', dataTexts, unbound);
+  // The path-naming walk only when some string holds "${" at all (rare: user text, or a bug).
+  if (hasExpressionMark(expanded)) findUnbound(expanded, '$', dataTexts, unbound);
   if (missing.size > 0 || unbound.length > 0) {
     const parts = [];
     if (missing.size > 0) parts.push(`missing data: ${[...missing].join(', ')}`);

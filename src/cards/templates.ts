@@ -31,29 +31,6 @@ function loadTemplate(name: TemplateName): object {
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /**
- * Every Action.Execute gets an Action.Submit fallback for clients without Universal
- * Actions. The verb travels in the submit data as `verb` (it names the intention only).
- */
-function addSubmitFallbacks(node: Json): Json {
-  if (Array.isArray(node)) return node.map(addSubmitFallbacks);
-  if (node === null || typeof node !== 'object') return node;
-  const out: { [key: string]: Json } = {};
-  for (const [key, value] of Object.entries(node)) out[key] = addSubmitFallbacks(value);
-  if (out['type'] === 'Action.Execute' && typeof out['verb'] === 'string') {
-    const data = out['data'] && typeof out['data'] === 'object' && !Array.isArray(out['data']) ? out['data'] : {};
-    const fallback: { [key: string]: Json } = {
-      type: 'Action.Submit',
-      title: out['title'] ?? '',
-      data: { ...data, verb: out['verb'] },
-    };
-    if (out['style'] !== undefined) fallback['style'] = out['style'];
-    if (out['associatedInputs'] !== undefined) fallback['associatedInputs'] = out['associatedInputs'];
-    out['fallback'] = fallback;
-  }
-  return out;
-}
-
-/**
  * Card text is Markdown: a text that begins with a number and a full stop ("2. dec. 2026 08:37")
  * renders as an item of a numbered list. Such a start is escaped in every TextBlock and fact.
  */
@@ -63,18 +40,38 @@ function escapeListStart(text: Json): Json {
   return typeof text === 'string' ? text.replace(LIST_START, '$1\\.$2') : text;
 }
 
-function guardMarkdown(node: Json): void {
-  if (Array.isArray(node)) return node.forEach(guardMarkdown);
-  if (node === null || typeof node !== 'object') return;
-  if (node['type'] === 'TextBlock' && 'text' in node) node['text'] = escapeListStart(node['text']!);
-  if (node['type'] === 'FactSet' && Array.isArray(node['facts'])) {
-    for (const fact of node['facts']) if (fact && typeof fact === 'object' && !Array.isArray(fact)) fact['value'] = escapeListStart(fact['value'] ?? '');
+/**
+ * Finishes an expanded card in one walk, in place (expansion made every object of it fresh):
+ * - every Action.Execute gets an Action.Submit fallback for clients without Universal Actions;
+ *   the verb travels in the submit data as `verb` (it names the intention only);
+ * - a list-like start of a TextBlock's text or a fact's value is escaped (see LIST_START).
+ */
+function finishCard(node: Json): void {
+  if (Array.isArray(node)) {
+    for (const item of node) finishCard(item);
+    return;
   }
-  for (const value of Object.values(node)) guardMarkdown(value);
+  if (node === null || typeof node !== 'object') return;
+  for (const value of Object.values(node)) if (value !== null && typeof value === 'object') finishCard(value);
+  const type = node['type'];
+  if (type === 'TextBlock' && 'text' in node) node['text'] = escapeListStart(node['text']!);
+  else if (type === 'FactSet' && Array.isArray(node['facts'])) {
+    for (const fact of node['facts']) if (fact && typeof fact === 'object' && !Array.isArray(fact)) fact['value'] = escapeListStart(fact['value'] ?? '');
+  } else if (type === 'Action.Execute' && typeof node['verb'] === 'string') {
+    const data = node['data'] && typeof node['data'] === 'object' && !Array.isArray(node['data']) ? node['data'] : {};
+    const fallback: { [key: string]: Json } = {
+      type: 'Action.Submit',
+      title: node['title'] ?? '',
+      data: { ...data, verb: node['verb'] },
+    };
+    if (node['style'] !== undefined) fallback['style'] = node['style'];
+    if (node['associatedInputs'] !== undefined) fallback['associatedInputs'] = node['associatedInputs'];
+    node['fallback'] = fallback;
+  }
 }
 
 export function renderCard(name: TemplateName, data: object): Record<string, unknown> {
-  const card = addSubmitFallbacks(renderTemplate(loadTemplate(name), data) as Json);
-  guardMarkdown(card);
+  const card = renderTemplate(loadTemplate(name), data) as Json;
+  finishCard(card);
   return card as Record<string, unknown>;
 }

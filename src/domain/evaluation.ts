@@ -13,8 +13,9 @@ import { checkText, collectErrors, MESSAGES, TEXT_LIMITS } from './text.js';
 
 /** Where the evaluation period starts: the last evaluation, else when the goal was made. */
 export function periodStart(goal: Goal, evaluations: readonly Evaluation[]): string {
-  const last = evaluations.filter((e) => e.goalId === goal.id).sort((a, b) => a.evaluatedAt.localeCompare(b.evaluatedAt)).at(-1);
-  return last?.evaluatedAt ?? goal.createdAt;
+  let last: string | undefined;
+  for (const e of evaluations) if (e.goalId === goal.id && (last === undefined || e.evaluatedAt > last)) last = e.evaluatedAt;
+  return last ?? goal.createdAt;
 }
 
 /**
@@ -150,9 +151,24 @@ export function applyEvaluation(plan: Plan, input: EvaluationInput, evidence: Ev
   };
 }
 
-/** The latest evaluation of a goal, if any. */
+/** The latest evaluation of a goal, if any (of two at the same moment, the one written last). */
 export function latestEvaluation(plan: Plan, goalId: string): Evaluation | undefined {
-  return plan.evaluations.filter((e) => e.goalId === goalId).sort((a, b) => a.evaluatedAt.localeCompare(b.evaluatedAt)).at(-1);
+  let latest: Evaluation | undefined;
+  for (const e of plan.evaluations) if (e.goalId === goalId && (!latest || e.evaluatedAt >= latest.evaluatedAt)) latest = e;
+  return latest;
+}
+
+/**
+ * Every goal's latest evaluation, in one pass over the evaluations: what a card that shows many
+ * goals looks up (instead of filtering and sorting all evaluations once per goal).
+ */
+export function latestEvaluations(plan: Plan): ReadonlyMap<string, Evaluation> {
+  const latest = new Map<string, Evaluation>();
+  for (const e of plan.evaluations) {
+    const seen = latest.get(e.goalId);
+    if (!seen || e.evaluatedAt >= seen.evaluatedAt) latest.set(e.goalId, e);
+  }
+  return latest;
 }
 
 export const GAS_RHO = 0.3;
@@ -170,11 +186,13 @@ export function gasTScore(scores: ReadonlyArray<{ x: number; w?: number }>, rho 
   return Math.round(t * 10) / 10;
 }
 
-/** The citizen's GAS T-score from the latest GAS score of each goal. */
+/** The citizen's GAS T-score from the latest GAS score of each goal (one pass over the evaluations). */
 export function citizenGasTScore(plan: Plan): number | undefined {
-  const latestByGoal = new Map<string, number>();
-  for (const e of [...plan.evaluations].sort((a, b) => a.evaluatedAt.localeCompare(b.evaluatedAt))) {
-    if (e.gas !== undefined) latestByGoal.set(e.goalId, e.gas);
+  const latestByGoal = new Map<string, Evaluation>();
+  for (const e of plan.evaluations) {
+    if (e.gas === undefined) continue;
+    const seen = latestByGoal.get(e.goalId);
+    if (!seen || e.evaluatedAt >= seen.evaluatedAt) latestByGoal.set(e.goalId, e);
   }
-  return gasTScore([...latestByGoal.values()].map((x) => ({ x })));
+  return gasTScore([...latestByGoal.values()].map((e) => ({ x: e.gas! })));
 }

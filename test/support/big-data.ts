@@ -18,7 +18,8 @@ function must<T>(outcome: Outcome<T>): T {
   return outcome.value;
 }
 
-const GOAL_TEXTS = [
+/** The goals' texts (after the alias), goal 1 first. */
+export const GOAL_TEXTS = [
   'laver selv aftensmad to gange om ugen med guidning ved komfuret',
   'tager selv bussen til værkstedet hver mandag og onsdag',
   'ringer selv til sin søster én gang om ugen',
