@@ -17,7 +17,7 @@ import {
 } from '../../src/cards/goal-views.js';
 import type { Locale } from '../../src/cards/i18n.js';
 import { strings } from '../../src/cards/i18n.js';
-import { cardSizeBytes } from '../../src/cards/render.js';
+import { cardSizeBytes, templateBindings, useTemplateBinder } from '../../src/cards/render.js';
 import { ALL_VERBS, VERBS } from '../../src/cards/verbs.js';
 import {
   ambiguousCitizenCard,
@@ -485,7 +485,13 @@ function cardsFor(locale: Locale): Case[] {
 /** Steps whose fields carry SMORTE advice for the advised draft. */
 const ADVICE_STEPS: readonly WizardStep[] = ['relevance', 'text', 'measure', 'time'];
 
+const bindingsBefore = { ...templateBindings };
 const CASES: Case[] = [...cardsFor('da'), ...cardsFor('en')];
+const bindingsAfter = { ...templateBindings };
+/** The same cards bound by adaptivecards-templating alone (the reference the compiled binder must match). */
+useTemplateBinder('library');
+const LIBRARY_CASES: Case[] = [...cardsFor('da'), ...cardsFor('en')];
+useTemplateBinder('compiled');
 
 // ---------------------------------------------------------------- checks on the JSON
 
@@ -804,6 +810,13 @@ describe('every card the bot sends', () => {
     const answers = CASES.filter((c) => /conflict|ended|busy/.test(c.name));
     expect(answers.length).toBeGreaterThanOrEqual(2 * 13);
     for (const { name, card } of answers) expect(cardSizeBytes(card), name).toBeLessThan(TEAMS_MESSAGE_BYTES);
+  });
+
+  it('binds every card with the compiled binder, exactly as adaptivecards-templating binds it', () => {
+    expect(bindingsAfter.compiled - bindingsBefore.compiled).toBe(CASES.length);
+    expect(bindingsAfter.library - bindingsBefore.library, 'cards that fell back to the library').toBe(0);
+    expect(LIBRARY_CASES.map((c) => c.name)).toEqual(CASES.map((c) => c.name));
+    for (const [i, { name, card }] of CASES.entries()) expect(card, name).toEqual(LIBRARY_CASES[i]!.card);
   });
 
   it('covers every view in both locales', () => {
