@@ -37,7 +37,10 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 const LIST_START = /^(\d+)\.(\s)/;
 
 function escapeListStart(text: Json): Json {
-  return typeof text === 'string' ? text.replace(LIST_START, '$1\\.$2') : text;
+  // Most texts do not begin with a digit: only those are looked at.
+  if (typeof text !== 'string' || text.length < 3) return text;
+  const first = text.charCodeAt(0);
+  return first >= 48 && first <= 57 ? text.replace(LIST_START, '$1\\.$2') : text;
 }
 
 /**

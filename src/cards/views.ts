@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { NOT_ASSESSED_LABEL } from '../domain/defaults.js';
 import { NOT_ASSESSED } from '../domain/diary.js';
 import type { Assessment, CitizenIndexEntry, Decision, DiaryEntry, Evaluation, Goal, GoalState, Institution, Plan, RepresentativeRole } from '../domain/model.js';
-import { citizenGasTScore, latestEvaluations } from '../domain/evaluation.js';
+import { evaluationIndex } from '../domain/evaluation.js';
 import { smorteBadges } from '../domain/goal-wizard.js';
 import { diaryTargets, findGoal, todayInZone } from '../domain/plan.js';
 import type { ScoreSummary, Trend } from '../domain/scores.js';
@@ -765,12 +765,26 @@ interface GoalRowVm {
   subGoals: Array<{ text: string; meta: string; metaColor: string; evaluation: string }>;
 }
 
-/** What JSON escapes in a string (quotes, backslashes, control characters, a surrogate cut in half). */
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/u;
-
-/** A string's bytes as it travels in the card's JSON (with its quotes). */
+/**
+ * A string's bytes as it travels in the card's JSON, with its quotes: UTF-8 bytes, plus what JSON
+ * escapes (a quote or backslash one byte more, a control character or a surrogate cut in half up
+ * to six). One pass, no allocation: it runs for every row a plan card considers.
+ */
 function jsonBytes(text: string): number {
-  return NEEDS_ESCAPE.test(text) ? Buffer.byteLength(JSON.stringify(text), 'utf8') : Buffer.byteLength(text, 'utf8') + 2;
+  let bytes = 2;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20) bytes += 6;
+    else if (c === 0x22 || c === 0x5c) bytes += 2;
+    else if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else if (c >= 0xd800 && c <= 0xdfff) bytes += 6;
+    else bytes += 3;
+  }
+  return bytes;
 }
 
 /** A row's share of a page: its texts as they travel, plus the template around them. */
@@ -825,8 +839,8 @@ export function planCard(
       }
     : { style: 'warning', heading: s.purposeTitle, text: s.purposeMissing, meta: '' };
 
-  // Each goal's latest evaluation, looked up once for the whole card.
-  const evaluations = latestEvaluations(plan);
+  // Each goal's latest evaluation and the GAS T-score, from one pass over the evaluations.
+  const { latest: evaluations, gasT } = evaluationIndex(plan);
   const { goals: ordered, rows } = planRows(plan);
   const rowMeta = (goal: Goal) => goalMeta(s, locale, institution, goal, model.scores[goal.id], today, evaluations.get(goal.id));
   const themeOf = (goal: Goal) => themeName(plan, goal);
@@ -888,7 +902,6 @@ export function planCard(
     : NO_PAGER;
 
   const usedThemes = new Set(plan.goals.map((g) => g.themeId));
-  const gasT = citizenGasTScore(plan);
   const notice = model.notice ? { ...model.notice, text: truncate(model.notice.text, PLAN_NOTICE_MAX) } : undefined;
   return renderCard('plan', {
     badge: badge(s, plan.demo),

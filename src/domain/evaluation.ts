@@ -158,19 +158,6 @@ export function latestEvaluation(plan: Plan, goalId: string): Evaluation | undef
   return latest;
 }
 
-/**
- * Every goal's latest evaluation, in one pass over the evaluations: what a card that shows many
- * goals looks up (instead of filtering and sorting all evaluations once per goal).
- */
-export function latestEvaluations(plan: Plan): ReadonlyMap<string, Evaluation> {
-  const latest = new Map<string, Evaluation>();
-  for (const e of plan.evaluations) {
-    const seen = latest.get(e.goalId);
-    if (!seen || e.evaluatedAt >= seen.evaluatedAt) latest.set(e.goalId, e);
-  }
-  return latest;
-}
-
 export const GAS_RHO = 0.3;
 
 /**
@@ -188,11 +175,23 @@ export function gasTScore(scores: ReadonlyArray<{ x: number; w?: number }>, rho 
 
 /** The citizen's GAS T-score from the latest GAS score of each goal (one pass over the evaluations). */
 export function citizenGasTScore(plan: Plan): number | undefined {
-  const latestByGoal = new Map<string, Evaluation>();
+  return evaluationIndex(plan).gasT;
+}
+
+/**
+ * What a card with many goals needs from the evaluations, in one pass: each goal's latest
+ * evaluation (of two at the same moment, the one written last) and the citizen's GAS T-score
+ * from each goal's latest GAS score.
+ */
+export function evaluationIndex(plan: Plan): { latest: ReadonlyMap<string, Evaluation>; gasT: number | undefined } {
+  const latest = new Map<string, Evaluation>();
+  const latestGas = new Map<string, Evaluation>();
   for (const e of plan.evaluations) {
+    const seen = latest.get(e.goalId);
+    if (!seen || e.evaluatedAt >= seen.evaluatedAt) latest.set(e.goalId, e);
     if (e.gas === undefined) continue;
-    const seen = latestByGoal.get(e.goalId);
-    if (!seen || e.evaluatedAt >= seen.evaluatedAt) latestByGoal.set(e.goalId, e);
+    const seenGas = latestGas.get(e.goalId);
+    if (!seenGas || e.evaluatedAt >= seenGas.evaluatedAt) latestGas.set(e.goalId, e);
   }
-  return gasTScore([...latestByGoal.values()].map((e) => ({ x: e.gas! })));
+  return { latest, gasT: gasTScore([...latestGas.values()].map((e) => ({ x: e.gas! }))) };
 }
