@@ -840,9 +840,9 @@ export function planCard(
     : { style: 'warning', heading: s.purposeTitle, text: s.purposeMissing, meta: '' };
 
   // Each goal's latest evaluation and the GAS T-score, from one pass over the evaluations.
-  const { latest: evaluations, gasT } = evaluationIndex(plan);
+  const { latestOf, gasT } = evaluationIndex(plan);
   const { goals: ordered, rows } = planRows(plan);
-  const rowMeta = (goal: Goal) => goalMeta(s, locale, institution, goal, model.scores[goal.id], today, evaluations.get(goal.id));
+  const rowMeta = (goal: Goal) => goalMeta(s, locale, institution, goal, model.scores[goal.id], today, latestOf(goal.id));
   const themeOf = (goal: Goal) => themeName(plan, goal);
   const goalRow = (goal: Goal, theme: string, continued: boolean): GoalRowVm => ({
     theme,

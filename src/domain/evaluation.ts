@@ -183,15 +183,18 @@ export function citizenGasTScore(plan: Plan): number | undefined {
  * evaluation (of two at the same moment, the one written last) and the citizen's GAS T-score
  * from each goal's latest GAS score.
  */
-export function evaluationIndex(plan: Plan): { latest: ReadonlyMap<string, Evaluation>; gasT: number | undefined } {
-  const latest = new Map<string, Evaluation>();
-  const latestGas = new Map<string, Evaluation>();
+export function evaluationIndex(plan: Plan): { latestOf: (goalId: string) => Evaluation | undefined; gasT: number | undefined } {
+  const byGoal = new Map<string, { latest: Evaluation; gas: Evaluation | undefined }>();
   for (const e of plan.evaluations) {
-    const seen = latest.get(e.goalId);
-    if (!seen || e.evaluatedAt >= seen.evaluatedAt) latest.set(e.goalId, e);
-    if (e.gas === undefined) continue;
-    const seenGas = latestGas.get(e.goalId);
-    if (!seenGas || e.evaluatedAt >= seenGas.evaluatedAt) latestGas.set(e.goalId, e);
+    const entry = byGoal.get(e.goalId);
+    if (!entry) {
+      byGoal.set(e.goalId, { latest: e, gas: e.gas !== undefined ? e : undefined });
+      continue;
+    }
+    if (e.evaluatedAt >= entry.latest.evaluatedAt) entry.latest = e;
+    if (e.gas !== undefined && (!entry.gas || e.evaluatedAt >= entry.gas.evaluatedAt)) entry.gas = e;
   }
-  return { latest, gasT: gasTScore([...latestGas.values()].map((e) => ({ x: e.gas! }))) };
+  const scores: Array<{ x: number }> = [];
+  for (const entry of byGoal.values()) if (entry.gas) scores.push({ x: entry.gas.gas! });
+  return { latestOf: (goalId) => byGoal.get(goalId)?.latest, gasT: gasTScore(scores) };
 }
