@@ -94,15 +94,21 @@ export async function runPlanCardBenchmark(): Promise<void> {
   };
   steps = Math.max(1, Math.round((steps * median(() => render('baseline'))) / median(floor)));
   const samples = Object.fromEntries([...names, 'floor'].map((n) => [n, [] as number[]])) as Record<Name | 'floor', number[]>;
+  // Each round runs every series once, in an order of its own (no series always follows the same one).
+  const order: Array<Name | 'floor'> = [...names, 'floor'];
+  let seed = 7;
   for (let i = 0; i < ROUNDS; i++) {
-    for (const name of names) {
+    for (let j = order.length - 1; j > 0; j--) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      const k = seed % (j + 1);
+      [order[j], order[k]] = [order[k]!, order[j]!];
+    }
+    for (const name of order) {
       const start = process.hrtime.bigint();
-      render(name);
+      if (name === 'floor') floor();
+      else render(name);
       samples[name].push(Number(process.hrtime.bigint() - start) / 1e6);
     }
-    const start = process.hrtime.bigint();
-    floor();
-    samples.floor.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   const stat = (name: Name | 'floor') => {
     const sorted = [...samples[name]].sort((a, b) => a - b);
