@@ -250,6 +250,10 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('cards under 28 KB with big dat
       expect(textOf(pages.at(-1)!)).toMatch(/Mål \d+–10 af 10/);
       // The latest evaluation of each goal is on its own line.
       expect(text.match(/^Evalueret \d+\. \S+ \d{4}: (delvist opnået|fastholdt) → fortsætter/gmu)?.length).toBe(60);
+      // Flere mål as Action.Submit: the next page replaces the card.
+      const submitted = await h.submit(ANNA, submitDataOf(first, 'Flere mål'), 'plan-card');
+      expect(sentBytes(submitted.replies[0])).toBeLessThan(LIMIT);
+      expect(textOf(cardOf(submitted.replies[0]))).toBe(textOf(pages[1]!));
     });
 
     it('pages the delmål picker to the last delmål, under 28 KB', async () => {
