@@ -55,7 +55,10 @@ function finishCard(node: Json): void {
     return;
   }
   if (node === null || typeof node !== 'object') return;
-  for (const value of Object.values(node)) if (value !== null && typeof value === 'object') finishCard(value);
+  for (const key in node) {
+    const value = node[key]!;
+    if (value !== null && typeof value === 'object') finishCard(value);
+  }
   const type = node['type'];
   if (type === 'TextBlock' && 'text' in node) node['text'] = escapeListStart(node['text']!);
   else if (type === 'FactSet' && Array.isArray(node['facts'])) {
