@@ -6,11 +6,13 @@
 import { runScaleBenchmark } from './scale.js';
 import { runEmbeddedStoreBenchmark } from './embedded-store.js';
 import { runTurnBenchmark } from './turn.js';
+import { runPlanCardBenchmark } from './plan-card.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   turn: runTurnBenchmark,
   scale: runScaleBenchmark,
   embedded: runEmbeddedStoreBenchmark,
+  'plan-card': runPlanCardBenchmark,
 };
 
 async function main(): Promise<void> {

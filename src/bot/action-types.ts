@@ -20,8 +20,12 @@ export const id = IdSchema;
 export const optionalId = OptionalIdSchema;
 /** Comma-separated ids (a multi-select). */
 export const idList = IdListSchema;
-/** A user's input: missing means empty. */
-export const input = z.preprocess((v) => (v === undefined || v === null ? '' : v), z.string().max(20_000));
+/**
+ * A user's input: missing means empty. No length limit here: a text over its field's limit is a
+ * field error from the domain, answered on the same card with the text cut to the limit (the HTTP
+ * body limit bounds what arrives).
+ */
+export const input = z.preprocess((v) => (v === undefined || v === null ? '' : v), z.string());
 export const CitizenRef = z.object({ teamId: id, citizenId: id });
 export const GoalRef = CitizenRef.extend({ goalId: id });
 
@@ -43,8 +47,8 @@ export function withoutCpr<T extends Record<string, string>>(form: T, errors: Fi
   return copy as T;
 }
 
-/** The citizen's plan card, optionally with a notice on top. */
-export async function planCardFor(call: Call, teamId: string, citizenId: string, notice?: Notice): Promise<Card> {
+/** The citizen's plan card (a page of its goals), optionally with a notice on top. */
+export async function planCardFor(call: Call, teamId: string, citizenId: string, notice?: Notice, page?: number): Promise<Card> {
   const view = await viewPlan(call, teamId, citizenId);
   return planCard(call.actor.locale, {
     institution: view.institution,
@@ -53,5 +57,6 @@ export async function planCardFor(call: Call, teamId: string, citizenId: string,
     resident: view.resident,
     now: call.now,
     ...(notice ? { notice } : {}),
+    ...(page ? { page } : {}),
   });
 }

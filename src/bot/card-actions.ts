@@ -28,12 +28,13 @@ import { VERBS, type Verb } from '../cards/verbs.js';
 import type { Call } from '../usecases/context.js';
 import { CorruptDocumentError } from '../store/ports.js';
 import { AccessDeniedError, ContentionError, InputError, NotFoundError, PurposeConflictError, RefusedError, StaleError } from '../usecases/errors.js';
-import { createCitizen, listMyCitizens, recordCitizenPurpose } from '../usecases/manage-citizens.js';
+import { createCitizen, listMyCitizens, recordCitizenPurpose, rememberOpenedCitizen } from '../usecases/manage-citizens.js';
 import { logDiaryEntry } from '../usecases/log-diary-entry.js';
 import { loadPlan } from '../usecases/plan-access.js';
 import { listMyInstitutions } from '../usecases/access.js';
 import { BadPayloadError, CitizenRef, id, idList, input, optionalId, parse, planCardFor, withoutCpr, type Handler } from './action-types.js';
 import { isCardId } from './ids.js';
+import { ListPayload, pageNumber } from './list-payload.js';
 import { GOAL_HANDLERS, openWizard } from './goal-actions.js';
 
 // Payload schemas are built once (zod compiles them on first use).
@@ -42,6 +43,7 @@ const contextChoice = input.refine((v) => v === '' || (v.split('/').length <= 2 
 const CitizenSavePayload = z.object({ submissionId: id, defaultTeamId: optionalId, alias: input, targetGroup: input, teamId: optionalId, representative: input, contactPersons: idList });
 const PurposeSavePayload = CitizenRef.extend({ submissionId: id, basePurposeId: optionalId, purposeText: input, receivedOn: input });
 const GoalNewPayload = CitizenRef.extend({ kind: z.enum(['goal', 'sub']) });
+const CitizenPagePayload = CitizenRef.extend({ page: pageNumber });
 const DiaryTargetPayload = CitizenRef.extend({ target: z.enum(['subGoal', 'resident']), goalId: optionalId });
 const DiarySavePayload = CitizenRef.extend({
       target: z.enum(['subGoal', 'resident']),
@@ -61,9 +63,11 @@ function locale(call: Call): Locale {
 
 // ------------------------------------------------------------ citizens
 
-const citizenList: Handler = async (call) => {
-  const { institutions, citizens } = await listMyCitizens(call);
-  return citizensCard(locale(call), citizens, institutions);
+/** "borgere": the user's citizens a page at a time, their own first; the search box narrows them by alias. */
+const citizenList: Handler = async (call, data) => {
+  const d = parse(ListPayload, data);
+  const { institutions, citizens, total } = await listMyCitizens(call, { query: d.query });
+  return citizensCard(locale(call), citizens, institutions, undefined, { page: d.page, query: d.query, total });
 };
 
 export async function openCitizenForm(call: Call): Promise<Card> {
@@ -105,8 +109,9 @@ const citizenSave: Handler = async (call, data) => {
 };
 
 const planShow: Handler = async (call, data) => {
-  const d = parse(CitizenRef, data);
-  return planCardFor(call, d.teamId, d.citizenId);
+  const d = parse(CitizenPagePayload, data);
+  const [card] = await Promise.all([planCardFor(call, d.teamId, d.citizenId, undefined, d.page), rememberOpenedCitizen(call, d.teamId, d.citizenId)]);
+  return card;
 };
 
 // ------------------------------------------------------------ formål
@@ -191,21 +196,26 @@ const goalNew: Handler = async (call, data) => {
 
 // ------------------------------------------------------------ diary
 
-export async function startDiary(call: Call): Promise<Card> {
-  const { institutions, citizens } = await listMyCitizens(call);
-  return diaryPickCitizenCard(locale(call), citizens, institutions);
+/** The diary's citizen picker: the citizens the user opened last and their own first, a page at a time, with a search box. */
+export async function startDiary(call: Call, view: { page?: number; query?: string } = {}): Promise<Card> {
+  const { institutions, citizens, total } = await listMyCitizens(call, { recentFirst: true, ...(view.query ? { query: view.query } : {}) });
+  return diaryPickCitizenCard(locale(call), citizens, institutions, { ...view, total });
 }
 
-export async function openDiaryTargets(call: Call, teamId: string, citizenId: string): Promise<Card> {
-  const { plan } = await loadPlan(call, teamId, citizenId, 'diary.open');
-  return diaryPickTargetCard(locale(call), plan.value);
+/** The citizen's delmål to write about (a page of them); the citizen becomes the first of the user's recent ones. */
+export async function openDiaryTargets(call: Call, teamId: string, citizenId: string, page = 1): Promise<Card> {
+  const [{ plan }] = await Promise.all([loadPlan(call, teamId, citizenId, 'diary.open'), rememberOpenedCitizen(call, teamId, citizenId)]);
+  return diaryPickTargetCard(locale(call), plan.value, undefined, page);
 }
 
-const diaryStart: Handler = async (call) => startDiary(call);
+const diaryStart: Handler = async (call, data) => {
+  const d = parse(ListPayload, data);
+  return startDiary(call, { page: d.page, query: d.query });
+};
 
 const diaryPickCitizen: Handler = async (call, data) => {
-  const d = parse(CitizenRef, data);
-  return openDiaryTargets(call, d.teamId, d.citizenId);
+  const d = parse(CitizenPagePayload, data);
+  return openDiaryTargets(call, d.teamId, d.citizenId, d.page);
 };
 
 const diaryPickTarget: Handler = async (call, data) => {

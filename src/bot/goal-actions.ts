@@ -28,6 +28,7 @@ import { advanceWizard, startWizard, type WizardMode, type WizardMove, type Wiza
 import { loadPlan } from '../usecases/plan-access.js';
 import { BadPayloadError, CitizenRef, GoalRef, id, input, parse, planCardFor, withoutCpr, type Handler } from './action-types.js';
 import { isCardId } from './ids.js';
+import { pageNumber } from './list-payload.js';
 
 const EvaluationSavePayload = GoalRef.extend({ baseUpdatedAt: id, submissionId: id, assessment: input, whatWorked: input, decision: input, newRevisionDate: input, gas: input });
 
@@ -93,39 +94,19 @@ const WizardData = z
   .refine((d) => d.draft !== undefined || d.key !== undefined)
   .transform(({ draft, key, step, submissionId }) => ({ key: (draft ?? key)!, step, submissionId }));
 
-const INPUT_NAMES: ReadonlyArray<keyof GoalDraftFields> = [
-  'parentId',
-  'themeId',
-  'purposeLinked',
-  'goalText',
-  'indicator',
-  'kind',
-  'participationMode',
-  'participation',
-  'interventions',
-  'externalActors',
-  'externalOther',
-  'ownerId',
-  'endDate',
-  'revisionDate',
-];
-
-const ID_INPUTS: ReadonlySet<keyof GoalDraftFields> = new Set(['parentId', 'themeId', 'ownerId']);
+const ID_INPUTS = ['parentId', 'themeId', 'ownerId'] as const;
 
 function wizardMove(move: WizardMove): Handler {
   return async (call, data) => {
     const d = parse(WizardData, data);
-    const inputs: Partial<Record<keyof GoalDraftFields, string>> = {};
-    for (const name of INPUT_NAMES) {
+    // The choices that pick a goal, a theme or a person carry ids: anything else is a bad payload.
+    for (const name of ID_INPUTS) {
       const value = data[name];
-      if (value === undefined || value === null) continue;
-      if (typeof value !== 'string' || value.length > 20_000) throw new BadPayloadError(name);
-      // The choices that pick a goal, a theme or a person carry ids.
-      if (ID_INPUTS.has(name) && value !== '' && !isCardId(value)) throw new BadPayloadError(name);
-      inputs[name] = value;
+      if (typeof value === 'string' && value !== '' && !isCardId(value)) throw new BadPayloadError(name);
     }
     try {
-      const view = await advanceWizard(call, { key: d.key, step: d.step as WizardView['state']['step'], submissionId: d.submissionId, inputs, move });
+      // The inputs are the card data itself: the use case takes the step's fields, each cut to its limit.
+      const view = await advanceWizard(call, { key: d.key, step: d.step as WizardView['state']['step'], submissionId: d.submissionId, inputs: data, move });
       if (view.saved) {
         const notice = view.alreadySaved ? alreadySavedNotice(call.actor.locale) : wizardSavedNotice(call.actor.locale, view.state.mode, view.state.sub);
         return planCardFor(call, view.state.teamId || view.saved.plan.value.teamId, view.saved.plan.value.id, { text: notice, style: 'good' });
@@ -162,14 +143,16 @@ const goalEdit: Handler = async (call, data) => {
 
 // ---------------------------------------------------------------- evaluation
 
-export async function openEvaluationList(call: Call, teamId: string, citizenId: string, notice?: string): Promise<Card> {
+export async function openEvaluationList(call: Call, teamId: string, citizenId: string, notice?: string, page = 1): Promise<Card> {
   const c = await listEvaluationCandidates(call, teamId, citizenId);
-  return evaluationPickCard(call.actor.locale, { plan: c.plan, due: c.due, later: c.later, ...(notice ? { notice } : {}) });
+  return evaluationPickCard(call.actor.locale, { plan: c.plan, due: c.due, later: c.later, page, ...(notice ? { notice } : {}) });
 }
 
+const EvalStartPayload = CitizenRef.extend({ page: pageNumber });
+
 const evalStart: Handler = async (call, data) => {
-  const d = parse(CitizenRef, data);
-  return openEvaluationList(call, d.teamId, d.citizenId);
+  const d = parse(EvalStartPayload, data);
+  return openEvaluationList(call, d.teamId, d.citizenId, undefined, d.page);
 };
 
 const emptyEvaluation: EvaluationForm = { assessment: '', whatWorked: '', decision: '', newRevisionDate: '', gas: NO_GAS_SCORE };

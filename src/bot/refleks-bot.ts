@@ -197,7 +197,7 @@ export class RefleksBot extends TeamsActivityHandler {
     const found = await findCitizensByAlias(call, alias);
     const s = strings(call.actor.locale);
     if (found.length === 0) return messageCard(call.actor.locale, s.errorNotFound);
-    if (found.length > 1) return ambiguousCitizenCard(call.actor.locale, found, verb, extra);
+    if (found.length > 1) return ambiguousCitizenCard(call.actor.locale, found, verb, extra, alias);
     const only = found[0]!;
     return open(only.institution.teamId, only.citizen.id);
   }

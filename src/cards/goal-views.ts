@@ -13,7 +13,7 @@ import { formatDate, formatDateTime, formatNumber, strings, type Locale } from '
 import { formatCalendarDate } from '../domain/dates.js';
 import { renderCard } from './templates.js';
 import { VERBS } from './verbs.js';
-import { evaluationOutcome, formField, memberName, noticeFields, scoreLabel, stateLabel, type Card, type FieldVm, type Notice } from './views.js';
+import { evaluationOutcome, formField, LIST_PAGE_SIZE, LIST_TEXT_MAX, memberName, menuCard, NO_PAGER, noticeFields, pageOf, pagerFor, scoreLabel, stateLabel, truncate, type Card, type FieldVm, type Notice } from './views.js';
 
 type L = { da: string; en: string };
 const t = (locale: Locale, text: L): string => text[locale];
@@ -265,26 +265,30 @@ function goalLine(plan: Plan, goal: Goal, locale: Locale): string {
   return [parent ? `↳ ${parent.text.slice(0, 50)}` : theme, `${strings(locale).planRevision} ${formatDate(goal.revisionDate, locale)}`].filter(Boolean).join(' · ');
 }
 
-export function evaluationPickCard(locale: Locale, m: { plan: Plan; due: Goal[]; later: Goal[]; notice?: string }): Card {
+/** The goals to evaluate, those with the revisionsdato reached first, a page at a time. */
+export function evaluationPickCard(locale: Locale, m: { plan: Plan; due: Goal[]; later: Goal[]; notice?: string; page?: number }): Card {
   const s = strings(locale);
   const ids = { teamId: m.plan.teamId, citizenId: m.plan.id };
+  const all = [...m.due.map((goal) => ({ goal, due: true })), ...m.later.map((goal) => ({ goal, due: false }))];
+  const page = pageOf(all, m.page ?? 1);
   const item = (goal: Goal, due: boolean) => ({
-    title: `${due ? '⚠ ' : ''}${goal.text}`,
+    title: `${due ? '⚠ ' : ''}${truncate(goal.text, LIST_TEXT_MAX)}`,
     subtitle: goalLine(m.plan, goal, locale),
     actions: [
       { title: t(locale, E.evaluate), verb: VERBS.evalOpen, data: { ...ids, goalId: goal.id } },
       { title: t(locale, E.edit), verb: VERBS.goalEdit, data: { ...ids, goalId: goal.id } },
     ],
   });
-  return renderCard('menu', {
+  return menuCard({
     badge: m.plan.demo ? s.demoBadge : '',
     title: `${t(locale, E.title)}: ${m.plan.alias}`,
     subtitle: t(locale, E.pick),
-    notice: m.notice ?? (m.due.length + m.later.length === 0 ? t(locale, E.none) : ''),
+    notice: m.notice ?? (all.length === 0 ? t(locale, E.none) : ''),
     noticeStyle: m.notice ? 'good' : 'accent',
     paragraphs: m.due.length > 0 ? [{ text: `${t(locale, E.dueHeading)}: ${m.due.length}` }] : [],
     facts: [],
-    items: [...m.due.map((g) => item(g, true)), ...m.later.map((g) => item(g, false))],
+    items: page.items.map((x) => item(x.goal, x.due)),
+    pager: all.length > LIST_PAGE_SIZE ? pagerFor(locale, s.pageGoals(page.first, page.last, page.total), VERBS.evalStart, ids, page) : NO_PAGER,
     actions: [{ title: s.btnShowPlan, verb: VERBS.planShow, data: ids }],
   });
 }
@@ -376,7 +380,7 @@ export function evaluationEndedCard(locale: Locale, m: { plan: Plan; goal: Goal;
   const gas = m.form.gas !== '' && m.form.gas !== NO_GAS_SCORE ? Number(m.form.gas) : undefined;
   if (gas !== undefined && Number.isInteger(gas)) facts.push({ title: t(locale, E.gas), value: (locale === 'en' ? E.gasLabelsEn : E.gasLabels)[gas + 2] ?? String(gas) });
   const whatWorked = m.form.whatWorked.trim();
-  return renderCard('menu', {
+  return menuCard({
     badge: m.plan.demo ? s.demoBadge : '',
     title: `${t(locale, E.title)}: ${m.plan.alias}`,
     subtitle: m.goal.text,

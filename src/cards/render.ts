@@ -44,6 +44,7 @@
  *   in strings without `${` and in data.
  */
 import { GlobalSettings, Template } from 'adaptivecards-templating';
+import { compileTemplate, FALL_BACK } from './compiled-template.js';
 
 const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
@@ -85,6 +86,18 @@ function leftoverExpression(text: string, dataTexts: () => readonly string[]): s
   return undefined;
 }
 
+/** Whether any string in the expanded card holds "${" (a cheap walk; the one that names paths runs only then). */
+function hasExpressionMark(node: unknown): boolean {
+  if (typeof node === 'string') return node.includes('${');
+  if (node === null || typeof node !== 'object') return false;
+  if (Array.isArray(node)) {
+    for (const item of node) if (hasExpressionMark(item)) return true;
+    return false;
+  }
+  for (const key in node) if (hasExpressionMark((node as Record<string, unknown>)[key])) return true;
+  return false;
+}
+
 function findUnbound(node: unknown, path: string, dataTexts: () => readonly string[], out: string[]): void {
   if (out.length >= 5) return;
   if (typeof node === 'string') {
@@ -97,13 +110,52 @@ function findUnbound(node: unknown, path: string, dataTexts: () => readonly stri
   }
 }
 
+/** Each template's compiled binder (null: it uses more of the language than compiles; see compiled-template.ts). */
+const binders = new WeakMap<object, ((data: object) => Record<string, unknown>) | null>();
+
+let binding: 'compiled' | 'library' = 'compiled';
+
+/** Which binder renderTemplate uses: the compiled one (default, falling back to the library), or the library alone (tests compare the two). */
+export function useTemplateBinder(which: 'compiled' | 'library'): void {
+  binding = which;
+}
+
+/** How many expansions each binder did (tests check that the bot's cards bind compiled). */
+export const templateBindings = { compiled: 0, library: 0 };
+
 /**
  * Expands `template` with `data` as `$root`. Throws when the template refers to data that is
  * missing (undefined), when a `${…}` is left in the result (missing data or a failed
  * expression, such as an unknown function), when expansion itself fails, and when the result is
  * not an object (a root `$when` that is false, or a root `$data` array).
+ *
+ * A template that uses only what compiled-template.ts compiles is bound by its compiled binder,
+ * with the very result the library gives; data it does not bind that way (a missing value, for
+ * one) and every other template go to adaptivecards-templating, with the checks below.
  */
 export function renderTemplate(template: object, data: object): Record<string, unknown> {
+  if (binding === 'compiled') {
+    let bind = binders.get(template);
+    if (bind === undefined) {
+      bind = compileTemplate(template) ?? null;
+      binders.set(template, bind);
+    }
+    if (bind) {
+      try {
+        const card = bind(data);
+        templateBindings.compiled++;
+        return card;
+      } catch (error) {
+        if (error !== FALL_BACK) throw error;
+      }
+    }
+  }
+  return renderWithLibrary(template, data);
+}
+
+/** Expands `template` with adaptivecards-templating (the reference for what a template means). */
+export function renderWithLibrary(template: object, data: object): Record<string, unknown> {
+  templateBindings.library++;
   const compiledTemplate = compiled(template);
   const missing = new Set<string>();
   const previous = GlobalSettings.getUndefinedFieldValueSubstitutionString;
@@ -126,7 +178,8 @@ export function renderTemplate(template: object, data: object): Record<string, u
   let texts: string[] | undefined;
   const dataTexts = (): readonly string[] => (texts ??= dataTextsWithExpressionMarks(data));
   const unbound: string[] = [];
-  findUnbound(expanded, '$', dataTexts, unbound);
+  // The path-naming walk only when some string holds "${" at all (rare: user text, or a bug).
+  if (hasExpressionMark(expanded)) findUnbound(expanded, '$', dataTexts, unbound);
   if (missing.size > 0 || unbound.length > 0) {
     const parts = [];
     if (missing.size > 0) parts.push(`missing data: ${[...missing].join(', ')}`);

@@ -31,29 +31,6 @@ function loadTemplate(name: TemplateName): object {
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /**
- * Every Action.Execute gets an Action.Submit fallback for clients without Universal
- * Actions. The verb travels in the submit data as `verb` (it names the intention only).
- */
-function addSubmitFallbacks(node: Json): Json {
-  if (Array.isArray(node)) return node.map(addSubmitFallbacks);
-  if (node === null || typeof node !== 'object') return node;
-  const out: { [key: string]: Json } = {};
-  for (const [key, value] of Object.entries(node)) out[key] = addSubmitFallbacks(value);
-  if (out['type'] === 'Action.Execute' && typeof out['verb'] === 'string') {
-    const data = out['data'] && typeof out['data'] === 'object' && !Array.isArray(out['data']) ? out['data'] : {};
-    const fallback: { [key: string]: Json } = {
-      type: 'Action.Submit',
-      title: out['title'] ?? '',
-      data: { ...data, verb: out['verb'] },
-    };
-    if (out['style'] !== undefined) fallback['style'] = out['style'];
-    if (out['associatedInputs'] !== undefined) fallback['associatedInputs'] = out['associatedInputs'];
-    out['fallback'] = fallback;
-  }
-  return out;
-}
-
-/**
  * Card text is Markdown in Teams and most hosts: "2. dec. 2026 08:37" at the start of a line
  * renders as item 2 of a numbered list, "*vigtigt*" as italics, "- " as a bullet. Every
  * TextBlock and fact value the bot sends is escaped, so a client shows exactly the text (the
@@ -62,8 +39,11 @@ function addSubmitFallbacks(node: Json): Json {
  */
 const INLINE_SPECIALS = /[\\*_`~[\]]/g;
 const LINE_START = /^(\s*)(?:(\d+)([.)])(?=\s|$)|([-+](?=\s)|#(?=#{0,5}(?:\s|$))|>))/gm;
+/** Whether a text needs escaping at all (most do not): one test instead of two replacements. */
+const NEEDS_ESCAPE = /[\\*_`~[\]]|^\s*(?:\d+[.)]|[-+#>])/m;
 
 export function escapeMarkdown(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return text
     .replace(INLINE_SPECIALS, (c) => `\\${c}`)
     .replace(LINE_START, (_m, space: string, digits?: string, dot?: string, mark?: string) => (digits ? `${space}${digits}\\${dot}` : `${space}\\${mark}`));
@@ -73,18 +53,41 @@ function escapeText(text: Json): Json {
   return typeof text === 'string' ? escapeMarkdown(text) : text;
 }
 
-function guardMarkdown(node: Json): void {
-  if (Array.isArray(node)) return node.forEach(guardMarkdown);
-  if (node === null || typeof node !== 'object') return;
-  if (node['type'] === 'TextBlock' && 'text' in node) node['text'] = escapeText(node['text']!);
-  if (node['type'] === 'FactSet' && Array.isArray(node['facts'])) {
-    for (const fact of node['facts']) if (fact && typeof fact === 'object' && !Array.isArray(fact)) fact['value'] = escapeText(fact['value'] ?? '');
+/**
+ * Finishes an expanded card in one walk, in place (expansion made every object of it fresh):
+ * - every Action.Execute gets an Action.Submit fallback for clients without Universal Actions;
+ *   the verb travels in the submit data as `verb` (it names the intention only);
+ * - a TextBlock's text and a fact's value are escaped (see escapeMarkdown).
+ */
+function finishCard(node: Json): void {
+  if (Array.isArray(node)) {
+    for (const item of node) finishCard(item);
+    return;
   }
-  for (const value of Object.values(node)) guardMarkdown(value);
+  if (node === null || typeof node !== 'object') return;
+  for (const key in node) {
+    const value = node[key]!;
+    if (value !== null && typeof value === 'object') finishCard(value);
+  }
+  const type = node['type'];
+  if (type === 'TextBlock' && 'text' in node) node['text'] = escapeText(node['text']!);
+  else if (type === 'FactSet' && Array.isArray(node['facts'])) {
+    for (const fact of node['facts']) if (fact && typeof fact === 'object' && !Array.isArray(fact)) fact['value'] = escapeText(fact['value'] ?? '');
+  } else if (type === 'Action.Execute' && typeof node['verb'] === 'string') {
+    const data = node['data'] && typeof node['data'] === 'object' && !Array.isArray(node['data']) ? node['data'] : {};
+    const fallback: { [key: string]: Json } = {
+      type: 'Action.Submit',
+      title: node['title'] ?? '',
+      data: { ...data, verb: node['verb'] },
+    };
+    if (node['style'] !== undefined) fallback['style'] = node['style'];
+    if (node['associatedInputs'] !== undefined) fallback['associatedInputs'] = node['associatedInputs'];
+    node['fallback'] = fallback;
+  }
 }
 
 export function renderCard(name: TemplateName, data: object): Record<string, unknown> {
-  const card = addSubmitFallbacks(renderTemplate(loadTemplate(name), data) as Json);
-  guardMarkdown(card);
+  const card = renderTemplate(loadTemplate(name), data) as Json;
+  finishCard(card);
   return card as Record<string, unknown>;
 }

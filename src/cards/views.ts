@@ -5,10 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { NOT_ASSESSED_LABEL } from '../domain/defaults.js';
 import { NOT_ASSESSED } from '../domain/diary.js';
-import type { Assessment, CitizenIndexEntry, Decision, DiaryEntry, Goal, GoalState, Institution, Plan, RepresentativeRole } from '../domain/model.js';
-import { citizenGasTScore, latestEvaluation } from '../domain/evaluation.js';
+import type { Assessment, CitizenIndexEntry, Decision, DiaryEntry, Evaluation, Goal, GoalState, Institution, Plan, RepresentativeRole } from '../domain/model.js';
+import { evaluationIndex } from '../domain/evaluation.js';
 import { smorteBadges } from '../domain/goal-wizard.js';
-import { diaryTargets, findGoal, subGoalsOf, todayInZone, topLevelGoals } from '../domain/plan.js';
+import { diaryTargets, findGoal, todayInZone } from '../domain/plan.js';
 import type { ScoreSummary, Trend } from '../domain/scores.js';
 import type { FieldErrors } from '../domain/text.js';
 import { TEXT_LIMITS } from '../domain/text.js';
@@ -94,9 +94,67 @@ function badge(s: Strings, demo: boolean): string {
 
 // ---------------------------------------------------------------- menus
 
+/** The search box of a long list (an Input.Text and its buttons); `label` '' shows none. */
+export interface SearchVm {
+  label: string;
+  value: string;
+  placeholder: string;
+  maxLength: number;
+  actions: ActionVm[];
+}
+
+/** Where a page of a long list is ("Borger 11–20 af 200") and the buttons to the others; `text` '' shows none. */
+export interface PagerVm {
+  text: string;
+  actions: ActionVm[];
+}
+
+export const NO_SEARCH: SearchVm = { label: '', value: '', placeholder: '', maxLength: 0, actions: [] };
+export const NO_PAGER: PagerVm = { text: '', actions: [] };
+
+/** The menu template (lists, messages) with no search box and no pager unless given. */
+export function menuCard(data: { search?: SearchVm; pager?: PagerVm } & Record<string, unknown>): Card {
+  return renderCard('menu', { ...data, search: data.search ?? NO_SEARCH, pager: data.pager ?? NO_PAGER });
+}
+
+/** Rows of a list per page: every list card shows at most this many, whatever the data. */
+export const LIST_PAGE_SIZE = 10;
+
+/** The longest search text the list cards take (an alias is at most 24 characters). */
+export const SEARCH_MAX = 50;
+
+export interface Page<T> {
+  items: T[];
+  /** 1-based, within 1 … the last page. */
+  page: number;
+  /** 1-based positions of the first and last item shown. */
+  first: number;
+  last: number;
+  total: number;
+  hasNext: boolean;
+}
+
+/** One page of a list; a page past the end shows the last one (the list may have shrunk since the card was drawn). */
+export function pageOf<T>(all: readonly T[], page: number, size = LIST_PAGE_SIZE): Page<T> {
+  const pages = Math.max(1, Math.ceil(all.length / size));
+  const current = Math.min(Math.max(1, Math.floor(page) || 1), pages);
+  const start = (current - 1) * size;
+  const items = all.slice(start, start + size);
+  return { items, page: current, first: items.length > 0 ? start + 1 : 0, last: start + items.length, total: all.length, hasNext: start + size < all.length };
+}
+
+/** Forrige and Flere for a page (they carry the page number and take no input). */
+export function pagerFor(locale: Locale, text: string, verb: Verb, data: Record<string, string>, page: { page: number; hasNext: boolean }, nextTitle?: string): PagerVm {
+  const s = strings(locale);
+  const actions: ActionVm[] = [];
+  if (page.page > 1) actions.push(action(s.btnPrevious, verb, { ...data, page: String(page.page - 1) }, { inputs: 'none' }));
+  if (page.hasNext) actions.push(action(nextTitle ?? s.btnMore, verb, { ...data, page: String(page.page + 1) }, { inputs: 'none' }));
+  return { text, actions };
+}
+
 export function helpCard(locale: Locale): Card {
   const s = strings(locale);
-  return renderCard('menu', {
+  return menuCard({
     badge: '',
     title: s.helpTitle,
     subtitle: '',
@@ -111,7 +169,7 @@ export function helpCard(locale: Locale): Card {
 /** A short message with optional buttons: refusals, notices, "not found". */
 export function messageCard(locale: Locale, text: string, options: { title?: string; style?: Notice['style']; actions?: ActionVm[] } = {}): Card {
   const s = strings(locale);
-  return renderCard('menu', {
+  return menuCard({
     badge: '',
     title: options.title ?? s.appName,
     subtitle: '',
@@ -127,59 +185,97 @@ export interface CitizenItem {
   institution: Institution;
   /** The citizen as the tilbud's citizen index lists it (no plan is read for a list). */
   citizen: CitizenIndexEntry;
+  /** The user's own citizen: kontaktperson, or owner of one of the citizen's active goals. */
   mine: boolean;
+  /** Mine because the user owns a goal (not kontaktperson). */
+  ownerOnly?: boolean;
+  /** Among the citizens the user opened last. */
+  recent?: boolean;
+}
+
+/** What a list card shows of the list: the page, the search it answers, and how many citizens there are before searching. */
+export interface CitizenListView {
+  page?: number;
+  query?: string;
+  /** The user's citizens before the search (default: the items). */
+  total?: number;
 }
 
 function citizenSubtitle(s: Strings, item: CitizenItem, many: boolean): string {
   const parts: string[] = [];
-  if (many) parts.push(item.institution.name);
-  if (item.mine) parts.push(s.citizensMine);
+  if (many) parts.push(truncate(item.institution.name, 60));
+  if (item.recent) parts.push(s.citizensRecent);
+  if (item.mine) parts.push(item.ownerOnly ? s.citizensOwner : s.citizensMine);
   if (!item.citizen.hasPurpose) parts.push(s.purposeMissingShort);
   return parts.join(' · ');
 }
 
-/** A list of the actor's citizens with buttons per citizen (shared by "borgere" and "dagbog"). */
+/** The search box of a citizen list: Søg takes the typed text; Vis alle clears it. */
+function citizenSearch(locale: Locale, verb: Verb, query: string): SearchVm {
+  const s = strings(locale);
+  const actions = [action(s.btnSearch, verb, {})];
+  if (query) actions.push(action(s.btnShowAll, verb, {}, { inputs: 'none' }));
+  return { label: s.searchLabel, value: query, placeholder: s.searchPlaceholder, maxLength: SEARCH_MAX, actions };
+}
+
+/**
+ * A list of the actor's citizens with buttons per citizen (shared by "borgere" and "dagbog"),
+ * a page at a time; a search box once there are more than fit on a page.
+ */
 function citizenListCard(
   locale: Locale,
   items: CitizenItem[],
   institutions: Institution[],
-  view: { title: string; subtitle: string; notice?: Notice; itemActions: (ids: Record<string, string>) => ActionVm[]; actions: ActionVm[] },
+  view: { title: string; subtitle: string; notice?: Notice; verb: Verb; recentFirst: boolean; list: CitizenListView; itemActions: (ids: Record<string, string>) => ActionVm[]; actions: ActionVm[] },
 ): Card {
   const s = strings(locale);
   const many = institutions.length > 1;
   const none = institutions.length === 0;
-  return renderCard('menu', {
+  const query = (view.list.query ?? '').trim().slice(0, SEARCH_MAX);
+  const total = view.list.total ?? items.length;
+  const page = pageOf(items, view.list.page ?? 1);
+  const paragraphs = none ? [] : items.length === 0 ? [query ? s.searchNone(query) : s.citizensEmpty] : [];
+  return menuCard({
     badge: badge(s, institutions.some((i) => i.demo)),
     title: view.title,
     subtitle: view.subtitle,
     ...noticeFields(view.notice ?? (none ? { text: s.noInstitution, style: 'warning' } : undefined)),
-    paragraphs: !none && items.length === 0 ? [s.citizensEmpty] : [],
+    paragraphs,
     facts: [],
-    items: items.map((item) => ({
+    search: !none && (query !== '' || total > LIST_PAGE_SIZE) ? citizenSearch(locale, view.verb, query) : NO_SEARCH,
+    items: page.items.map((item) => ({
       title: item.citizen.alias,
       subtitle: citizenSubtitle(s, item, many),
       actions: view.itemActions({ teamId: item.institution.teamId, citizenId: item.citizen.id }),
     })),
+    pager: items.length > LIST_PAGE_SIZE ? pagerFor(locale, s.pageCitizens(page.first, page.last, page.total, query, view.recentFirst), view.verb, query ? { query } : {}, page) : NO_PAGER,
     actions: none ? [] : view.actions,
   });
 }
 
-export function citizensCard(locale: Locale, items: CitizenItem[], institutions: Institution[], notice?: Notice): Card {
+export function citizensCard(locale: Locale, items: CitizenItem[], institutions: Institution[], notice?: Notice, list: CitizenListView = {}): Card {
   const s = strings(locale);
   return citizenListCard(locale, items, institutions, {
     title: s.citizensTitle,
-    subtitle: institutions.map((i) => i.name).join(', '),
+    subtitle: truncate(institutions.map((i) => i.name).join(', '), 200),
     ...(notice ? { notice } : {}),
+    verb: VERBS.citizenList,
+    recentFirst: false,
+    list,
     itemActions: (ids) => [action(s.btnPlan, VERBS.planShow, ids), action(s.btnDiary, VERBS.diaryPickCitizen, ids)],
     actions: [action(s.btnNewCitizen, VERBS.citizenNew)],
   });
 }
 
-export function diaryPickCitizenCard(locale: Locale, items: CitizenItem[], institutions: Institution[]): Card {
+/** The diary's first step: the citizens the user opened last and their own first, then the rest. */
+export function diaryPickCitizenCard(locale: Locale, items: CitizenItem[], institutions: Institution[], list: CitizenListView = {}): Card {
   const s = strings(locale);
   return citizenListCard(locale, items, institutions, {
     title: s.diaryTitle,
     subtitle: s.diaryPickCitizen,
+    verb: VERBS.diaryStart,
+    recentFirst: true,
+    list,
     itemActions: (ids) => [action(s.btnDiary, VERBS.diaryPickCitizen, ids)],
     actions: [],
   });
@@ -192,39 +288,51 @@ const VERB_BUTTON: Partial<Record<Verb, keyof Strings>> = {
   [VERBS.goalNew]: 'btnNewGoal',
 };
 
-/** Several citizens share the alias (in different tilbud): one button each, for the same action. */
-export function ambiguousCitizenCard(locale: Locale, items: CitizenItem[], verb: Verb, extra: Record<string, string> = {}): Card {
+/** The most candidates the "which citizen?" card lists; beyond them it leads to the search. */
+export const AMBIGUOUS_MAX = LIST_PAGE_SIZE;
+
+/**
+ * Several citizens match the alias typed: one button each, for the same action. At most
+ * AMBIGUOUS_MAX of them; when more match, the card says so and offers the search (the diary's
+ * picker for the diary, the citizen list for the rest) with the alias already typed in.
+ */
+export function ambiguousCitizenCard(locale: Locale, items: CitizenItem[], verb: Verb, extra: Record<string, string> = {}, typed = ''): Card {
   const s = strings(locale);
   const title = verb === VERBS.goalNew && extra['kind'] === 'sub' ? s.btnNewSubGoal : str(s, VERB_BUTTON[verb] ?? 'btnPlan');
-  return renderCard('menu', {
+  const shown = items.slice(0, AMBIGUOUS_MAX);
+  const query = typed.trim().slice(0, SEARCH_MAX);
+  const more = items.length > shown.length;
+  return menuCard({
     badge: '',
     title: s.appName,
     subtitle: '',
     ...noticeFields({ text: s.errorAmbiguous, style: 'accent' }),
-    paragraphs: [],
+    paragraphs: more ? [s.ambiguousMore(shown.length, items.length)] : [],
     facts: [],
-    items: items.map((item) => ({
+    items: shown.map((item) => ({
       title: item.citizen.alias,
-      subtitle: item.institution.name,
+      subtitle: truncate(item.institution.name, 60),
       // The button names the citizen: a row of identical buttons says nothing to a screen reader or on a phone.
       // The same alias in two tilbud: the button names the tilbud too.
       actions: [
         action(
-          items.filter((other) => other.citizen.aliasKey === item.citizen.aliasKey).length > 1 ? `${title}: ${item.citizen.alias} · ${item.institution.name}` : `${title}: ${item.citizen.alias}`,
+          shown.filter((other) => other.citizen.aliasKey === item.citizen.aliasKey).length > 1 ? `${title}: ${item.citizen.alias} · ${truncate(item.institution.name, 40)}` : `${title}: ${item.citizen.alias}`,
           verb,
           { teamId: item.institution.teamId, citizenId: item.citizen.id, ...extra },
         ),
       ],
     })),
-    actions: [],
+    actions: more ? [action(s.btnSearchCitizens, verb === VERBS.diaryPickCitizen ? VERBS.diaryStart : VERBS.citizenList, query ? { query } : {}, { inputs: 'none' })] : [],
   });
 }
 
-export function diaryPickTargetCard(locale: Locale, plan: Plan, notice?: Notice): Card {
+/** The diary's second step: the active delmål, a page at a time, and the beboerdagbog on every page. */
+export function diaryPickTargetCard(locale: Locale, plan: Plan, notice?: Notice, pageNumber = 1): Card {
   const s = strings(locale);
   const ids = { teamId: plan.teamId, citizenId: plan.id };
   const targets = diaryTargets(plan);
-  return renderCard('menu', {
+  const page = pageOf(targets, pageNumber);
+  return menuCard({
     badge: badge(s, plan.demo),
     title: `${s.diaryTitle}: ${plan.alias}`,
     subtitle: s.diaryPickTarget,
@@ -232,10 +340,10 @@ export function diaryPickTargetCard(locale: Locale, plan: Plan, notice?: Notice)
     paragraphs: [],
     facts: [],
     items: [
-      ...targets.map((goal) => {
+      ...page.items.map((goal) => {
         const parent = goal.parentId ? findGoal(plan, goal.parentId) : undefined;
         return {
-          title: goal.text,
+          title: truncate(goal.text, LIST_TEXT_MAX),
           subtitle: [themeName(plan, goal), parent ? `${s.diarySubGoal} · ${truncate(parent.text, 60)}` : ''].filter(Boolean).join(' · '),
           // The button names its delmål, so three of them are not three identical "Delmålsdagbog".
           actions: [action(`${s.diaryKindSub}: ${truncate(goal.text, 40)}`, VERBS.diaryPickTarget, { ...ids, target: 'subGoal', goalId: goal.id })],
@@ -247,9 +355,13 @@ export function diaryPickTargetCard(locale: Locale, plan: Plan, notice?: Notice)
         actions: [action(s.diaryKindResident, VERBS.diaryPickTarget, { ...ids, target: 'resident', goalId: '' })],
       },
     ],
+    pager: targets.length > LIST_PAGE_SIZE ? pagerFor(locale, s.pageSubGoals(page.first, page.last, page.total), VERBS.diaryPickCitizen, ids, page) : NO_PAGER,
     actions: [action(s.btnBack, VERBS.diaryStart, {}, { inputs: 'none' })],
   });
 }
+
+/** How much of a goal's text a list row shows (the whole text is on the goal's own cards). */
+export const LIST_TEXT_MAX = 150;
 
 /** The first words of a text (at most `count`), with an ellipsis when there was more. */
 function firstWords(text: string, count: number): string {
@@ -258,7 +370,7 @@ function firstWords(text: string, count: number): string {
   return words.length > count && !head.endsWith('…') ? `${head} …` : head;
 }
 
-function truncate(text: string, max: number): string {
+export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
@@ -306,6 +418,9 @@ export function formField(
     hint: '',
     multiSelect: false,
     ...f,
+    // A text input never shows more than it accepts: refused input that was longer comes back cut
+    // to the limit (its field error says so), so an echo cannot outgrow the card.
+    ...(f.kind === 'text' && f.value !== undefined && f.value.length > (f.maxLength ?? TEXT_LIMITS.short) ? { value: f.value.slice(0, f.maxLength ?? TEXT_LIMITS.short) } : {}),
     error: errors[f.id]?.[locale] ?? '',
     // An error on the field says it already; advice would repeat it.
     advice: errors[f.id] ? [] : (f.advice ?? []),
@@ -598,8 +713,7 @@ export function evaluationOutcome(locale: Locale, e: { assessment: Assessment; d
   return `${str(s, ASSESS_KEYS[e.assessment])} → ${str(s, DECIDE_KEYS[e.decision])}`;
 }
 
-function evaluationLine(s: Strings, locale: Locale, plan: Plan, goal: Goal): string {
-  const e = latestEvaluation(plan, goal.id);
+function evaluationLine(s: Strings, locale: Locale, e: Evaluation | undefined): string {
   if (!e) return '';
   const gas = e.gas !== undefined ? ` · GAS ${e.gas > 0 ? '+' : ''}${e.gas}` : '';
   return `${s.planEvaluated} ${formatDateTime(e.evaluatedAt, locale).replace(/ \d\d:\d\d$/, '')}: ${str(s, ASSESS_KEYS[e.assessment])} → ${str(s, DECIDE_KEYS[e.decision])}${gas}`;
@@ -610,10 +724,10 @@ function badges(goal: Goal): string {
   return `SMORTE ${smorteBadges(goal.smorteCodes).map((b) => `${b.letter}${b.ok ? '✓' : '⚠'}`).join(' ')}`;
 }
 
-function goalMeta(s: Strings, locale: Locale, institution: Institution, goal: Goal, summary: ScoreSummary | undefined, today: string, plan?: Plan): { meta: string; metaColor: string; evaluation: string } {
+function goalMeta(s: Strings, locale: Locale, institution: Institution, goal: Goal, summary: ScoreSummary | undefined, today: string, evaluation: Evaluation | undefined): { meta: string; metaColor: string; evaluation: string } {
   const parts: string[] = [str(s, STATE_KEYS[goal.state])];
   parts.push(`${s.planRevision} ${formatDate(goal.revisionDate, locale)}`);
-  parts.push(`${s.planOwner}: ${memberName(institution, goal.ownerId)}`);
+  parts.push(`${s.planOwner}: ${truncate(memberName(institution, goal.ownerId), 60)}`);
   if (summary && summary.entries > 0) {
     const latest = summary.latest !== undefined ? scoreLabel(institution, summary.latest, locale) : s.noScore;
     parts.push(`${s.planLatest}: ${latest}`);
@@ -624,13 +738,93 @@ function goalMeta(s: Strings, locale: Locale, institution: Institution, goal: Go
   const due = goal.state === 'active' && goal.revisionDate <= today;
   if (due) parts.unshift(`⚠ ${s.planRevisionDue}`);
   // The latest evaluation is a line of its own: a newline inside one text block runs together in clients.
-  const evaluation = plan ? evaluationLine(s, locale, plan, goal) : '';
-  return { meta: parts.join(' · '), metaColor: due ? 'Attention' : 'Default', evaluation };
+  return { meta: parts.join(' · '), metaColor: due ? 'Attention' : 'Default', evaluation: evaluationLine(s, locale, evaluation) };
+}
+
+/** How much of a goal's text the plan card shows, and of the formål (the whole text is one click away). */
+export const PLAN_GOAL_TEXT_MAX = 200;
+export const PLAN_PURPOSE_TEXT_MAX = 600;
+/** The longest notice the plan card shows (a conflict notice quotes what the user typed). */
+export const PLAN_NOTICE_MAX = 1500;
+/**
+ * The bytes of goals and delmål one page of the plan card holds (estimated from their texts,
+ * see rowBytes). With the rest of the card bounded too (folded formål, short facts, a capped
+ * notice), a page stays under Teams' ~28 KB whatever the plan holds.
+ */
+export const PLAN_PAGE_BYTES = 16 * 1024;
+/** The template's own bytes around a goal's texts and around a delmål's (measured on plan.json: 376 and 270, rounded up). */
+const GOAL_ROW_OVERHEAD = 400;
+const SUB_ROW_OVERHEAD = 290;
+
+interface GoalRowVm {
+  theme: string;
+  text: string;
+  meta: string;
+  metaColor: string;
+  evaluation: string;
+  subGoals: Array<{ text: string; meta: string; metaColor: string; evaluation: string }>;
+}
+
+/**
+ * A string's bytes as it travels in the card's JSON, with its quotes: UTF-8 bytes, plus what JSON
+ * escapes (a quote or backslash one byte more, a control character or a surrogate cut in half up
+ * to six). One pass, no allocation: it runs for every row a plan card considers.
+ */
+function jsonBytes(text: string): number {
+  let bytes = 2;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20) bytes += 6;
+    else if (c === 0x22 || c === 0x5c) bytes += 2;
+    else if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else if (c >= 0xd800 && c <= 0xdfff) bytes += 6;
+    else bytes += 3;
+  }
+  return bytes;
+}
+
+/** A row's share of a page: its texts as they travel, plus the template around them. */
+function rowBytes(row: { text: string; meta: string; evaluation: string; theme?: string }, overhead: number): number {
+  return overhead + jsonBytes(row.text) + jsonBytes(row.meta) + jsonBytes(row.evaluation) + (row.theme ? jsonBytes(row.theme) : 0);
+}
+
+/**
+ * The plan's goals in theme order, each followed by its delmål: one row per goal or delmål.
+ * One pass over the goals (no per-goal search), so a plan of hundreds of delmål costs rows, not rows².
+ */
+function planRows(plan: Plan): { goals: Goal[]; rows: Array<{ goal: Goal; parent?: Goal; index: number }> } {
+  const themeOrder = new Map(plan.themes.map((t, i) => [t.id, i]));
+  const children = new Map<string, Goal[]>();
+  const top: Goal[] = [];
+  for (const goal of plan.goals) {
+    if (!goal.parentId) top.push(goal);
+    else {
+      const list = children.get(goal.parentId);
+      if (list) list.push(goal);
+      else children.set(goal.parentId, [goal]);
+    }
+  }
+  // Goals grouped under their theme, in the plan's theme order: one heading per theme, also
+  // when a revised goal and the goal that replaced it share it.
+  const goals = top
+    .map((goal, i) => ({ goal, i }))
+    .sort((a, b) => (themeOrder.get(a.goal.themeId) ?? 1e9) - (themeOrder.get(b.goal.themeId) ?? 1e9) || a.i - b.i)
+    .map(({ goal }) => goal);
+  const rows: Array<{ goal: Goal; parent?: Goal; index: number }> = [];
+  goals.forEach((goal, index) => {
+    rows.push({ goal, index });
+    for (const sub of children.get(goal.id) ?? []) rows.push({ goal: sub, parent: goal, index });
+  });
+  return { goals, rows };
 }
 
 export function planCard(
   locale: Locale,
-  model: { institution: Institution; plan: Plan; scores: Record<string, ScoreSummary>; resident: { entries: number; latestAt?: string }; now: Date; notice?: Notice },
+  model: { institution: Institution; plan: Plan; scores: Record<string, ScoreSummary>; resident: { entries: number; latestAt?: string }; now: Date; notice?: Notice; page?: number },
 ): Card {
   const s = strings(locale);
   const { plan, institution } = model;
@@ -640,41 +834,89 @@ export function planCard(
     ? {
         style: 'emphasis',
         heading: s.purposeTitle,
-        text: plan.purpose.text,
+        text: truncate(plan.purpose.text, PLAN_PURPOSE_TEXT_MAX),
         meta: `${s.purposeReceived}: ${formatDate(plan.purpose.receivedOn, locale)}${plan.purpose.revisions.length ? ` · ${plan.purpose.revisions.length} ${s.purposeRevisions}` : ''}`,
       }
     : { style: 'warning', heading: s.purposeTitle, text: s.purposeMissing, meta: '' };
-  // Goals grouped under their theme, in the plan's theme order: one heading per theme, also
-  // when a revised goal and the goal that replaced it share it.
-  const themeOrder = new Map(plan.themes.map((t, i) => [t.id, i]));
-  const ordered = topLevelGoals(plan)
-    .map((goal, i) => ({ goal, i }))
-    .sort((a, b) => (themeOrder.get(a.goal.themeId) ?? 1e9) - (themeOrder.get(b.goal.themeId) ?? 1e9) || a.i - b.i)
-    .map(({ goal }) => goal);
-  const goals = ordered.map((goal, i) => ({
-    theme: i > 0 && ordered[i - 1]!.themeId === goal.themeId ? '' : themeName(plan, goal),
-    text: goal.text,
-    ...goalMeta(s, locale, institution, goal, model.scores[goal.id], today, plan),
-    subGoals: subGoalsOf(plan, goal.id).map((sub) => ({
-      text: `↳ ${sub.text}`,
-      ...goalMeta(s, locale, institution, sub, model.scores[sub.id], today, plan),
-    })),
-  }));
+
+  // Each goal's latest evaluation and the GAS T-score, from one pass over the evaluations.
+  const { latestOf, gasT } = evaluationIndex(plan);
+  const { goals: ordered, rows } = planRows(plan);
+  const rowMeta = (goal: Goal) => goalMeta(s, locale, institution, goal, model.scores[goal.id], today, latestOf(goal.id));
+  const themeOf = (goal: Goal) => themeName(plan, goal);
+  const goalRow = (goal: Goal, theme: string, continued: boolean): GoalRowVm => ({
+    theme,
+    text: continued ? `${truncate(goal.text, PLAN_GOAL_TEXT_MAX)} ${s.goalContinued}` : truncate(goal.text, PLAN_GOAL_TEXT_MAX),
+    ...(continued ? { meta: '', metaColor: 'Default', evaluation: '' } : rowMeta(goal)),
+    subGoals: [],
+  });
+
+  // The rows are cut into pages of at most PLAN_PAGE_BYTES; only the pages up to the one asked
+  // for are built. A page that starts inside a goal repeats the goal's text, "(fortsat)".
+  const wanted = Math.max(1, Math.floor(model.page ?? 1) || 1);
+  let pageNumber = 1;
+  let shown: GoalRowVm[] = [];
+  let bytes = 0;
+  let firstIndex = 0;
+  let lastIndex = -1;
+  let lastTheme: string | undefined;
+  let more = false;
+  for (const row of rows) {
+    const theme = themeOf(row.parent ?? row.goal);
+    const sub = row.parent ? { text: `↳ ${truncate(row.goal.text, PLAN_GOAL_TEXT_MAX)}`, ...rowMeta(row.goal) } : undefined;
+    const head = row.parent ? undefined : goalRow(row.goal, theme, false);
+    const size = sub ? rowBytes(sub, SUB_ROW_OVERHEAD) : rowBytes(head!, GOAL_ROW_OVERHEAD);
+    if (shown.length > 0 && bytes + size > PLAN_PAGE_BYTES) {
+      if (pageNumber === wanted) {
+        more = true;
+        break;
+      }
+      pageNumber++;
+      shown = [];
+      bytes = 0;
+      lastTheme = undefined;
+    }
+    if (shown.length === 0) {
+      firstIndex = row.index;
+      if (row.parent) {
+        // A page that starts inside a goal: the goal's text first, as the heading of its delmål.
+        const continued = goalRow(row.parent, theme, true);
+        shown.push(continued);
+        bytes += rowBytes(continued, GOAL_ROW_OVERHEAD);
+        lastTheme = theme;
+      }
+    }
+    if (sub) shown.at(-1)!.subGoals.push(sub);
+    else {
+      // One theme heading per theme on a page.
+      if (theme === lastTheme) head!.theme = '';
+      shown.push(head!);
+      lastTheme = theme;
+    }
+    bytes += size;
+    lastIndex = row.index;
+  }
+  const paged = rows.length > 0 && (pageNumber > 1 || more);
+  const pager = paged
+    ? pagerFor(locale, s.pageGoals(firstIndex + 1, lastIndex + 1, ordered.length), VERBS.planShow, ids, { page: pageNumber, hasNext: more }, s.btnMoreGoals)
+    : NO_PAGER;
+
   const usedThemes = new Set(plan.goals.map((g) => g.themeId));
-  const gasT = citizenGasTScore(plan);
+  const notice = model.notice ? { ...model.notice, text: truncate(model.notice.text, PLAN_NOTICE_MAX) } : undefined;
   return renderCard('plan', {
     badge: badge(s, plan.demo),
     title: `${s.planTitle}: ${plan.alias}`,
-    subtitle: [institution.name, plan.targetGroup === 'adult' ? s.targetAdult : s.targetChild].join(' · '),
-    ...noticeFields(model.notice),
+    subtitle: [truncate(institution.name, 80), plan.targetGroup === 'adult' ? s.targetAdult : s.targetChild].join(' · '),
+    ...noticeFields(notice),
     purpose,
     goalsHeading: s.planGoals,
     noGoals: s.planNoGoals,
-    goals,
+    goals: shown,
+    pager,
     facts: [
-      { title: s.contactPersons, value: plan.contactPersons.map((id) => memberName(institution, id)).join(', ') || '–' },
+      { title: s.contactPersons, value: truncate(plan.contactPersons.map((id) => memberName(institution, id)).join(', '), 300) || '–' },
       ...(plan.representative ? [{ title: s.representativeShort, value: str(s, REP_KEYS[plan.representative]) }] : []),
-      { title: s.planThemes, value: plan.themes.filter((t) => usedThemes.has(t.id)).map((t) => t.name).join(', ') || '–' },
+      { title: s.planThemes, value: truncate(plan.themes.filter((t) => usedThemes.has(t.id)).map((t) => t.name).join(', '), 300) || '–' },
       { title: s.planResidentEntries, value: s.planResidentValue(model.resident.entries, model.resident.latestAt ? formatDateTime(model.resident.latestAt, locale) : '') },
       ...(gasT !== undefined ? [{ title: s.planGas, value: formatNumber(locale, gasT) }] : []),
     ],

@@ -13,8 +13,9 @@ import { checkText, collectErrors, MESSAGES, TEXT_LIMITS } from './text.js';
 
 /** Where the evaluation period starts: the last evaluation, else when the goal was made. */
 export function periodStart(goal: Goal, evaluations: readonly Evaluation[]): string {
-  const last = evaluations.filter((e) => e.goalId === goal.id).sort((a, b) => a.evaluatedAt.localeCompare(b.evaluatedAt)).at(-1);
-  return last?.evaluatedAt ?? goal.createdAt;
+  let last: string | undefined;
+  for (const e of evaluations) if (e.goalId === goal.id && (last === undefined || e.evaluatedAt > last)) last = e.evaluatedAt;
+  return last ?? goal.createdAt;
 }
 
 /**
@@ -150,9 +151,11 @@ export function applyEvaluation(plan: Plan, input: EvaluationInput, evidence: Ev
   };
 }
 
-/** The latest evaluation of a goal, if any. */
+/** The latest evaluation of a goal, if any (of two at the same moment, the one written last). */
 export function latestEvaluation(plan: Plan, goalId: string): Evaluation | undefined {
-  return plan.evaluations.filter((e) => e.goalId === goalId).sort((a, b) => a.evaluatedAt.localeCompare(b.evaluatedAt)).at(-1);
+  let latest: Evaluation | undefined;
+  for (const e of plan.evaluations) if (e.goalId === goalId && (!latest || e.evaluatedAt >= latest.evaluatedAt)) latest = e;
+  return latest;
 }
 
 export const GAS_RHO = 0.3;
@@ -170,11 +173,28 @@ export function gasTScore(scores: ReadonlyArray<{ x: number; w?: number }>, rho 
   return Math.round(t * 10) / 10;
 }
 
-/** The citizen's GAS T-score from the latest GAS score of each goal. */
+/** The citizen's GAS T-score from the latest GAS score of each goal (one pass over the evaluations). */
 export function citizenGasTScore(plan: Plan): number | undefined {
-  const latestByGoal = new Map<string, number>();
-  for (const e of [...plan.evaluations].sort((a, b) => a.evaluatedAt.localeCompare(b.evaluatedAt))) {
-    if (e.gas !== undefined) latestByGoal.set(e.goalId, e.gas);
+  return evaluationIndex(plan).gasT;
+}
+
+/**
+ * What a card with many goals needs from the evaluations, in one pass: each goal's latest
+ * evaluation (of two at the same moment, the one written last) and the citizen's GAS T-score
+ * from each goal's latest GAS score.
+ */
+export function evaluationIndex(plan: Plan): { latestOf: (goalId: string) => Evaluation | undefined; gasT: number | undefined } {
+  const byGoal = new Map<string, { latest: Evaluation; gas: Evaluation | undefined }>();
+  for (const e of plan.evaluations) {
+    const entry = byGoal.get(e.goalId);
+    if (!entry) {
+      byGoal.set(e.goalId, { latest: e, gas: e.gas !== undefined ? e : undefined });
+      continue;
+    }
+    if (e.evaluatedAt >= entry.latest.evaluatedAt) entry.latest = e;
+    if (e.gas !== undefined && (!entry.gas || e.evaluatedAt >= entry.gas.evaluatedAt)) entry.gas = e;
   }
-  return gasTScore([...latestByGoal.values()].map((x) => ({ x })));
+  const scores: Array<{ x: number }> = [];
+  for (const entry of byGoal.values()) if (entry.gas) scores.push({ x: entry.gas.gas! });
+  return { latestOf: (goalId) => byGoal.get(goalId)?.latest, gasT: gasTScore(scores) };
 }

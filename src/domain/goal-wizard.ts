@@ -73,6 +73,52 @@ export const FREE_TEXT_FIELDS: ReadonlyArray<keyof GoalDraftFields> = ['goalText
 /** The fields whose value is an id (a goal, a theme, a person), checked for a CPR number as ids are (see idContainsCpr). */
 export const ID_FIELDS: ReadonlySet<keyof GoalDraftFields> = new Set(['parentId', 'themeId', 'ownerId']);
 
+/** The longest a choice value (an id, a date, a list of choices) can sensibly be: longer is cut, and then refused as a choice. */
+const CHOICE_MAX = 1000;
+
+/** How many characters a draft field holds: a free text its limit, anything else CHOICE_MAX. */
+export function draftFieldMax(name: keyof GoalDraftFields): number {
+  switch (name) {
+    case 'goalText':
+      return TEXT_LIMITS.goal;
+    case 'indicator':
+      return TEXT_LIMITS.short * 2;
+    case 'participation':
+    case 'interventions':
+    case 'externalOther':
+      return TEXT_LIMITS.note;
+    default:
+      return CHOICE_MAX;
+  }
+}
+
+/**
+ * Takes a step's inputs from card data into the draft. The draft never holds more than a
+ * field's limit: a longer text is cut to it (and the user told so next to the field), so what is
+ * stored, checked and shown is bounded whatever a card sends. A value that is not text is a
+ * field error; the field keeps what the draft had.
+ */
+export function takeStepInputs(step: WizardStep, fields: GoalDraftFields, inputs: Readonly<Record<string, unknown>>): { fields: GoalDraftFields; errors: FieldErrors } {
+  const next: GoalDraftFields = { ...fields };
+  const errors: FieldErrors = {};
+  for (const name of STEP_FIELDS[step]) {
+    const value = inputs[name];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string') {
+      errors[name] = MESSAGES.notText;
+      continue;
+    }
+    const max = draftFieldMax(name);
+    if (value.length > max) {
+      next[name] = value.slice(0, max);
+      if (FREE_TEXT_FIELDS.includes(name)) errors[name] = MESSAGES.tooLong(max);
+    } else {
+      next[name] = value;
+    }
+  }
+  return { fields: next, errors };
+}
+
 export function stepIndex(step: WizardStep): number {
   return WIZARD_STEPS.indexOf(step);
 }
@@ -111,8 +157,7 @@ export function validateStep(step: WizardStep, plan: Plan, fields: GoalDraftFiel
   const errors: FieldErrors = {};
   for (const name of STEP_FIELDS[step]) {
     if (!FREE_TEXT_FIELDS.includes(name)) continue;
-    const max = name === 'goalText' ? TEXT_LIMITS.goal : name === 'indicator' ? TEXT_LIMITS.short * 2 : TEXT_LIMITS.note;
-    const error = checkText(fields[name], { required: name === 'goalText', max });
+    const error = checkText(fields[name], { required: name === 'goalText', max: draftFieldMax(name) });
     if (error) errors[name] = error;
   }
   switch (step) {

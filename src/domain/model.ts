@@ -365,6 +365,8 @@ export const CitizenIndexEntrySchema = z.object({
   aliasKey: z.string().min(1),
   targetGroup: TargetGroupSchema,
   contactPersons: z.array(z.string()).default([]),
+  /** Who owns the citizen's active goals and delmål (their own citizens come first in the lists). */
+  goalOwners: z.array(z.string()).default([]),
   hasPurpose: z.boolean().default(false),
   demo: z.boolean().default(false),
 });
@@ -441,6 +443,15 @@ export const AuditBatchSchema = z.object({
   events: z.array(AuditEventSchema).min(1),
 });
 export type AuditBatch = z.infer<typeof AuditBatchSchema>;
+
+/** The citizens a user opened last (newest first, a few): the diary's citizen picker starts with them. In the user's own partition. */
+export const RecentCitizensSchema = z.object({
+  tenantId: z.string().min(1),
+  aadObjectId: z.string().min(1),
+  citizens: z.array(z.object({ teamId: z.string().min(1), citizenId: z.string().min(1), at: IsoDateTimeSchema })).default([]),
+  updatedAt: IsoDateTimeSchema,
+});
+export type RecentCitizens = z.infer<typeof RecentCitizensSchema>;
 
 /** A card flow in progress (wizard drafts): survives a closed chat. */
 export const DraftSchema = z.object({

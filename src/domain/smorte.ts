@@ -1057,11 +1057,29 @@ function checkTextLength(text: string): SmorteFinding[] {
 // Public API
 // ---------------------------------------------------------------------------------------------
 
-/** Checks a draft goal against the SMORTE letters. Findings come in the order S, M, O, R, T. */
-export function checkSmorte(draft: SmorteDraft, ctx: { now: Date }): SmorteFinding[] {
+/** A field of a draft as text: anything that is not a string (card data can hold anything) is no text. */
+function asText(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/**
+ * Checks a draft goal against the SMORTE letters. Findings come in the order S, M, O, R, T.
+ * A text longer than SMORTE_MAX_TEXT gets text.tooLong (it cannot be saved) and only its first
+ * SMORTE_MAX_TEXT characters are analysed: the analysis takes time and memory that grow with the
+ * text, so what the checker reads is bounded whatever a card sends.
+ */
+export function checkSmorte(input: SmorteDraft, ctx: { now: Date }): SmorteFinding[] {
   if (!isValid(ctx.now)) throw new RangeError('checkSmorte: ctx.now is not a valid date');
-  const text = draft.text ?? '';
-  const findings = checkTextLength(text);
+  const draft: SmorteDraft = {
+    text: asText(input.text),
+    indicator: asText(input.indicator),
+    endDate: asText(input.endDate),
+    revisionDate: asText(input.revisionDate),
+    purposeId: asText(input.purposeId),
+    themeId: asText(input.themeId),
+  };
+  const findings = checkTextLength(draft.text);
+  const text = draft.text.length > SMORTE_MAX_TEXT ? draft.text.slice(0, SMORTE_MAX_TEXT) : draft.text;
   if (text.trim() !== '') {
     const tokens = tokenize(text);
     markClauses(tokens);

@@ -19,10 +19,12 @@ export const TEXT_LIMITS = {
 
 export const MESSAGES = {
   required: { da: 'Skal udfyldes.', en: 'Required.' },
+  /** Next to a field: the text shown is the first `max` characters of what was typed (nothing saved). */
   tooLong: (max: number): LocalizedText => ({
-    da: `Teksten er for lang (højst ${max} tegn).`,
-    en: `The text is too long (at most ${max} characters).`,
+    da: `Teksten er for lang: højst ${max} tegn. Her står de første ${max} tegn af det, du skrev – ret den til, og prøv igen.`,
+    en: `The text is too long: at most ${max} characters. The first ${max} characters of what you wrote are shown here – shorten it and try again.`,
   }),
+  notText: { da: 'Feltet kunne ikke læses som tekst. Skriv teksten igen.', en: 'The field could not be read as text. Write the text again.' },
   /** Next to a field: the number was taken out of the text shown, and nothing of it stored. */
   cpr: {
     da: 'Teksten indeholdt et CPR-nummer. Det må ikke gemmes i Refleks, så nummeret er fjernet og ikke gemt – resten af din tekst står her. Ret den, og gem igen (brug borgerens alias).',

@@ -15,6 +15,7 @@ import {
   MembershipSchema,
   PlanArchiveSchema,
   PlanSchema,
+  RecentCitizensSchema,
   type AuditBatch,
   type AuditEvent,
   type CitizenIndex,
@@ -27,6 +28,7 @@ import {
   type Membership,
   type Plan,
   type PlanArchive,
+  type RecentCitizens,
 } from '../domain/model.js';
 import { isEmptyArchive, mergeIntoArchive, type ArchivedItems } from '../domain/plan-retention.js';
 import { retryOnConflict, type RetryPolicy } from './retry.js';
@@ -155,6 +157,7 @@ const DOCUMENT_TYPES: Record<string, { schema: z.ZodType; idField?: string }> = 
   diarySummary: { schema: DiarySummarySchema },
   citizenIndex: { schema: CitizenIndexSchema },
   planArchive: { schema: PlanArchiveSchema },
+  recentCitizens: { schema: RecentCitizensSchema },
 };
 
 /** Types without which the bot must not run: a tilbud or a plan that cannot be read is never skipped. */
@@ -248,6 +251,7 @@ export function citizenEntryOf(plan: Plan): CitizenIndexEntry {
     aliasKey: plan.aliasKey,
     targetGroup: plan.targetGroup,
     contactPersons: plan.contactPersons,
+    goalOwners: [...new Set(plan.goals.filter((g) => g.state === 'active').map((g) => g.ownerId))].sort(),
     hasPurpose: plan.purpose !== undefined,
     demo: plan.demo,
   };
@@ -629,7 +633,30 @@ export class UserRepository {
     const found = await this.store.query({ pk: partitionKeys.user(tenantId, aadObjectId), type: 'membership' });
     return parseEach(MembershipSchema, found, this.report).map((v) => v.value);
   }
+
+  /** The citizens the user opened last, newest first (one small document; one that cannot be read counts as none). */
+  async recentCitizens(tenantId: string, aadObjectId: string): Promise<RecentCitizens['citizens']> {
+    const found = await readOrSetAside(this.store, this.report, RecentCitizensSchema, partitionKeys.user(tenantId, aadObjectId), RECENT_CITIZENS_ID, { remove: false });
+    return found?.value.citizens ?? [];
+  }
+
+  /**
+   * Puts a citizen first in the user's recent list (at most RECENT_CITIZENS kept). Only the user
+   * writes it, so the newest write is the right one (no etag); nothing is written when the
+   * citizen is first already.
+   */
+  async rememberCitizen(tenantId: string, aadObjectId: string, citizen: { teamId: string; citizenId: string }, at: string): Promise<void> {
+    const current = await this.recentCitizens(tenantId, aadObjectId);
+    const first = current[0];
+    if (first && first.teamId === citizen.teamId && first.citizenId === citizen.citizenId) return;
+    const citizens = [{ ...citizen, at }, ...current.filter((c) => c.teamId !== citizen.teamId || c.citizenId !== citizen.citizenId)].slice(0, RECENT_CITIZENS);
+    await this.store.upsert(toDoc(partitionKeys.user(tenantId, aadObjectId), 'recentCitizens', RECENT_CITIZENS_ID, { tenantId, aadObjectId, citizens, updatedAt: at } satisfies RecentCitizens));
+  }
 }
+
+const RECENT_CITIZENS_ID = 'recentCitizens';
+/** How many recently opened citizens a user's list keeps. */
+export const RECENT_CITIZENS = 8;
 
 export class DraftRepository {
   constructor(

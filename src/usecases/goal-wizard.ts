@@ -14,12 +14,12 @@ import {
   firstStepFor,
   goalToDraftFields,
   rebaseDraft,
-  STEP_FIELDS,
   STEP_LETTERS,
   WIZARD_STEPS,
   draftToGoalInput,
   firstBlockingStep,
   stepIndex,
+  takeStepInputs,
   validateStep,
   type GoalDraftFields,
   type WizardStep,
@@ -142,10 +142,10 @@ export type WizardMove = 'next' | 'back' | 'save';
 
 export interface AdvanceInput {
   key: string;
-  /** The step the card showed: its inputs are taken from `inputs`. */
+  /** The step the card showed: its inputs are taken from `inputs` (card data: anything may be in it). */
   step: WizardStep;
   submissionId: string;
-  inputs: Partial<Record<keyof GoalDraftFields, string>>;
+  inputs: Readonly<Record<string, unknown>>;
   move: WizardMove;
 }
 
@@ -179,13 +179,11 @@ export async function advanceWizard(call: Call, input: AdvanceInput): Promise<Wi
   const plan = loaded.plan.value;
   const members = loaded.institution.value.members.map((m) => m.aadObjectId);
 
-  // Take the inputs of the step the card showed; a CPR number is taken out, never stored.
-  const errors: FieldErrors = {};
-  const fields: GoalDraftFields = { ...state.fields };
-  for (const name of STEP_FIELDS[input.step]) {
-    const value = input.inputs[name];
-    if (value !== undefined) fields[name] = value;
-  }
+  // Take the inputs of the step the card showed, each cut to its limit (what does not fit, or is
+  // not text, is a field error); a CPR number is taken out, never stored.
+  const taken = takeStepInputs(input.step, state.fields, input.inputs);
+  const errors: FieldErrors = taken.errors;
+  const fields: GoalDraftFields = taken.fields;
   for (const name of Object.keys(fields) as Array<keyof GoalDraftFields>) {
     // An id (the owner's Entra id) is read as an id: its random hex may hold a date and four digits.
     if (!(ID_FIELDS.has(name) ? idContainsCpr(fields[name]) : containsCpr(fields[name]))) continue;

@@ -1,7 +1,7 @@
 /** Citizens: create (`ny borger`), list mine (`borgere`), find by alias, record the formål. */
 import type { CitizenIndexEntry, Institution, Plan, RepresentativeRole, TargetGroup } from '../domain/model.js';
 import { createPlan, recordPurpose, validatePurpose } from '../domain/plan.js';
-import { matchAliases } from '../domain/text.js';
+import { matchAliasKey, matchAliases, toAliasKey } from '../domain/text.js';
 import { AlreadyExistsError } from '../store/ports.js';
 import type { Versioned } from '../store/repositories.js';
 import { audit, listMyInstitutions, requireMember } from './access.js';
@@ -73,24 +73,82 @@ function contactPersonsFor(chosen: string[], members: string[], creator: string)
 export interface CitizenListItem {
   institution: Institution;
   citizen: CitizenIndexEntry;
+  /** The actor's own citizen: kontaktperson, or owner of one of its active goals. */
   mine: boolean;
+  /** Mine only because the actor owns a goal. */
+  ownerOnly: boolean;
+  /** Among the citizens the actor opened last. */
+  recent: boolean;
 }
 
-/**
- * Citizens in the actor's tilbud, the ones the actor is kontaktperson for first. Reads each
- * tilbud's citizen index (one small document), never the plans.
- */
-export async function listMyCitizens(call: Call): Promise<{ institutions: Institution[]; citizens: CitizenListItem[] }> {
+function listItem(institution: Institution, citizen: CitizenIndexEntry, actorId: string): CitizenListItem {
+  const contact = citizen.contactPersons.includes(actorId);
+  const owner = citizen.goalOwners.includes(actorId);
+  return { institution, citizen, mine: contact || owner, ownerOnly: owner && !contact, recent: false };
+}
+
+/** Mine first, then by alias (Danish order). */
+function byMineThenAlias(a: CitizenListItem, b: CitizenListItem): number {
+  return Number(b.mine) - Number(a.mine) || a.citizen.alias.localeCompare(b.citizen.alias, 'da');
+}
+
+/** Every citizen in the actor's tilbud, from each tilbud's citizen index (one small document each), never the plans. */
+async function allMyCitizens(call: Call, action: string): Promise<{ institutions: Institution[]; citizens: CitizenListItem[] }> {
   const { actor, deps } = call;
   const institutions = await listMyInstitutions(call);
   const lists = await Promise.all(institutions.map((institution) => deps.repos.citizens.list(actor.tenantId, institution.teamId)));
   const citizens: CitizenListItem[] = [];
   for (const [i, institution] of institutions.entries()) {
-    for (const citizen of lists[i] ?? []) citizens.push({ institution, citizen, mine: citizen.contactPersons.includes(actor.aadObjectId) });
-    await audit(call, { action: 'citizen.list', teamId: institution.teamId, resourceType: 'citizen', outcome: 'allowed' });
+    for (const citizen of lists[i] ?? []) citizens.push(listItem(institution, citizen, actor.aadObjectId));
+    if (action) await audit(call, { action, teamId: institution.teamId, resourceType: 'citizen', outcome: 'allowed' });
   }
-  citizens.sort((a, b) => Number(b.mine) - Number(a.mine) || a.citizen.alias.localeCompare(b.citizen.alias, 'da'));
   return { institutions, citizens };
+}
+
+export interface CitizenList {
+  institutions: Institution[];
+  /** The citizens to show, in order (those that match the search, when there is one). */
+  citizens: CitizenListItem[];
+  /** All the actor's citizens, before the search. */
+  total: number;
+}
+
+/**
+ * The actor's citizens for a list: their own first (kontaktperson or goal owner), then by alias;
+ * with `recentFirst`, the citizens they opened last come before that, newest first. With a
+ * `query`, only those whose alias starts with it or has a word that does (an exact alias first).
+ * Reads each tilbud's citizen index and, for `recentFirst`, the actor's recent list: a few small
+ * documents however many citizens and however much history there is.
+ */
+export async function listMyCitizens(call: Call, options: { query?: string; recentFirst?: boolean } = {}): Promise<CitizenList> {
+  const { actor, deps } = call;
+  const [{ institutions, citizens }, recent] = await Promise.all([
+    allMyCitizens(call, 'citizen.list'),
+    options.recentFirst ? deps.repos.users.recentCitizens(actor.tenantId, actor.aadObjectId) : Promise.resolve([]),
+  ]);
+  const rank = new Map(recent.map((r, i) => [`${r.teamId}|${r.citizenId}`, i]));
+  for (const item of citizens) item.recent = rank.has(`${item.institution.teamId}|${item.citizen.id}`);
+  const recentRank = (item: CitizenListItem) => rank.get(`${item.institution.teamId}|${item.citizen.id}`) ?? Number.POSITIVE_INFINITY;
+  citizens.sort((a, b) => recentRank(a) - recentRank(b) || byMineThenAlias(a, b));
+  const query = toAliasKey(options.query ?? '');
+  if (!query) return { institutions, citizens, total: citizens.length };
+  const matches = citizens.filter((item) => matchAliasKey(query, item.citizen.aliasKey) !== undefined);
+  // The exact alias first; otherwise the list's order.
+  matches.sort((a, b) => Number(b.citizen.aliasKey === query) - Number(a.citizen.aliasKey === query));
+  return { institutions, citizens: matches, total: citizens.length };
+}
+
+/**
+ * Remembers that the actor opened this citizen (the diary's picker starts with the latest
+ * ones). Never fails the turn: a store error is logged and the card is shown all the same.
+ */
+export async function rememberOpenedCitizen(call: Call, teamId: string, citizenId: string): Promise<void> {
+  const { actor, deps, now } = call;
+  try {
+    await deps.repos.users.rememberCitizen(actor.tenantId, actor.aadObjectId, { teamId, citizenId }, now.toISOString());
+  } catch (error) {
+    deps.logger.warn({ err: error }, 'recent citizens not stored');
+  }
 }
 
 /**
@@ -100,16 +158,10 @@ export async function listMyCitizens(call: Call): Promise<{ institutions: Instit
  * document), never the plans.
  */
 export async function findCitizensByAlias(call: Call, alias: string): Promise<CitizenListItem[]> {
-  const { actor, deps } = call;
-  const institutions = await listMyInstitutions(call);
-  const lists = await Promise.all(institutions.map((institution) => deps.repos.citizens.list(actor.tenantId, institution.teamId)));
-  const all: CitizenListItem[] = [];
-  for (const [i, institution] of institutions.entries()) {
-    for (const citizen of lists[i] ?? []) all.push({ institution, citizen, mine: citizen.contactPersons.includes(actor.aadObjectId) });
-  }
-  const byKey = all.map((item) => ({ aliasKey: item.citizen.aliasKey, item }));
+  const { citizens } = await allMyCitizens(call, '');
+  const byKey = citizens.map((item) => ({ aliasKey: item.citizen.aliasKey, item }));
   const found = matchAliases(alias, byKey).map((m) => m.item);
-  found.sort((a, b) => Number(b.mine) - Number(a.mine) || a.citizen.alias.localeCompare(b.citizen.alias, 'da'));
+  found.sort(byMineThenAlias);
   return found;
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { cardAttachment, cardSizeBytes, renderTemplate } from '../../src/cards/render.js';
+import { cardAttachment, cardSizeBytes, renderTemplate, renderWithLibrary, templateBindings } from '../../src/cards/render.js';
+import { compileTemplate } from '../../src/cards/compiled-template.js';
 import { closeAdaptiveCardValidator, validateAdaptiveCard } from '../support/adaptive-card-validator.js';
 
 afterAll(closeAdaptiveCardValidator);
@@ -121,6 +122,54 @@ describe('renderTemplate', () => {
       data: { planId: 'p1' },
     });
     expect(await validateAdaptiveCard(card)).toEqual({ errors: [], warnings: [] });
+  });
+});
+
+describe('the compiled binder', () => {
+  /** Everything cards/*.json uses: paths, comparisons, count(), $when, $data with $index and $root. */
+  const template = {
+    type: 'AdaptiveCard',
+    $schema: 'x',
+    body: [
+      { type: 'TextBlock', text: '${title}', wrap: true, size: '${size}', isSubtle: '${flag}' },
+      { type: 'TextBlock', $when: "${notice != ''}", text: '${notice}' },
+      { type: 'TextBlock', $when: "${kind == 'text'}", text: 'tekst' },
+      { type: 'TextBlock', $when: "${missing != ''}", text: 'a missing field is not empty' },
+      { type: 'TextBlock', $when: '${flag}', text: 'flag' },
+      { type: 'TextBlock', $when: '${count(items) > 0}', text: 'has items' },
+      { type: 'TextBlock', $when: '${count(items) == 0}', text: 'no items' },
+      { type: 'Container', $data: '${items}', id: '${id}', items: [{ type: 'TextBlock', text: '${label}' }, { type: 'TextBlock', $when: "${$root.kind == 'text'}", text: '${$root.title}' }] },
+      { type: 'TextBlock', $data: '${words}', text: '${$data}' },
+      { type: 'FactSet', facts: [{ $data: '${facts}', title: '${title}', value: '${value}' }] },
+      { type: 'TextBlock', text: '${nested.deep.value}' },
+    ],
+    purpose: { $when: '${flag}', style: '${nested.style}' },
+    actions: [{ $data: '${actions}', type: 'Action.Execute', title: '${title}', data: '${data}' }],
+  };
+  const datas = [
+    { title: 'T', size: 3, flag: true, notice: 'N', kind: 'text', items: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }], words: ['x', 'y'], facts: [{ title: 'f', value: 'v' }], nested: { deep: { value: 'd' }, style: 's' }, actions: [{ title: 'Gem', data: { a: '1' } }] },
+    { title: '', size: 0, flag: false, notice: '', kind: 'date', items: [{ id: 'a', label: 'A' }], words: [], facts: [], nested: { deep: { value: '' }, style: '' }, actions: [] },
+    { title: 'U', size: 1, flag: 'true', notice: 'x ${y}', kind: 'text', items: [], words: ['only'], facts: [{ title: 'f', value: 'v' }, { title: 'g', value: 'w' }], nested: { deep: { value: 'e' }, style: 's' }, actions: [{ title: 'A', data: {} }, { title: 'B', data: { b: '2' } }] },
+  ];
+
+  it('compiles every template the bot uses', async () => {
+    const { readFileSync } = await import('node:fs');
+    for (const name of ['menu', 'form', 'plan', 'saved']) expect(compileTemplate(JSON.parse(readFileSync(new URL(`../../cards/${name}.json`, import.meta.url), 'utf8'))), name).toBeDefined();
+  });
+
+  it.each(datas.map((d, i) => [i, d] as const))('binds data %i exactly as adaptivecards-templating does', (_i, data) => {
+    const before = templateBindings.compiled;
+    expect(renderTemplate(template, data)).toEqual(renderWithLibrary(template, data));
+    expect(templateBindings.compiled).toBe(before + 1);
+  });
+
+  it('leaves to the library what it does not compile, and data it does not bind the library’s way', () => {
+    expect(compileTemplate({ text: 'Hej ${name}' })).toBeUndefined();
+    expect(compileTemplate({ text: "${coalesce(name, 'x')}" })).toBeUndefined();
+    const library = templateBindings.library;
+    // A null where a value is bound: the library's answer (JSON null).
+    expect(renderTemplate({ value: '${n}', other: '${m}' }, { n: null, m: 1 })).toEqual(renderWithLibrary({ value: '${n}', other: '${m}' }, { n: null, m: 1 }));
+    expect(templateBindings.library).toBeGreaterThan(library);
   });
 });
 

@@ -269,19 +269,21 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('the SMORTE goal wizard on the 
     expect((await storedPlan(h, ids)).goals.map((g) => g.text)).toEqual([text]);
   });
 
-  it('refuses a goal text over 1000 characters with a clear message next to the field and keeps the text to shorten', async () => {
+  it('refuses a goal text over 1000 characters with a clear message next to the field and keeps its first 1000 characters to shorten', async () => {
     const ids = await createCitizen(h, ANNA, 'LA');
     let card = await wizardNext(h, ANNA, await wizardByCommand(h, ANNA, 'nyt mål LA'), { themeId: 'th1' });
     const long = 'LA smører selv sin madpakke tre morgener om ugen. '.repeat(25);
     expect(long.length).toBeGreaterThan(1000);
     card = await wizardNext(h, ANNA, card, { goalText: long });
     expect(wizardStepOf(card)).toBe(2);
-    expect(fieldErrorOf(card, 'goalText')).toBe('Teksten er for lang (højst 1000 tegn).');
-    expect(inputOf(card, 'goalText')['value']).toBe(long);
-    // Pressing Næste again does not let it through.
+    const tooLong = 'Teksten er for lang: højst 1000 tegn. Her står de første 1000 tegn af det, du skrev – ret den til, og prøv igen.';
+    expect(fieldErrorOf(card, 'goalText')).toBe(tooLong);
+    // The text is kept up to the limit: the draft never holds more.
+    expect(inputOf(card, 'goalText')['value']).toBe(long.slice(0, 1000));
+    // Sending the long text again does not let it through.
     card = await wizardNext(h, ANNA, card, { goalText: long });
     expect(wizardStepOf(card)).toBe(2);
-    expect(fieldErrorOf(card, 'goalText')).toBe('Teksten er for lang (højst 1000 tegn).');
+    expect(fieldErrorOf(card, 'goalText')).toBe(tooLong);
     // Shortened: goes on.
     card = await wizardNext(h, ANNA, card, { goalText: long.slice(0, 48) });
     expect(wizardStepOf(card)).toBe(3);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvaluation, citizenGasTScore, computeEvidence, gasTScore, periodStart } from '../../src/domain/evaluation.js';
+import { applyEvaluation, citizenGasTScore, computeEvidence, evaluationIndex, gasTScore, latestEvaluation, periodStart } from '../../src/domain/evaluation.js';
 import { canTransition, editGoal, transitionGoal } from '../../src/domain/goal-lifecycle.js';
 import { checkDraft, draftToGoalInput, EMPTY_DRAFT, firstBlockingStep, smorteBadges, validateStep } from '../../src/domain/goal-wizard.js';
 import type { Plan, SubGoalDiaryEntry } from '../../src/domain/model.js';
@@ -89,6 +89,27 @@ describe('Goal Attainment Scaling', () => {
     const second = applyEvaluation(first.value, { id: 'e2', goalId: 's1', assessment: 'achieved', whatWorked: '', decision: 'continue', newRevisionDate: '2027-03-01', gas: '2' }, evidence, 'u1', new Date('2026-12-01T10:00:00Z'));
     if (!second.ok) throw new Error('2');
     expect(citizenGasTScore(second.value)).toBeCloseTo(70, 5);
+  });
+
+  it('finds each goal’s latest evaluation and latest GAS score in any order, the one written last on a tie', () => {
+    const evidence = { periodFrom: now.toISOString(), periodTo: now.toISOString(), entries: 0, scored: 0, notes: 0, trend: 'insufficient' as const };
+    const base = { evidence, whatWorked: '', decision: 'continue' as const, evaluatedBy: 'u1' };
+    const evaluations = [
+      { ...base, id: 'b', goalId: 'g1', assessment: 'achieved' as const, gas: 2, evaluatedAt: '2026-12-01T10:00:00.000Z' },
+      { ...base, id: 'a', goalId: 'g1', assessment: 'notAchieved' as const, gas: -2, evaluatedAt: '2026-10-01T10:00:00.000Z' },
+      // The latest of s1 has no GAS score: its GAS comes from the one before.
+      { ...base, id: 'c', goalId: 's1', assessment: 'maintained' as const, gas: 1, evaluatedAt: '2026-10-01T10:00:00.000Z' },
+      { ...base, id: 'd', goalId: 's1', assessment: 'partlyAchieved' as const, evaluatedAt: '2026-11-01T10:00:00.000Z' },
+      { ...base, id: 'e', goalId: 's1', assessment: 'worsened' as const, evaluatedAt: '2026-11-01T10:00:00.000Z' },
+    ];
+    const plan = { ...planWithGoals(), evaluations };
+    const index = evaluationIndex(plan);
+    expect(index.latestOf('g1')?.id).toBe('b');
+    expect(index.latestOf('s1')?.id).toBe('e');
+    expect(index.latestOf('nothing')).toBeUndefined();
+    expect(index.gasT).toBe(gasTScore([{ x: 2 }, { x: 1 }]));
+    for (const goalId of ['g1', 's1']) expect(latestEvaluation(plan, goalId)).toBe(index.latestOf(goalId));
+    expect(periodStart(plan.goals.find((g) => g.id === 's1')!, evaluations)).toBe('2026-11-01T10:00:00.000Z');
   });
 });
 

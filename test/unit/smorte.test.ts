@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   blocksSaving,
@@ -227,6 +229,39 @@ describe('SMORTE: text length', () => {
     expect(findings).toContainEqual(expect.objectContaining({ letter: 'S', severity: 'error', code: 'text.tooLong' }));
     expect(blocksSaving(findings)).toBe(true);
     expect(listCodes(check(toDraft(long.slice(0, SMORTE_MAX_TEXT))))).not.toContain('text.tooLong');
+  });
+});
+
+describe('SMORTE: long and odd text', () => {
+  const heapScript = fileURLToPath(new URL('../support/smorte-heap.ts', import.meta.url));
+
+  /** The checker on `characters` of text in a process whose heap is capped at 64 MB. */
+  function checkInSmallHeap(characters: number): { codes: string[]; heapGrowthMB: number } {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--max-old-space-size=64', heapScript, String(characters)], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, `the checker's process died: ${run.stderr.split('\n').filter((l) => /heap|memory|Error/i.test(l)).slice(0, 3).join(' | ')}`).toBe(0);
+    return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { codes: string[]; heapGrowthMB: number };
+  }
+
+  it.each([20_000, 100_000])('checks %i characters within a 64 MB heap, growing it by less than 16 MB', (characters) => {
+    const report = checkInSmallHeap(characters);
+    expect(report.codes).toContain('text.tooLong');
+    expect(report.heapGrowthMB).toBeLessThan(16);
+  });
+
+  it(`analyses a too long text as its first ${SMORTE_MAX_TEXT} characters`, () => {
+    const good = 'Peter smører selv sin madpakke tre morgener om ugen. ';
+    const head = good.repeat(Math.ceil(SMORTE_MAX_TEXT / good.length)).slice(0, SMORTE_MAX_TEXT);
+    // What comes after the limit is not read: its avoidance wording gives no advice.
+    const long = `${head} Peter skal ikke råbe i køkkenet.`.repeat(3);
+    const codes = listCodes(check(toDraft(long)));
+    expect(codes).toEqual(['text.tooLong', ...listCodes(check(toDraft(head)))]);
+    expect(codes).not.toContain('O.avoidance');
+  });
+
+  it('takes a text that is not a string as no text, without throwing', () => {
+    for (const text of [12345, null, { a: 1 }, ['Peter']] as unknown[]) {
+      expect(listCodes(check(toDraft(text as string)))).toContain('text.empty');
+    }
   });
 });
 
