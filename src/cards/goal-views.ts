@@ -13,7 +13,7 @@ import { formatDate, formatDateTime, formatNumber, strings, type Locale } from '
 import { formatCalendarDate } from '../domain/dates.js';
 import { renderCard } from './templates.js';
 import { VERBS } from './verbs.js';
-import { evaluationOutcome, formField, LIST_PAGE_SIZE, LIST_TEXT_MAX, memberName, menuCard, NO_PAGER, noticeFields, pageOf, pagerFor, scoreLabel, stateLabel, truncate, type Card, type FieldVm, type Notice } from './views.js';
+import { evaluationOutcome, formField, LIST_PAGE_SIZE, LIST_TEXT_MAX, memberName, menuCard, NO_PAGER, noticeFields, pageOf, paragraph, pagerFor, scoreLabel, stateLabel, truncate, type Card, type FieldVm, type Notice } from './views.js';
 
 type L = { da: string; en: string };
 const t = (locale: Locale, text: L): string => text[locale];
@@ -285,7 +285,7 @@ export function evaluationPickCard(locale: Locale, m: { plan: Plan; due: Goal[];
     subtitle: t(locale, E.pick),
     notice: m.notice ?? (all.length === 0 ? t(locale, E.none) : ''),
     noticeStyle: m.notice ? 'good' : 'accent',
-    paragraphs: m.due.length > 0 ? [{ text: `${t(locale, E.dueHeading)}: ${m.due.length}` }] : [],
+    paragraphs: m.due.length > 0 ? [paragraph(`${t(locale, E.dueHeading)}: ${m.due.length}`, 'Bolder')] : [],
     facts: [],
     items: page.items.map((x) => item(x.goal, x.due)),
     pager: all.length > LIST_PAGE_SIZE ? pagerFor(locale, s.pageGoals(page.first, page.last, page.total), VERBS.evalStart, ids, page) : NO_PAGER,
@@ -385,7 +385,7 @@ export function evaluationEndedCard(locale: Locale, m: { plan: Plan; goal: Goal;
     title: `${t(locale, E.title)}: ${m.plan.alias}`,
     subtitle: m.goal.text,
     ...noticeFields(m.notice),
-    paragraphs: whatWorked ? [{ text: t(locale, E.whatWorked) }, whatWorked] : [],
+    paragraphs: whatWorked ? [paragraph(t(locale, E.whatWorked), 'Bolder'), paragraph(whatWorked)] : [],
     facts,
     items: [],
     actions: [

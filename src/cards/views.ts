@@ -16,6 +16,11 @@ import { formatDate, formatDateTime, formatNumber, strings, type Locale, type St
 import { renderCard } from './templates.js';
 import { VERBS, type Verb } from './verbs.js';
 
+/** A paragraph of a menu card: plain text, or a heading (bold by the TextBlock's weight, never by Markdown). */
+export function paragraph(text: string, weight: 'Default' | 'Bolder' = 'Default'): { text: string; weight: string } {
+  return { text, weight };
+}
+
 export type Card = Record<string, unknown>;
 
 interface ActionVm {
@@ -159,7 +164,7 @@ export function helpCard(locale: Locale): Card {
     title: s.helpTitle,
     subtitle: '',
     ...noticeFields(),
-    paragraphs: [s.helpIntro, s.helpTeam],
+    paragraphs: [paragraph(s.helpIntro), paragraph(s.helpTeam)],
     facts: s.helpCommands.map(([title, value]) => ({ title, value })),
     items: [],
     actions: [action(s.btnDiary, VERBS.diaryStart), action(s.btnCitizens, VERBS.citizenList), action(s.btnNewCitizen, VERBS.citizenNew)],
@@ -234,7 +239,7 @@ function citizenListCard(
   const query = (view.list.query ?? '').trim().slice(0, SEARCH_MAX);
   const total = view.list.total ?? items.length;
   const page = pageOf(items, view.list.page ?? 1);
-  const paragraphs = none ? [] : items.length === 0 ? [query ? s.searchNone(query) : s.citizensEmpty] : [];
+  const paragraphs = none ? [] : items.length === 0 ? [paragraph(query ? s.searchNone(query) : s.citizensEmpty)] : [];
   return menuCard({
     badge: badge(s, institutions.some((i) => i.demo)),
     title: view.title,
@@ -307,7 +312,7 @@ export function ambiguousCitizenCard(locale: Locale, items: CitizenItem[], verb:
     title: s.appName,
     subtitle: '',
     ...noticeFields({ text: s.errorAmbiguous, style: 'accent' }),
-    paragraphs: more ? [s.ambiguousMore(shown.length, items.length)] : [],
+    paragraphs: more ? [paragraph(s.ambiguousMore(shown.length, items.length))] : [],
     facts: [],
     items: shown.map((item) => ({
       title: item.citizen.alias,
@@ -713,10 +718,15 @@ export function evaluationOutcome(locale: Locale, e: { assessment: Assessment; d
   return `${str(s, ASSESS_KEYS[e.assessment])} → ${str(s, DECIDE_KEYS[e.decision])}`;
 }
 
+/** The day of a moment, in the date style of the cards ("16. jan. 2027"). */
+function dayOf(iso: string, locale: Locale): string {
+  return formatDateTime(iso, locale).replace(/ \d\d:\d\d$/, '');
+}
+
 function evaluationLine(s: Strings, locale: Locale, e: Evaluation | undefined): string {
   if (!e) return '';
   const gas = e.gas !== undefined ? ` · GAS ${e.gas > 0 ? '+' : ''}${e.gas}` : '';
-  return `${s.planEvaluated} ${formatDateTime(e.evaluatedAt, locale).replace(/ \d\d:\d\d$/, '')}: ${str(s, ASSESS_KEYS[e.assessment])} → ${str(s, DECIDE_KEYS[e.decision])}${gas}`;
+  return `${s.planEvaluated} ${dayOf(e.evaluatedAt, locale)}: ${str(s, ASSESS_KEYS[e.assessment])} → ${str(s, DECIDE_KEYS[e.decision])}${gas}`;
 }
 
 function badges(goal: Goal): string {
@@ -732,6 +742,8 @@ function goalMeta(s: Strings, locale: Locale, institution: Institution, goal: Go
     const latest = summary.latest !== undefined ? scoreLabel(institution, summary.latest, locale) : s.noScore;
     parts.push(`${s.planLatest}: ${latest}`);
     parts.push(`${TREND_ARROWS[summary.trend]} ${str(s, TREND_KEYS[summary.trend])}`);
+    // The period the figures cover, as the evaluation states it: since the latest evaluation, else since the goal was made.
+    parts.push(s.planEntriesSince(summary.entries, dayOf(evaluation?.evaluatedAt ?? goal.createdAt, locale)));
   }
   const badge = badges(goal);
   if (badge) parts.push(badge);

@@ -475,6 +475,13 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('evaluating goals on the %s sto
     expect(factOf(card, 'Borgerens GAS T-score')).toBeUndefined();
   });
 
+  it('states on the plan card the entries and the period the sub-goal’s figures cover, the same as the evaluation', async () => {
+    const plan = cardOf((await h.message(ANNA, 'plan EV')).replies[0]);
+    const meta = lineAfter(plan, `↳ ${SUB}`) ?? '';
+    expect(meta).toContain('Seneste: 2 Moderat støttebehov');
+    expect(meta).toContain('4 notater siden 23. nov. 2026');
+  });
+
   it('requires a decision, and a new revisionsdato to fortsæt, with the errors next to the fields', async () => {
     const card = await openEval();
     let result = await saveEval(card, { assessment: 'partlyAchieved', whatWorked: 'Piktogramtavlen på køleskabet hjalp.' });
