@@ -130,7 +130,8 @@ describe('CPR numbers, access and bad input (embedded store)', () => {
     const audit = await h.app.repos.audit.list(USERS.anna.tenantId, month, TEAM_ID);
     expect(audit).toContainEqual(expect.objectContaining({ actor: USERS.carl.aadObjectId, outcome: 'denied', reason: 'not-a-member', teamId: TEAM_ID }));
     expect(audit).toContainEqual(expect.objectContaining({ actor: USERS.anna.aadObjectId, outcome: 'allowed', action: 'diary.log' }));
-    expect(JSON.stringify(audit)).not.toContain('CD');
+    // No alias in the audit trail (as a word: a random id may hold the letters).
+    expect(JSON.stringify(audit)).not.toMatch(/\bCD\b/);
   });
 
   it('lets a new team member in once Teams lists them (the roster is refreshed)', async () => {
