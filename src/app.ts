@@ -43,6 +43,9 @@ export async function startApp(options: AppOptions): Promise<App> {
     ...options.repositories,
     onAuditError: (error) => logger.error({ err: error }, 'audit write failed'),
     onCitizenIndexRebuilt: (count) => logger.info({ citizens: count }, 'citizen index built from the plans'),
+    ...(options.clock ? { clock: options.clock } : {}),
+    reminderDefaults: { quietHours: config.REMINDER_QUIET_HOURS, weekends: config.REMINDER_WEEKENDS },
+    onReminderSyncError: (error, plan) => logger.error({ err: error, tenantId: plan.tenantId, planId: plan.id }, 'reminders of a plan not kept current; the engine re-checks before sending'),
     onCorruptDocument: (error) => logger.error({ document: { type: error.type, pk: error.pk, id: error.id }, reason: error.reason }, 'stored document cannot be read; left out or rebuilt'),
   });
   const bot = new RefleksBot({
