@@ -14,6 +14,8 @@ import { createHttpServer } from './http/server.js';
 import type { DocumentStore } from './store/ports.js';
 import { createRepositories, type Repositories, type RepositoryOptions } from './store/repositories.js';
 import type { RetryPolicy } from './store/retry.js';
+import { ProactiveSender } from './bot/proactive-sender.js';
+import { ReminderEngine, type EngineSettings } from './reminders/engine.js';
 
 export interface App {
   server: restify.Server;
@@ -21,6 +23,10 @@ export interface App {
   store: DocumentStore;
   url: string;
   port: number;
+  /** The reminder engine of this process (running on REMINDER_INTERVAL_MS unless that is 0). */
+  reminders: ReminderEngine;
+  /** Another engine over the same store and connector (tests: several instances in one process). */
+  newReminderEngine(options?: { instanceId?: string; settings?: Partial<EngineSettings> }): ReminderEngine;
   close(): Promise<void>;
 }
 
@@ -35,6 +41,13 @@ export interface AppOptions {
   repositories?: Pick<RepositoryOptions, 'institutionCacheMs' | 'planCacheMs'>;
   /** How plan writes retry under contention (tests shorten the budget). */
   writeRetry?: Partial<RetryPolicy>;
+  /** Reminder engine settings on top of the config's (tests shorten timeouts and backoff). */
+  reminderEngine?: Partial<EngineSettings>;
+}
+
+/** The engine settings the config gives. */
+export function engineSettingsOf(config: Config): Partial<EngineSettings> {
+  return { ratePerSecond: config.REMINDER_RATE_PER_SECOND, maxAttempts: config.REMINDER_MAX_ATTEMPTS };
 }
 
 export async function startApp(options: AppOptions): Promise<App> {
@@ -66,6 +79,24 @@ export async function startApp(options: AppOptions): Promise<App> {
     },
     logger,
   );
+  const sender = new ProactiveSender({
+    adapter,
+    appId: config.MicrosoftAppId ?? '',
+    repos,
+    logger,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(config.UI_LOCALE !== 'auto' ? { forceLocale: config.UI_LOCALE } : {}),
+  });
+  const newReminderEngine = (extra: { instanceId?: string; settings?: Partial<EngineSettings> } = {}): ReminderEngine =>
+    new ReminderEngine({
+      repos,
+      sender,
+      logger,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(extra.instanceId ? { instanceId: extra.instanceId } : {}),
+      settings: { ...engineSettingsOf(config), ...options.reminderEngine, ...extra.settings },
+    });
+  const reminders = newReminderEngine();
   const server = createHttpServer({
     adapter,
     bot,
@@ -83,6 +114,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  if (config.REMINDER_INTERVAL_MS > 0) reminders.start(config.REMINDER_INTERVAL_MS);
   logger.info({ port, host, store: store.kind, auth: isLocalMode(config) ? 'none (local mode)' : config.MicrosoftAppType ?? 'SingleTenant' }, 'listening');
   return {
     server,
@@ -90,7 +122,10 @@ export async function startApp(options: AppOptions): Promise<App> {
     store,
     url,
     port,
+    reminders,
+    newReminderEngine,
     close: async () => {
+      await reminders.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await repos.audit.flush();
       await store.close();

@@ -107,6 +107,19 @@ export function planEntry(deadline: Deadline, recipientId: string, existing: Rem
   return { kind: 'write', entry: pendingEntry(deadline, recipientId, target, existing?.lastSentReminderId, existing?.sentAt, now) };
 }
 
+/**
+ * The engine found the entry no longer current (the plan changed, the tilbud's settings moved it,
+ * a later reminder is due as well): the entry re-planned to the reminder to send now or next;
+ * undefined when it should go (nothing was sent or failed, nothing is left to send).
+ */
+export function replannedEntry(deadline: Deadline, recipientId: string, existing: ReminderEntry, now: Date, settings: ReminderSettings): ReminderEntry | undefined {
+  const target = targetReminder(deadline, existing.lastSentReminderId, now, settings);
+  if (target) return pendingEntry(deadline, recipientId, target, existing.lastSentReminderId, existing.sentAt, now);
+  if (existing.lastSentReminderId === undefined && existing.state !== 'failed') return undefined;
+  const { dueAt: _d, claimedBy: _c, claimUntil: _u, ...rest } = existing;
+  return { ...rest, state: existing.state === 'failed' ? 'failed' : 'sent', updatedAt: now.toISOString() };
+}
+
 /** Every entry a plan's open deadlines need, keyed by entry id: one per deadline and recipient. */
 export function desiredEntries(deadlines: readonly Deadline[]): Map<string, { deadline: Deadline; recipientId: string }> {
   const out = new Map<string, { deadline: Deadline; recipientId: string }>();

@@ -175,6 +175,13 @@ export const ThrottleSchema = z.object({ until: IsoDateTimeSchema, updatedAt: Is
 export const ReachSchema = z.object({ tenantId: z.string().min(1), aadObjectId: z.string().min(1), unreachableSince: IsoDateTimeSchema, reason: z.string().max(100) });
 export type Reach = z.infer<typeof ReachSchema>;
 
+export const TenantEndpointSchema = z.object({ tenantId: z.string().min(1), serviceUrl: z.string().min(1), botId: z.string().optional(), channelId: z.string().default('msteams'), updatedAt: IsoDateTimeSchema });
+export type TenantEndpoint = z.infer<typeof TenantEndpointSchema>;
+
+function endpointPartition(tenantId: string): string {
+  return `t|${tenantId}|endpoint`;
+}
+
 export class ReminderControlRepository {
   constructor(private readonly store: DocumentStore) {}
 
@@ -262,6 +269,22 @@ export class ReminderControlRepository {
     if (!found) return false;
     await this.store.delete(pk, 'reach');
     return true;
+  }
+
+  /**
+   * The tenant's newest Bot Connector address (from the newest incoming activity of anyone in
+   * it): how a person known only from a team roster is reached, and how a stale service URL in
+   * a person's own reference is replaced by the current one.
+   */
+  async putEndpoint(endpoint: TenantEndpoint): Promise<void> {
+    await this.store.upsert({ ...endpoint, id: 'endpoint', pk: endpointPartition(endpoint.tenantId), type: 'tenantEndpoint' });
+  }
+
+  async endpoint(tenantId: string): Promise<TenantEndpoint | undefined> {
+    const found = await this.store.read(endpointPartition(tenantId), 'endpoint');
+    if (!found) return undefined;
+    const parsed = TenantEndpointSchema.safeParse(found.doc);
+    return parsed.success ? parsed.data : undefined;
   }
 
   /** The recipients marked unreachable in a tenant (for the manager's digest). */

@@ -1,0 +1,112 @@
+/**
+ * Reminders end to end, on both stores: the real app and bot, the plan written through the
+ * cards, the engine's passes delivering through the real adapter to the stub Bot Connector
+ * (which injects 429 with Retry-After, 500, 403 and slow answers).
+ *
+ * The clock is the harness's fixed `now` (Monday 2026-11-23 09:30 UTC, 10:30 in Copenhagen);
+ * a citizen made without a formål has a "formål mangler" deadline reminded at once, to each
+ * contact person, then every 14 days.
+ */
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { VERBS } from '../../src/cards/verbs.js';
+import { reminderEntryId, type ReminderEntry } from '../../src/domain/reminder-outbox.js';
+import { baseActivity, cardOf, findAction, invokeCardOf, personalConversationId, TEAM_ID, textOf, USERS, type Harness, type TestUser } from '../support/e2e.js';
+import { useApp } from '../support/lifecycle.js';
+import { startStubConnector } from '../support/stub-connector.js';
+import type { StoreKind } from '../support/stores.js';
+
+const FAST = { backoffBaseMs: 60_000, backoffMaxMs: 600_000, sendTimeoutMs: 1_500, claimTimeoutMs: 120_000, perConversationMs: 50, ratePerSecond: 50 };
+
+async function newCitizen(h: Harness, by: TestUser, alias: string, contactPersons: TestUser[]): Promise<string> {
+  const form = cardOf((await h.message(by, 'ny borger')).replies[0]);
+  const data = { ...findAction(form, VERBS.citizenSave).data, alias, targetGroup: 'adult', representative: 'none', contactPersons: contactPersons.map((u) => u.aadObjectId).join(',') };
+  const plan = invokeCardOf(await h.invoke(by, VERBS.citizenSave, data));
+  return String(findAction(plan, VERBS.diaryPickCitizen).data['citizenId']);
+}
+
+async function entryOf(h: Harness, citizenId: string, who: TestUser): Promise<ReminderEntry | undefined> {
+  return (await h.app.repos.reminders.get(who.tenantId, TEAM_ID, reminderEntryId(`purposeMissing:${citizenId}`, who.aadObjectId)))?.value;
+}
+
+/** Reminder cards the connector accepted (not the bot's replies to messages). */
+function reminderCards(h: Harness) {
+  return h.connector.sent.filter((s) => {
+    const card = (s.body['attachments'] as Array<{ content?: Record<string, unknown> }> | undefined)?.[0]?.content;
+    return card !== undefined && /Påmindelse|Reminder/.test(textOf(card));
+  });
+}
+
+function advance(h: Harness, ms: number): void {
+  h.now.value = new Date(h.now.value.getTime() + ms);
+}
+
+const KINDS: StoreKind[] = ['embedded', 'cosmos'];
+
+describe.each(KINDS)('reminders on the %s store: delivery', (kind) => {
+  let h: Harness;
+  useApp(kind, async (started) => {
+    h = started.h;
+    await h.setupTeam(USERS.anna, [USERS.anna, USERS.bo]);
+    // Anna has a personal chat with the bot; Bo is known only from the team roster.
+    await h.message(USERS.anna, 'hjælp');
+  }, { reminderEngine: FAST });
+
+  it('delivers a due reminder exactly once, to the newest personal conversation, and moves it on to its next occurrence', async () => {
+    const citizenId = await newCitizen(h, USERS.anna, 'RD', [USERS.anna]);
+    expect(await entryOf(h, citizenId, USERS.anna)).toMatchObject({ state: 'pending', dueAt: h.now.value.toISOString() });
+    h.connector.clear();
+
+    const first = await h.app.reminders.runOnce();
+    expect(first).toMatchObject({ leased: true, claimed: 1, sent: 1, deferred: 0, failed: 0 });
+    const cards = reminderCards(h);
+    expect(cards).toHaveLength(1);
+    expect(cards[0]!.conversationId).toBe(personalConversationId(USERS.anna));
+    const text = textOf(cardOf(cards[0]));
+    expect(text).toContain('Formål fra handleplanen mangler');
+    expect(text).toContain('RD');
+
+    // A second pass sends nothing: the entry waits for the repetition 14 days later.
+    expect(await h.app.reminders.runOnce()).toMatchObject({ claimed: 0, sent: 0 });
+    expect(reminderCards(h)).toHaveLength(1);
+    expect(await entryOf(h, citizenId, USERS.anna)).toMatchObject({
+      state: 'pending',
+      lastSentReminderId: `purposeMissing:${citizenId}@2026-11-23/0d`,
+      reminderId: `purposeMissing:${citizenId}@2026-11-23/+14d`,
+      dueAt: '2026-12-07T06:30:00.000Z',
+      attempts: 0,
+    });
+  });
+
+  it('opens a 1:1 conversation (tenant id + AAD object id) with a contact person known only from the roster, and uses it next time', async () => {
+    const citizenId = await newCitizen(h, USERS.anna, 'RR', [USERS.bo]);
+    h.connector.clear();
+    expect(await h.app.reminders.runOnce()).toMatchObject({ claimed: 1, sent: 1 });
+    expect(h.connector.created).toHaveLength(1);
+    const created = h.connector.created[0]!;
+    expect(created.body).toMatchObject({ isGroup: false, tenantId: USERS.bo.tenantId, members: [{ id: USERS.bo.id, aadObjectId: USERS.bo.aadObjectId }] });
+    expect(reminderCards(h).map((c) => c.conversationId)).toEqual([created.id]);
+    const refs = await h.app.repos.users.listConversationRefs(USERS.bo.tenantId, USERS.bo.aadObjectId);
+    expect(refs.map((r) => [r.conversationId, r.conversationType])).toEqual([[created.id, 'personal']]);
+    expect(await entryOf(h, citizenId, USERS.bo)).toMatchObject({ state: 'pending', lastSentReminderId: `purposeMissing:${citizenId}@2026-11-23/0d` });
+  });
+
+  it('follows a changed service URL: the incoming activity refreshes the stored reference and the reminder goes there', async () => {
+    await newCitizen(h, USERS.bo, 'RS', [USERS.anna]);
+    const moved = await startStubConnector();
+    try {
+      advance(h, 1000);
+      const res = await h.post({ ...baseActivity({ connectorUrl: moved.url }, USERS.anna, false), type: 'message', id: randomUUID(), text: 'hjælp' });
+      expect(res.status).toBe(200);
+      const refs = await h.app.repos.users.listConversationRefs(USERS.anna.tenantId, USERS.anna.aadObjectId);
+      expect(refs.find((r) => r.conversationId === personalConversationId(USERS.anna))?.serviceUrl).toBe(moved.url);
+      h.connector.clear();
+      moved.clear();
+      expect(await h.app.reminders.runOnce()).toMatchObject({ claimed: 1, sent: 1 });
+      expect(reminderCards(h)).toHaveLength(0);
+      expect(moved.sent.map((s) => s.conversationId)).toEqual([personalConversationId(USERS.anna)]);
+    } finally {
+      await moved.close();
+    }
+  });
+});
