@@ -103,19 +103,42 @@ export class ProactiveSender implements ReminderSender {
     const serviceUrl = address?.serviceUrl;
     const locale = this.options.forceLocale ?? localeFrom(personal?.locale ?? mine?.locale);
     const activity = MessageFactory.attachment(CardFactory.adaptiveCard(reminderCard(delivery.view, locale)));
+    // The adapter hands an error thrown in the turn logic to onTurnError and resolves: the send's
+    // own outcome is kept here and thrown after.
+    let failure: { error: unknown } | undefined;
     const send = async (context: TurnContext): Promise<void> => {
-      await context.sendActivity(activity);
+      this.withoutSdkRetries(context);
+      try {
+        await context.sendActivity(activity);
+      } catch (error) {
+        failure = { error };
+      }
     };
     try {
       if (personal) {
         await this.options.adapter.continueConversationAsync(this.options.appId, this.referenceOf(personal, serviceUrl ?? personal.serviceUrl), send);
-        return;
+      } else {
+        if (!serviceUrl) throw new DeliveryError('permanent', 'no-address');
+        await this.createPersonal(delivery, serviceUrl, endpoint?.botId ?? mine?.botId, send);
       }
-      if (!serviceUrl) throw new DeliveryError('permanent', 'no-address');
-      await this.createPersonal(delivery, serviceUrl, endpoint?.botId ?? mine?.botId, send);
+      if (failure) throw failure.error;
     } catch (error) {
       throw classifyDeliveryError(error, this.clock());
     }
+  }
+
+  /**
+   * The connector client retries 429 and 5xx itself (core-rest-pipeline's default retry policy:
+   * it sleeps through Retry-After and tries up to 3 more times). The engine retries with its own
+   * backoff and shares 429s across instances, and a retry behind its back after a timeout could
+   * deliver twice, so the policy is taken out of this turn's client. If the client is not shaped
+   * as expected the SDK's retries stay (the send timeout then covers them).
+   */
+  private withoutSdkRetries(context: TurnContext): void {
+    const client = context.turnState.get(this.options.adapter.ConnectorClientKey) as { client?: { pipeline?: { removePolicy?: (p: { name: string }) => unknown } } } | undefined;
+    const pipeline = client?.client?.pipeline;
+    if (typeof pipeline?.removePolicy === 'function') pipeline.removePolicy({ name: 'defaultRetryPolicy' });
+    else this.options.logger.warn('connector client without a pipeline: its own retries stay on');
   }
 
   private referenceOf(ref: ConversationRef, serviceUrl: string): Partial<ConversationReference> {

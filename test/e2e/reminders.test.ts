@@ -110,3 +110,33 @@ describe.each(KINDS)('reminders on the %s store: delivery', (kind) => {
     }
   });
 });
+
+describe.each(KINDS)('reminders on the %s store: connector failures', (kind) => {
+  let h: Harness;
+  useApp(kind, async (started) => {
+    h = started.h;
+    await h.setupTeam(USERS.anna, [USERS.anna, USERS.bo]);
+    await h.message(USERS.anna, 'hjælp');
+    await h.message(USERS.bo, 'hjælp');
+  }, { reminderEngine: { ...FAST, maxAttempts: 2 } });
+
+  it('429: honours Retry-After, shares the throttle with every instance, and delivers once it has passed', async () => {
+    const citizenId = await newCitizen(h, USERS.anna, 'TA', [USERS.anna]);
+    h.connector.clear();
+    h.connector.faults.push({ status: 429, retryAfterSeconds: 30 });
+    const first = await h.app.reminders.runOnce();
+    expect(first).toMatchObject({ claimed: 1, sent: 0, deferred: 1, failed: 0 });
+    const throttledAt = h.now.value.getTime();
+    expect(await entryOf(h, citizenId, USERS.anna)).toMatchObject({ state: 'pending', attempts: 0, dueAt: new Date(throttledAt + 30_000).toISOString() });
+    expect((await h.app.repos.reminderControl.throttledUntil(h.now.value))?.toISOString()).toBe(new Date(throttledAt + 30_000).toISOString());
+    // Another instance sees the throttle and sends nothing, even for a reminder due now.
+    await newCitizen(h, USERS.anna, 'TB', [USERS.bo]);
+    const other = h.app.newReminderEngine({ instanceId: 'other' });
+    expect(await other.runOnce()).toMatchObject({ leased: true, claimed: 0, sent: 0 });
+    advance(h, 30_000);
+    const later = await other.runOnce();
+    expect(later).toMatchObject({ claimed: 2, sent: 2, failed: 0 });
+    expect(reminderCards(h).map((c) => c.conversationId).sort()).toEqual([personalConversationId(USERS.anna), personalConversationId(USERS.bo)].sort());
+    await other.stop();
+  });
+});
