@@ -139,4 +139,58 @@ describe.each(KINDS)('reminders on the %s store: connector failures', (kind) => 
     expect(reminderCards(h).map((c) => c.conversationId).sort()).toEqual([personalConversationId(USERS.anna), personalConversationId(USERS.bo)].sort());
     await other.stop();
   });
+
+  it('500: backs off with jitter and counts the attempt; after the configured attempts the reminder is failed and waits for its next occurrence', async () => {
+    const citizenId = await newCitizen(h, USERS.anna, 'TC', [USERS.anna]);
+    h.connector.clear();
+    h.connector.faults.push({ status: 500 }, { status: 500 });
+    const start = h.now.value.getTime();
+    expect(await h.app.reminders.runOnce()).toMatchObject({ claimed: 1, sent: 0, deferred: 1, failed: 0 });
+    const retried = (await entryOf(h, citizenId, USERS.anna))!;
+    expect(retried).toMatchObject({ state: 'pending', attempts: 1, lastError: '500 Status500' });
+    // Full backoff 60 s for the first retry, jittered into its upper half.
+    const wait = Date.parse(retried.dueAt!) - start;
+    expect(wait).toBeGreaterThanOrEqual(30_000);
+    expect(wait).toBeLessThanOrEqual(60_000);
+    // Not before its time.
+    expect(await h.app.reminders.runOnce()).toMatchObject({ claimed: 0 });
+    h.now.value = new Date(retried.dueAt!);
+    expect(await h.app.reminders.runOnce()).toMatchObject({ claimed: 1, sent: 0, failed: 1 });
+    const failed = (await entryOf(h, citizenId, USERS.anna))!;
+    expect(failed).toMatchObject({ state: 'failed', attempts: 2, lastError: '500 Status500', reminderId: `purposeMissing:${citizenId}@2026-11-23/0d`, dueAt: '2026-12-07T06:30:00.000Z' });
+    expect(h.connector.attempts.filter((a) => a.conversationId === personalConversationId(USERS.anna))).toHaveLength(2);
+    expect(reminderCards(h)).toHaveLength(0);
+  });
+
+  it('a slow answer past the send timeout is retried later and then delivered once', async () => {
+    const citizenId = await newCitizen(h, USERS.bo, 'TD', [USERS.bo]);
+    h.connector.clear();
+    h.connector.faults.push({ status: 503, delayMs: 2_500 });
+    expect(await h.app.reminders.runOnce()).toMatchObject({ claimed: 1, sent: 0, deferred: 1 });
+    const retried = (await entryOf(h, citizenId, USERS.bo))!;
+    expect(retried).toMatchObject({ state: 'pending', attempts: 1, lastError: 'timeout' });
+    h.now.value = new Date(retried.dueAt!);
+    expect(await h.app.reminders.runOnce()).toMatchObject({ sent: 1 });
+    expect(reminderCards(h).map((c) => c.conversationId)).toEqual([personalConversationId(USERS.bo)]);
+  });
+
+  it('403: marks the recipient unreachable and sends them nothing until they write to the bot again', async () => {
+    const citizenId = await newCitizen(h, USERS.anna, 'TE', [USERS.bo]);
+    h.connector.clear();
+    h.connector.faults.push({ status: 403, code: 'ConversationBlockedByUser' });
+    expect(await h.app.reminders.runOnce()).toMatchObject({ claimed: 1, sent: 0, deferred: 1 });
+    expect(await h.app.repos.reminderControl.reach(USERS.bo.tenantId, USERS.bo.aadObjectId)).toMatchObject({ reason: '403 ConversationBlockedByUser' });
+    expect((await h.app.repos.reminderControl.listUnreachable(USERS.bo.tenantId)).map((r) => r.aadObjectId)).toEqual([USERS.bo.aadObjectId]);
+    // Later it is looked at again, but still not sent while they are unreachable.
+    h.now.value = new Date((await entryOf(h, citizenId, USERS.bo))!.dueAt!);
+    expect(await h.app.reminders.runOnce()).toMatchObject({ claimed: 1, sent: 0, deferred: 1 });
+    expect(h.connector.attempts.filter((a) => a.conversationId === personalConversationId(USERS.bo))).toHaveLength(1);
+    // Bo writes to the bot: reachable again, and the reminder goes out at its next look.
+    await h.message(USERS.bo, 'hjælp');
+    expect(await h.app.repos.reminderControl.reach(USERS.bo.tenantId, USERS.bo.aadObjectId)).toBeUndefined();
+    h.connector.clear();
+    h.now.value = new Date((await entryOf(h, citizenId, USERS.bo))!.dueAt!);
+    expect(await h.app.reminders.runOnce()).toMatchObject({ claimed: 1, sent: 1 });
+    expect(reminderCards(h).map((c) => c.conversationId)).toEqual([personalConversationId(USERS.bo)]);
+  });
 });
