@@ -194,3 +194,75 @@ describe.each(KINDS)('reminders on the %s store: connector failures', (kind) => 
     expect(reminderCards(h).map((c) => c.conversationId)).toEqual([personalConversationId(USERS.bo)]);
   });
 });
+
+describe.each(KINDS)('reminders on the %s store: several instances, crashes and the last check', (kind) => {
+  let h: Harness;
+  useApp(kind, async (started) => {
+    h = started.h;
+    await h.setupTeam(USERS.anna, [USERS.anna, USERS.bo]);
+    await h.message(USERS.anna, 'hjælp');
+    await h.message(USERS.bo, 'hjælp');
+  }, { reminderEngine: FAST });
+
+  const cardsFor = (alias: string) => reminderCards(h).filter((c) => textOf(cardOf(c)).includes(alias));
+
+  it('two instances at once: one holds the lease, the other scans nothing; every due reminder arrives once', async () => {
+    const aliases = ['LA', 'LB', 'LC', 'LD'];
+    for (const [i, alias] of aliases.entries()) await newCitizen(h, USERS.anna, alias, [i % 2 === 0 ? USERS.anna : USERS.bo]);
+    h.connector.clear();
+    const a = h.app.newReminderEngine({ instanceId: 'a' });
+    const b = h.app.newReminderEngine({ instanceId: 'b' });
+    const [ra, rb] = await Promise.all([a.runOnce(), b.runOnce()]);
+    expect([ra.leased, rb.leased].sort()).toEqual([false, true]);
+    expect(ra.sent + rb.sent).toBe(4);
+    for (const alias of aliases) expect(cardsFor(alias), alias).toHaveLength(1);
+    await Promise.all([a.stop(), b.stop()]);
+  });
+
+  it('two instances scanning together (the lease expired under them): the claims let each reminder through once', async () => {
+    const aliases = ['MA', 'MB', 'MC', 'MD', 'ME', 'MF'];
+    for (const [i, alias] of aliases.entries()) await newCitizen(h, USERS.bo, alias, [i % 2 === 0 ? USERS.anna : USERS.bo]);
+    h.connector.clear();
+    // A lease of 0 ms is free again at once: both instances scan the same due entries.
+    const a = h.app.newReminderEngine({ instanceId: 'a', settings: { leaseMs: 0 } });
+    const b = h.app.newReminderEngine({ instanceId: 'b', settings: { leaseMs: 0 } });
+    const pa = a.runOnce();
+    // B starts while A's reminders wait in A's rate limiter.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const [ra, rb] = await Promise.all([pa, b.runOnce()]);
+    expect([ra.leased, rb.leased]).toEqual([true, true]);
+    expect(ra.claimed + rb.claimed).toBe(6);
+    expect(ra.sent + rb.sent).toBe(6);
+    for (const alias of aliases) expect(cardsFor(alias), alias).toHaveLength(1);
+    await Promise.all([a.stop(), b.stop()]);
+  });
+
+  it('a reminder left in "sending" by a crashed instance is claimed again after the claim timeout and delivered', async () => {
+    const citizenId = await newCitizen(h, USERS.anna, 'NA', [USERS.anna]);
+    const found = (await h.app.repos.reminders.get(USERS.anna.tenantId, TEAM_ID, reminderEntryId(`purposeMissing:${citizenId}`, USERS.anna.aadObjectId)))!;
+    // What an instance killed between its claim and its send leaves behind.
+    const { claimed } = await import('../../src/domain/reminder-outbox.js');
+    await h.app.repos.reminders.replace(claimed(found.value, 'crashed', new Date(h.now.value.getTime() + 120_000), h.now.value), found.etag);
+    h.connector.clear();
+    expect(await h.app.reminders.runOnce()).toMatchObject({ claimed: 0, sent: 0 });
+    advance(h, 120_000);
+    expect(await h.app.reminders.runOnce()).toMatchObject({ claimed: 1, sent: 1 });
+    expect(cardsFor('NA')).toHaveLength(1);
+    expect(await entryOf(h, citizenId, USERS.anna)).toMatchObject({ state: 'pending', lastSentReminderId: `purposeMissing:${citizenId}@2026-11-23/0d` });
+  });
+
+  it('checks the reminder just before sending: one the tilbud’s new quiet hours make not yet due is re-planned, not sent', async () => {
+    const citizenId = await newCitizen(h, USERS.anna, 'OA', [USERS.anna]);
+    const institution = (await h.app.repos.institutions.get(USERS.anna.tenantId, TEAM_ID, { fresh: true }))!;
+    // Copenhagen is at 10:3x: quiet until 12:00 (11:00 UTC) from now on.
+    await h.app.repos.institutions.replace({ ...institution.value, settings: { ...institution.value.settings, reminders: { quietHours: '08:00-12:00' } } }, institution.etag);
+    h.connector.clear();
+    expect(await h.app.reminders.runOnce()).toMatchObject({ claimed: 1, sent: 0, deferred: 1 });
+    expect(cardsFor('OA')).toHaveLength(0);
+    const replanned = (await entryOf(h, citizenId, USERS.anna))!;
+    expect(replanned).toMatchObject({ state: 'pending', dueAt: '2026-11-23T11:00:00.000Z' });
+    h.now.value = new Date('2026-11-23T11:00:00.000Z');
+    expect(await h.app.reminders.runOnce()).toMatchObject({ sent: 1 });
+    expect(cardsFor('OA')).toHaveLength(1);
+  });
+});
