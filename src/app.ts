@@ -8,7 +8,7 @@ import type restify from 'restify';
 import type { Config } from './config/config.js';
 import { isLocalMode } from './config/config.js';
 import type { Logger } from './logger.js';
-import { createAdapter } from './bot/adapter.js';
+import { createAdapter, type AdapterSettings, type RefleksAdapter } from './bot/adapter.js';
 import { RefleksBot } from './bot/refleks-bot.js';
 import { createHttpServer } from './http/server.js';
 import type { DocumentStore } from './store/ports.js';
@@ -50,17 +50,45 @@ export function engineSettingsOf(config: Config): Partial<EngineSettings> {
   return { ratePerSecond: config.REMINDER_RATE_PER_SECOND, maxAttempts: config.REMINDER_MAX_ATTEMPTS };
 }
 
-export async function startApp(options: AppOptions): Promise<App> {
-  const { config, logger, store } = options;
-  const repos = createRepositories(store, {
-    ...options.repositories,
+/** The repositories' options the config and logger give (the bot and the one-off commands alike). */
+export function repositoryOptionsOf(config: Config, logger: Logger, clock?: () => Date): RepositoryOptions {
+  return {
     onAuditError: (error) => logger.error({ err: error }, 'audit write failed'),
     onCitizenIndexRebuilt: (count) => logger.info({ citizens: count }, 'citizen index built from the plans'),
-    ...(options.clock ? { clock: options.clock } : {}),
+    ...(clock ? { clock } : {}),
     reminderDefaults: { quietHours: config.REMINDER_QUIET_HOURS, weekends: config.REMINDER_WEEKENDS },
     onReminderSyncError: (error, plan) => logger.error({ err: error, tenantId: plan.tenantId, planId: plan.id }, 'reminders of a plan not kept current; the engine re-checks before sending'),
     onCorruptDocument: (error) => logger.error({ document: { type: error.type, pk: error.pk, id: error.id }, reason: error.reason }, 'stored document cannot be read; left out or rebuilt'),
+  };
+}
+
+/** The adapter's settings the config gives. */
+export function adapterSettingsOf(config: Config, openIdMetadataUrl?: string): AdapterSettings {
+  return {
+    appId: config.MicrosoftAppId,
+    appPassword: config.MicrosoftAppPassword,
+    appType: config.MicrosoftAppType,
+    tenantId: config.MicrosoftAppTenantId,
+    authTimeoutMs: config.AUTH_METADATA_TIMEOUT_MS,
+    openIdMetadataUrl,
+  };
+}
+
+/** The proactive sender of reminder cards over an adapter. */
+export function createReminderSender(config: Config, logger: Logger, repos: Repositories, adapter: RefleksAdapter, clock?: () => Date): ProactiveSender {
+  return new ProactiveSender({
+    adapter,
+    appId: config.MicrosoftAppId ?? '',
+    repos,
+    logger,
+    ...(clock ? { clock } : {}),
+    ...(config.UI_LOCALE !== 'auto' ? { forceLocale: config.UI_LOCALE } : {}),
   });
+}
+
+export async function startApp(options: AppOptions): Promise<App> {
+  const { config, logger, store } = options;
+  const repos = createRepositories(store, { ...repositoryOptionsOf(config, logger, options.clock), ...options.repositories });
   const bot = new RefleksBot({
     repos,
     logger,
@@ -68,25 +96,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     ...(config.UI_LOCALE !== 'auto' ? { forceLocale: config.UI_LOCALE } : {}),
     ...(options.writeRetry ? { writeRetry: options.writeRetry } : {}),
   });
-  const adapter = createAdapter(
-    {
-      appId: config.MicrosoftAppId,
-      appPassword: config.MicrosoftAppPassword,
-      appType: config.MicrosoftAppType,
-      tenantId: config.MicrosoftAppTenantId,
-      authTimeoutMs: config.AUTH_METADATA_TIMEOUT_MS,
-      openIdMetadataUrl: options.openIdMetadataUrl,
-    },
-    logger,
-  );
-  const sender = new ProactiveSender({
-    adapter,
-    appId: config.MicrosoftAppId ?? '',
-    repos,
-    logger,
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(config.UI_LOCALE !== 'auto' ? { forceLocale: config.UI_LOCALE } : {}),
-  });
+  const adapter = createAdapter(adapterSettingsOf(config, options.openIdMetadataUrl), logger);
+  const sender = createReminderSender(config, logger, repos, adapter, options.clock);
   const newReminderEngine = (extra: { instanceId?: string; settings?: Partial<EngineSettings> } = {}): ReminderEngine =>
     new ReminderEngine({
       repos,
