@@ -266,3 +266,29 @@ describe.each(KINDS)('reminders on the %s store: several instances, crashes and 
     expect(cardsFor('OA')).toHaveLength(1);
   });
 });
+
+describe('reminders: rate limits (embedded store)', () => {
+  let h: Harness;
+  const team = [USERS.anna, USERS.bo, USERS.carl];
+  useApp('embedded', async (started) => {
+    h = started.h;
+    await h.setupTeam(USERS.anna, team);
+    for (const u of team) await h.message(u, 'hjælp');
+  }, { reminderEngine: { ...FAST, perConversationMs: 1000, ratePerSecond: 4 } });
+
+  it('sends at most one message a second per conversation and stays under the global ceiling', async () => {
+    // Three reminders for Anna, two for Bo, two for Carl: seven due at once.
+    for (const [i, u] of [USERS.anna, USERS.anna, USERS.anna, USERS.bo, USERS.bo, USERS.carl, USERS.carl].entries()) await newCitizen(h, USERS.anna, `RL${i}`, [u]);
+    h.connector.clear();
+    expect(await h.app.reminders.runOnce()).toMatchObject({ claimed: 7, sent: 7 });
+    const sent = reminderCards(h);
+    expect(sent).toHaveLength(7);
+    for (const u of team) {
+      const times = sent.filter((s) => s.conversationId === personalConversationId(u)).map((s) => s.at!);
+      for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!, u.name).toBeGreaterThanOrEqual(950);
+    }
+    // 4/s: consecutive sends at least 250 ms apart (a little slack for timer granularity).
+    const all = sent.map((s) => s.at!).sort((a, b) => a - b);
+    for (let i = 1; i < all.length; i++) expect(all[i]! - all[i - 1]!).toBeGreaterThanOrEqual(200);
+  }, 30_000);
+});

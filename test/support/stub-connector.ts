@@ -11,6 +11,8 @@ export interface RecordedActivity {
   activityId?: string;
   /** The activity the bot sent. */
   body: Record<string, unknown>;
+  /** When it arrived (ms, wall clock). */
+  at?: number;
 }
 
 export interface StubMember {
@@ -89,6 +91,7 @@ export async function startStubConnector(): Promise<StubConnector> {
           conversationId: parts[2] ?? '',
           ...(parts[4] ? { activityId: parts[4] } : {}),
           body: JSON.parse(body || '{}') as Record<string, unknown>,
+          at: Date.now(),
         };
         attempts.push(record);
         if (req.method === 'POST') {
