@@ -292,3 +292,23 @@ describe('reminders: rate limits (embedded store)', () => {
     for (let i = 1; i < all.length; i++) expect(all[i]! - all[i - 1]!).toBeGreaterThanOrEqual(200);
   }, 30_000);
 });
+
+describe('reminders: the engine in the bot process (embedded store)', () => {
+  let h: Harness;
+  useApp('embedded', async (started) => {
+    h = started.h;
+    await h.setupTeam(USERS.anna, [USERS.anna, USERS.bo]);
+    await h.message(USERS.anna, 'hjælp');
+  }, { env: { REMINDER_INTERVAL_MS: '200' }, reminderEngine: FAST });
+
+  it('runs a pass on REMINDER_INTERVAL_MS by itself: a reminder due arrives without anyone asking, once', async () => {
+    h.connector.clear();
+    await newCitizen(h, USERS.anna, 'IV', [USERS.anna]);
+    const deadline = Date.now() + 10_000;
+    while (reminderCards(h).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(reminderCards(h).map((c) => c.conversationId)).toEqual([personalConversationId(USERS.anna)]);
+    // Several more intervals: still once.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(reminderCards(h)).toHaveLength(1);
+  });
+});
