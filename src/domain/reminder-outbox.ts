@@ -44,6 +44,10 @@ export const ReminderEntrySchema = z.object({
   lastError: z.string().max(200).optional(),
   lastSentReminderId: z.string().optional(),
   sentAt: IsoDateTimeSchema.optional(),
+  /** The recipient snoozed the reminder card (udsæt): remind them again at this time (then `dueAt`). */
+  snoozedUntil: IsoDateTimeSchema.optional(),
+  /** The recipient marked it done (markér som klaret) for this due date: no more reminders until the date changes. */
+  acknowledgedDeadlineDate: z.string().optional(),
   updatedAt: IsoDateTimeSchema,
 });
 export type ReminderEntry = z.infer<typeof ReminderEntrySchema>;
@@ -94,6 +98,8 @@ export type EntryChange = { readonly kind: 'keep' } | { readonly kind: 'write'; 
  * its history but leaves the due scan.
  */
 export function planEntry(deadline: Deadline, recipientId: string, existing: ReminderEntry | undefined, now: Date, settings: ReminderSettings): EntryChange {
+  // Marked done by the recipient for this due date: quiet until the date changes.
+  if (existing && existing.acknowledgedDeadlineDate === deadline.dueDate) return { kind: 'keep' };
   const target = targetReminder(deadline, existing?.lastSentReminderId, now, settings);
   if (!target) {
     if (!existing) return { kind: 'keep' };
@@ -113,6 +119,10 @@ export function planEntry(deadline: Deadline, recipientId: string, existing: Rem
  * undefined when it should go (nothing was sent or failed, nothing is left to send).
  */
 export function replannedEntry(deadline: Deadline, recipientId: string, existing: ReminderEntry, now: Date, settings: ReminderSettings): ReminderEntry | undefined {
+  if (existing.acknowledgedDeadlineDate === deadline.dueDate) {
+    const { dueAt: _d, claimedBy: _c, claimUntil: _u, snoozedUntil: _s, ...rest } = existing;
+    return { ...rest, state: 'sent', updatedAt: now.toISOString() };
+  }
   const target = targetReminder(deadline, existing.lastSentReminderId, now, settings);
   if (target) return pendingEntry(deadline, recipientId, target, existing.lastSentReminderId, existing.sentAt, now);
   if (existing.lastSentReminderId === undefined && existing.state !== 'failed') return undefined;
@@ -161,4 +171,22 @@ export function afterFailed(entry: ReminderEntry, deadline: Deadline | undefined
 /** The claim before a send: sending, by this instance, until `claimUntil` (then due again). */
 export function claimed(entry: ReminderEntry, instanceId: string, claimUntil: Date, now: Date): ReminderEntry {
   return { ...entry, state: 'sending', claimedBy: instanceId, claimUntil: claimUntil.toISOString(), dueAt: claimUntil.toISOString(), updatedAt: now.toISOString() };
+}
+
+/** Udsæt: the reminder comes again at `until` (the deadline and the entry's next reminder stay as they are). */
+export function snoozed(entry: ReminderEntry, until: Date, now: Date): ReminderEntry {
+  const { claimedBy: _c, claimUntil: _u, ...rest } = entry;
+  return { ...rest, state: 'pending', snoozedUntil: until.toISOString(), dueAt: until.toISOString(), updatedAt: now.toISOString() };
+}
+
+/** Markér som klaret: no more reminders to this recipient for this due date (a new date plans them again). */
+export function acknowledged(entry: ReminderEntry, now: Date): ReminderEntry {
+  const { claimedBy: _c, claimUntil: _u, dueAt: _d, snoozedUntil: _s, ...rest } = entry;
+  return { ...rest, state: 'sent', acknowledgedDeadlineDate: entry.deadlineDate, updatedAt: now.toISOString() };
+}
+
+/** After the snoozed reminder went out: back to the entry's own next reminder. */
+export function afterSnoozeSent(entry: ReminderEntry, now: Date): ReminderEntry {
+  const { claimedBy: _c, claimUntil: _u, snoozedUntil: _s, lastError: _e, ...rest } = entry;
+  return { ...rest, state: 'pending', attempts: 0, dueAt: entry.reminderDueAt, sentAt: now.toISOString(), updatedAt: now.toISOString() };
 }

@@ -16,6 +16,7 @@ export interface ReminderView {
   /** The goal's text for a revisionsdato (shown shortened). */
   goalId?: string;
   goalText?: string;
+  deadlineId: string;
   /** The deadline's due date (yyyy-MM-dd, Copenhagen). */
   deadlineDate: string;
   offsetDays: number;

@@ -20,8 +20,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import Bottleneck from 'bottleneck';
-import { isReminderCurrent } from '../domain/deadlines.js';
-import { afterFailed, afterRetryable, afterSent, claimed, replannedEntry, reminderEntryId, type ReminderEntry } from '../domain/reminder-outbox.js';
+import { isReminderCurrent, planSchedule, type Deadline, type ReminderSettings } from '../domain/deadlines.js';
+import type { Plan } from '../domain/model.js';
+import { afterFailed, afterRetryable, afterSent, afterSnoozeSent, claimed, replannedEntry, reminderEntryId, type ReminderEntry } from '../domain/reminder-outbox.js';
 import type { Logger } from '../logger.js';
 import { ConcurrencyError } from '../store/ports.js';
 import type { Versioned } from '../store/reminder-repository.js';
@@ -116,10 +117,8 @@ export class ReminderEngine {
     this.clock = deps.clock ?? (() => new Date());
     this.random = deps.random ?? Math.random;
     this.global = new Bottleneck({ minTime: Math.ceil(1000 / this.settings.ratePerSecond), maxConcurrent: Math.max(1, Math.ceil(this.settings.ratePerSecond)) });
-    this.perConversation = new Bottleneck.Group({ minTime: this.settings.perConversationMs, maxConcurrent: 1 });
-    this.perConversation.on('created', (limiter: Bottleneck) => {
-      limiter.chain(this.global);
-    });
+    // One job at a time per conversation; each waits for its conversation's spacing, then for a global slot.
+    this.perConversation = new Bottleneck.Group({ maxConcurrent: 1 });
   }
 
   /** One pass to completion: every due entry (up to maxPages pages) claimed, checked and sent or deferred. */
@@ -145,7 +144,7 @@ export class ReminderEngine {
           due.map((entry) =>
             this.perConversation
               .key(`${entry.value.tenantId}|${entry.value.recipientId}`)
-              .schedule(() => this.process(entry, summary))
+              .schedule(() => this.inTurn(`${entry.value.tenantId}|${entry.value.recipientId}`, () => this.process(entry, summary)))
               .catch((error: unknown) => this.deps.logger.error({ err: error, tenantId: entry.value.tenantId }, 'reminder not processed')),
           ),
         );
@@ -178,6 +177,20 @@ export class ReminderEngine {
     this.timer = undefined;
     await this.running;
     await this.global.stop({ dropWaitingJobs: false }).catch(() => undefined);
+  }
+
+  /** When each conversation last had a message sent (wall clock), for its spacing. */
+  private readonly lastSendAt = new Map<string, number>();
+
+  /**
+   * Runs a conversation's job when its turn comes: at least `perConversationMs` after the last
+   * send to it (measured at the send, not at the job's start), then in a slot of the global limiter.
+   */
+  private async inTurn(conversation: string, job: () => Promise<void>): Promise<void> {
+    const wait = (this.lastSendAt.get(conversation) ?? 0) + this.settings.perConversationMs - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    await this.global.schedule(job);
+    if (this.lastSendAt.size > 10_000) this.lastSendAt.clear();
   }
 
   private backoffMs(attempts: number): number {
@@ -223,6 +236,18 @@ export class ReminderEngine {
       return;
     }
     const settings = await repos.reminders.settings(entry.tenantId, entry.teamId);
+    // Snoozed by the recipient: the deadline as it stands, if it still has the same due date.
+    if (entry.snoozedUntil !== undefined) {
+      const schedule = planSchedule(plan.value, now, settings).find((d) => d.deadline.id === entry.deadlineId);
+      if (!schedule || schedule.deadline.dueDate !== entry.deadlineDate || !schedule.deadline.ownerIds.includes(entry.recipientId)) {
+        await save(schedule && schedule.deadline.ownerIds.includes(entry.recipientId) ? replannedEntry(schedule.deadline, entry.recipientId, entry, now, settings) : undefined);
+        summary.deferred++;
+        return;
+      }
+      const offsetDays = -schedule.daysUntilDue;
+      await this.send(claim, plan.value, schedule.deadline, { offsetDays, deadlineDate: schedule.deadline.dueDate, lead: offsetDays < 0 ? 'before' : offsetDays === 0 ? 'onDay' : 'overdue' }, settings, summary, save, () => afterSnoozeSent(claim.value, this.clock()), log);
+      return;
+    }
     const check = isReminderCurrent(plan.value, { id: entry.reminderId, deadlineId: entry.deadlineId, deadlineDate: entry.deadlineDate, offsetDays: entry.offsetDays }, now, settings);
     if (!check.current || !check.deadline.ownerIds.includes(entry.recipientId)) {
       const deadline = check.current || check.reason !== 'done' ? check.deadline : undefined;
@@ -230,26 +255,46 @@ export class ReminderEngine {
       summary.deferred++;
       return;
     }
+    const deadline = check.deadline;
+    await this.send(claim, plan.value, deadline, check.reminder, settings, summary, save, () => afterSent(claim.value, deadline, this.clock(), settings), log);
+  }
+
+  /** The send of a claimed entry, after its checks, and what its outcome makes of the entry. */
+  private async send(
+    claim: Versioned<ReminderEntry>,
+    plan: Plan,
+    deadline: Deadline,
+    reminder: Pick<ReminderView, 'offsetDays' | 'deadlineDate' | 'lead'>,
+    settings: ReminderSettings,
+    summary: PassSummary,
+    save: (next: ReminderEntry | undefined) => Promise<void>,
+    whenSent: () => ReminderEntry,
+    log: Logger,
+  ): Promise<void> {
+    const { repos } = this.deps;
+    const entry = claim.value;
+    let now = this.clock();
     if (await repos.reminderControl.reach(entry.tenantId, entry.recipientId)) {
       await save(afterRetryable(claim.value, new Date(now.getTime() + this.settings.unreachableRecheckMs), 'unreachable', false, now));
       summary.deferred++;
       return;
     }
-
-    const goal = check.deadline.kind === 'goalRevision' ? plan.value.goals.find((g) => g.id === (check.deadline as { goalId: string }).goalId) : undefined;
+    const goal = deadline.kind === 'goalRevision' ? plan.goals.find((g) => g.id === deadline.goalId) : undefined;
     const view: ReminderView = {
       tenantId: entry.tenantId,
       teamId: entry.teamId,
-      citizenId: plan.value.id,
-      alias: plan.value.alias,
+      citizenId: plan.id,
+      alias: plan.alias,
       kind: entry.kind,
       ...(goal ? { goalId: goal.id, goalText: goal.text } : {}),
-      deadlineDate: check.reminder.deadlineDate,
-      offsetDays: check.reminder.offsetDays,
-      lead: check.reminder.lead,
+      deadlineId: entry.deadlineId,
+      deadlineDate: reminder.deadlineDate,
+      offsetDays: reminder.offsetDays,
+      lead: reminder.lead,
       entryId: reminderEntryId(entry.deadlineId, entry.recipientId),
       reminderId: entry.reminderId,
     };
+    this.lastSendAt.set(`${entry.tenantId}|${entry.recipientId}`, Date.now());
     try {
       await withTimeout(this.deps.sender.deliver({ tenantId: entry.tenantId, recipientId: entry.recipientId, view }), this.settings.sendTimeoutMs);
     } catch (error) {
@@ -285,12 +330,12 @@ export class ReminderEngine {
         case 'permanent':
           break;
       }
-      await save(afterFailed(claim.value, check.deadline, failure.code, now, settings));
+      await save(afterFailed(claim.value, deadline, failure.code, now, settings));
       summary.failed++;
       log.error({ code: failure.code, attempts: entry.attempts + 1 }, 'reminder delivery failed');
       return;
     }
-    await save(afterSent(claim.value, check.deadline, this.clock(), settings));
+    await save(whenSent());
     summary.sent++;
   }
 }
