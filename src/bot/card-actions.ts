@@ -34,6 +34,7 @@ import { loadPlan } from '../usecases/plan-access.js';
 import { listMyInstitutions } from '../usecases/access.js';
 import { BadPayloadError, CitizenRef, id, input, parse, planCardFor, withoutCpr, type Handler } from './action-types.js';
 import { GOAL_HANDLERS, openWizard } from './goal-actions.js';
+import { REMINDER_HANDLERS } from './reminder-actions.js';
 
 // Payload schemas are built once (zod compiles them on first use).
 const CitizenSavePayload = z.object({ submissionId: id, defaultTeamId: input, alias: input, targetGroup: input, teamId: input, representative: input, contactPersons: input });
@@ -300,6 +301,7 @@ export const HANDLERS: Record<Verb, Handler> = {
   [VERBS.diaryPickTarget]: diaryPickTarget,
   [VERBS.diarySave]: diarySave,
   ...GOAL_HANDLERS,
+  ...REMINDER_HANDLERS,
 };
 
 /** Turns a use-case refusal into the card the user sees; anything else is rethrown. */
