@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { VERBS } from '../../src/cards/verbs.js';
 import { reminderEntryId, type ReminderEntry } from '../../src/domain/reminder-outbox.js';
-import { baseActivity, cardOf, findAction, invokeCardOf, personalConversationId, TEAM_ID, textOf, USERS, type Harness, type TestUser } from '../support/e2e.js';
+import { actionsOf, baseActivity, cardOf, findAction, invokeCardOf, personalConversationId, TEAM_ID, textOf, USERS, type Harness, type TestUser } from '../support/e2e.js';
 import { useApp } from '../support/lifecycle.js';
 import { startStubConnector } from '../support/stub-connector.js';
 import type { StoreKind } from '../support/stores.js';
@@ -310,5 +310,90 @@ describe('reminders: the engine in the bot process (embedded store)', () => {
     // Several more intervals: still once.
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect(reminderCards(h)).toHaveLength(1);
+  });
+});
+
+describe.each(KINDS)('reminders on the %s store: acting on the reminder card', (kind) => {
+  let h: Harness;
+  useApp(kind, async (started) => {
+    h = started.h;
+    await h.setupTeam(USERS.anna, [USERS.anna, USERS.bo]);
+    await h.message(USERS.anna, 'hjælp');
+  }, { reminderEngine: FAST });
+
+  /** A citizen of Anna's, its reminder delivered; the card as it arrived. */
+  async function delivered(alias: string): Promise<{ citizenId: string; card: ReturnType<typeof cardOf>; activityId: string }> {
+    const citizenId = await newCitizen(h, USERS.anna, alias, [USERS.anna]);
+    h.connector.clear();
+    await h.app.reminders.runOnce();
+    const mine = reminderCards(h).filter((c) => textOf(cardOf(c)).includes(alias));
+    expect(mine).toHaveLength(1);
+    return { citizenId, card: cardOf(mine[0]), activityId: 'sent-reminder' };
+  }
+
+  it('udsæt 1 dag (Action.Execute): the card updates in place, and the reminder comes again the next day, once', async () => {
+    const start = h.now.value;
+    const { citizenId, card } = await delivered('SA');
+    expect(actionsOf(card).map((a) => a.verb)).toEqual([VERBS.reminderDone, VERBS.reminderSnooze, VERBS.reminderSnooze, VERBS.planShow]);
+    const snooze = findAction(card, VERBS.reminderSnooze, (a) => a.data['days'] === '1');
+    const updated = invokeCardOf(await h.invoke(USERS.anna, snooze.verb, snooze.data));
+    expect(textOf(updated)).toContain('Udsat. Du bliver mindet om det igen');
+    expect(actionsOf(updated).map((a) => a.verb)).toEqual([VERBS.planShow]);
+    const until = new Date(start.getTime() + 24 * 3600_000).toISOString(); // Tuesday, same time: a working hour
+    expect(await entryOf(h, citizenId, USERS.anna)).toMatchObject({ state: 'pending', snoozedUntil: until, dueAt: until });
+    // A repeated click answers the same and changes nothing.
+    expect(textOf(invokeCardOf(await h.invoke(USERS.anna, snooze.verb, snooze.data)))).toContain('Udsat');
+    h.connector.clear();
+    expect(await h.app.reminders.runOnce()).toMatchObject({ claimed: 0 });
+    h.now.value = new Date(until);
+    expect(await h.app.reminders.runOnce()).toMatchObject({ claimed: 1, sent: 1 });
+    expect(await h.app.reminders.runOnce()).toMatchObject({ claimed: 0 });
+    expect(reminderCards(h).filter((c) => textOf(cardOf(c)).includes('SA'))).toHaveLength(1);
+    // Back to its own schedule: the repetition 14 days after the due date.
+    expect(await entryOf(h, citizenId, USERS.anna)).toMatchObject({ state: 'pending', dueAt: '2026-12-07T06:30:00.000Z' });
+    expect((await entryOf(h, citizenId, USERS.anna))!.snoozedUntil).toBeUndefined();
+  });
+
+  it('markér som klaret (Action.Submit): the card is updated in place, and no more reminders come for this due date', async () => {
+    const { citizenId, card } = await delivered('SB');
+    const done = findAction(card, VERBS.reminderDone);
+    h.connector.clear();
+    const { replies } = await h.submit(USERS.anna, { verb: done.verb, ...done.data }, 'reminder-activity-1');
+    expect(replies.map((r) => [r.method, r.activityId])).toEqual([['PUT', 'reminder-activity-1']]);
+    const updated = cardOf(replies[0]);
+    expect(textOf(updated)).toContain('Markeret som klaret');
+    expect(actionsOf(updated).map((a) => a.verb)).toEqual([VERBS.planShow]);
+    expect(await entryOf(h, citizenId, USERS.anna)).toMatchObject({ state: 'sent', acknowledgedDeadlineDate: done.data['deadlineDate'] });
+    expect((await entryOf(h, citizenId, USERS.anna))!.dueAt).toBeUndefined();
+    // A plan write later does not bring it back; neither does the time of the repetition.
+    const plan = (await h.app.repos.plans.get(USERS.anna.tenantId, TEAM_ID, citizenId))!;
+    await h.app.repos.plans.replace({ ...plan.value, updatedAt: h.now.value.toISOString() }, plan.etag, plan.value);
+    expect(await entryOf(h, citizenId, USERS.anna)).toMatchObject({ state: 'sent', acknowledgedDeadlineDate: done.data['deadlineDate'] });
+    h.now.value = new Date('2026-12-08T08:00:00Z');
+    h.connector.clear();
+    await h.app.reminders.runOnce();
+    expect(reminderCards(h).filter((c) => textOf(cardOf(c)).includes('SB'))).toHaveLength(0);
+  });
+
+  it('checks access and the card: someone outside the tilbud is refused; someone else’s card, or one for a deadline done since, is no longer current', async () => {
+    h.now.value = new Date('2026-12-08T09:00:00Z');
+    const { citizenId, card } = await delivered('SC');
+    const snooze = findAction(card, VERBS.reminderSnooze, (a) => a.data['days'] === '7');
+    // Carl is not in the team.
+    expect(textOf(invokeCardOf(await h.invoke(USERS.carl, snooze.verb, snooze.data)))).toContain('Du har ikke adgang');
+    // Bo is in the team, but the reminder is Anna's.
+    expect(textOf(invokeCardOf(await h.invoke(USERS.bo, snooze.verb, snooze.data)))).toContain('gælder ikke længere');
+    expect((await entryOf(h, citizenId, USERS.anna))!.snoozedUntil).toBeUndefined();
+    // The formål is recorded: the deadline is done, the card no longer current.
+    const form = invokeCardOf(await h.invoke(USERS.anna, VERBS.purposeEdit, { teamId: TEAM_ID, citizenId }));
+    const save = findAction(form, VERBS.purposeSave);
+    invokeCardOf(await h.invoke(USERS.anna, VERBS.purposeSave, { ...save.data, purposeText: 'Egen bolig med støtte', receivedOn: '2026-12-01' }));
+    expect(await entryOf(h, citizenId, USERS.anna)).toBeUndefined();
+    expect(textOf(invokeCardOf(await h.invoke(USERS.anna, snooze.verb, snooze.data)))).toContain('gælder ikke længere');
+  });
+
+  it('rejects action data of the wrong shape with a 400', async () => {
+    const bad = await h.invoke(USERS.anna, VERBS.reminderSnooze, { teamId: TEAM_ID, citizenId: 'x', deadlineId: 'd', deadlineDate: '2026-11-23', reminderId: 'r', days: '3' });
+    expect(bad.status).toBe(400);
   });
 });
