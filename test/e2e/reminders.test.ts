@@ -397,3 +397,36 @@ describe.each(KINDS)('reminders on the %s store: acting on the reminder card', (
     expect(bad.status).toBe(400);
   });
 });
+
+describe('reminders: a goal revision reminder opens the evaluation (embedded store)', () => {
+  let h: Harness;
+  useApp('embedded', async (started) => {
+    h = started.h;
+    await h.setupTeam(USERS.anna, [USERS.anna, USERS.bo]);
+    await h.message(USERS.anna, 'hjælp');
+  }, { reminderEngine: FAST });
+
+  it('reminds the goal’s ansvarlig on the revisionsdato, and "evaluér nu" opens the evaluation of that goal', async () => {
+    const { addGoal } = await import('../support/flows.js');
+    const { titleOf } = await import('../support/goal-flows.js');
+    const citizenId = await newCitizen(h, USERS.anna, 'EV', [USERS.bo]);
+    await addGoal(h, USERS.anna, { teamId: TEAM_ID, citizenId }, { goalText: 'EV laver selv morgenmad', ownerId: USERS.anna.aadObjectId, revisionDate: '2027-02-01' });
+    // 2027-02-01 is a Monday: 07:30 in Copenhagen (winter time) is 06:30 UTC.
+    h.now.value = new Date('2027-02-01T06:30:00Z');
+    h.connector.clear();
+    await h.app.reminders.runOnce();
+    const mine = reminderCards(h).filter((c) => c.conversationId === personalConversationId(USERS.anna));
+    expect(mine).toHaveLength(1);
+    const card = cardOf(mine[0]);
+    expect(textOf(card)).toContain('Revision af mål');
+    expect(textOf(card)).toContain('EV laver selv morgenmad');
+    const evaluate = findAction(card, VERBS.evalOpen);
+    // It opens as a new card below the reminder, which keeps its place.
+    const before = h.connector.sent.length;
+    const answer = await h.invoke(USERS.anna, evaluate.verb, evaluate.data);
+    expect(answer.status).toBe(200);
+    const form = cardOf((await h.connector.waitFor(before + 1)).at(-1));
+    expect(titleOf(form)).toBe('Evaluering: EV');
+    expect(findAction(form, VERBS.evalSave).data).toMatchObject({ citizenId, goalId: evaluate.data['goalId'] });
+  });
+});
