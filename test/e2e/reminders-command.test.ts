@@ -9,6 +9,8 @@ import { cardOf, findAction, invokeCardOf, personalConversationId, textOf, USERS
 import { useApp } from '../support/lifecycle.js';
 import { spawnTs } from '../support/processes.js';
 
+const QUIET_OFF = { REMINDER_QUIET_HOURS: 'off', REMINDER_WEEKENDS: 'send' };
+
 describe('npm run reminders -- --once', () => {
   let h: Harness;
   let dataDir = '';
@@ -17,10 +19,11 @@ describe('npm run reminders -- --once', () => {
     dataDir = started.opened.dataDir!;
     await h.setupTeam(USERS.anna, [USERS.anna, USERS.bo]);
     await h.message(USERS.anna, 'hjælp');
-  });
+    // The command runs on the real clock: no quiet hours or weekends, so it passes at any hour.
+  }, { env: QUIET_OFF });
 
   async function runOnce(): Promise<{ code: number | null; lines: string[]; stderr: string }> {
-    const child = spawnTs('scripts/reminders.ts', ['--once'], { env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'info', COSMOS_ENDPOINT: '', MicrosoftAppId: '' } });
+    const child = spawnTs('scripts/reminders.ts', ['--once'], { env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'info', COSMOS_ENDPOINT: '', MicrosoftAppId: '', ...QUIET_OFF } });
     const { code } = await child.exited(60_000);
     return { code, lines: child.lines, stderr: child.stderr() };
   }
@@ -45,5 +48,23 @@ describe('npm run reminders -- --once', () => {
     expect(second.code, second.stderr).toBe(0);
     expect(JSON.parse(second.lines[0]!)).toEqual({ claimed: 0, sent: 0, deferred: 0, failed: 0 });
     expect(h.connector.sent).toHaveLength(1);
+  }, 120_000);
+
+  it('without --once runs a pass every REMINDER_INTERVAL_MS until SIGTERM, then exits 0', async () => {
+    const child = spawnTs('scripts/reminders.ts', [], { env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'info', COSMOS_ENDPOINT: '', MicrosoftAppId: '', REMINDER_INTERVAL_MS: '200', ...QUIET_OFF } });
+    try {
+      h.now.value = new Date();
+      const form = cardOf((await h.message(USERS.anna, 'ny borger')).replies[0]);
+      invokeCardOf(await h.invoke(USERS.anna, VERBS.citizenSave, { ...findAction(form, VERBS.citizenSave).data, alias: 'KY', targetGroup: 'adult', representative: 'none', contactPersons: USERS.anna.aadObjectId }));
+      const deadline = Date.now() + 30_000;
+      const mine = () => h.connector.sent.filter((s) => s.conversationId === personalConversationId(USERS.anna) && textOf(cardOf(s)).includes('KY'));
+      while (mine().length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(mine(), child.stderr()).toHaveLength(1);
+    } finally {
+      child.process.kill('SIGTERM');
+    }
+    const { code } = await child.exited(20_000);
+    expect(code, child.stderr()).toBe(0);
+    expect(child.lines).toEqual([]);
   }, 120_000);
 });
