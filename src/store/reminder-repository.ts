@@ -94,18 +94,49 @@ export class ReminderRepository {
     await this.store.delete(partitionKeys.institution(entry.tenantId, entry.teamId), reminderEntryId(entry.deadlineId, entry.recipientId), etag);
   }
 
+  /** Per plan: a sync that has not started yet (later writes share it) and the chain it waits on. */
+  private readonly syncs = new Map<string, { tail: Promise<void>; queued: Promise<void> | undefined }>();
+
   /**
    * Keeps the plan's entries current: one per open deadline and recipient, re-planned when a
    * date changed, removed when the deadline is done or the person no longer its owner. Writes
-   * only what changed (a plan write that touches no deadline writes nothing here). A conflict
-   * with the engine (it moved an entry meanwhile) is resolved by planning again on the newest
-   * version, a few times.
+   * only what changed (a plan write that touches no deadline writes nothing here).
+   *
+   * It works from the newest version of the plan (`loadLatest`), never from the version a
+   * writer held: a writer that saved an older version and syncs late would otherwise remove the
+   * entries of a goal a newer version added. Syncs of one plan in this process run one at a time,
+   * and every write that lands while one is waiting shares that next run (it reads the newest
+   * plan when it starts), so 20 people saving one plan at once cause two syncs, not twenty. A
+   * conflict with the engine or another instance is resolved by planning again, a few times.
    */
-  async syncPlan(plan: Plan): Promise<void> {
+  syncPlan(plan: Plan, loadLatest?: () => Promise<Plan | undefined>): Promise<void> {
+    const key = `${plan.tenantId}|${plan.teamId}|${plan.id}`;
+    let slot = this.syncs.get(key);
+    if (!slot) {
+      slot = { tail: Promise.resolve(), queued: undefined };
+      this.syncs.set(key, slot);
+    }
+    if (slot.queued) return slot.queued;
+    const mine = slot;
+    const run = mine.tail.then(async () => {
+      mine.queued = undefined;
+      await this.syncNewest(plan, loadLatest);
+    });
+    mine.queued = run;
+    const tail = run.catch(() => undefined);
+    mine.tail = tail;
+    void tail.then(() => {
+      if (this.syncs.get(key) === mine && mine.tail === tail && !mine.queued) this.syncs.delete(key);
+    });
+    return run;
+  }
+
+  private async syncNewest(plan: Plan, loadLatest?: () => Promise<Plan | undefined>): Promise<void> {
     try {
       for (let attempt = 0; ; attempt++) {
         try {
-          await this.syncOnce(plan);
+          const latest = (loadLatest ? await loadLatest() : undefined) ?? plan;
+          await this.syncOnce(latest);
           return;
         } catch (error) {
           if (!(error instanceof ConcurrencyError || error instanceof AlreadyExistsError) || attempt >= 4) throw error;

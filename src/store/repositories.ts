@@ -762,10 +762,14 @@ export function createRepositories(store: DocumentStore, options: RepositoryOpti
     ...(options.onReminderSyncError ? { onSyncError: options.onReminderSyncError } : {}),
     onCorrupt: report,
   });
+  // The reminder upkeep reads the newest version of the plan it keeps current.
+  const plans: PlanRepository = new PlanRepository(store, citizens, options.planCacheMs, report, (plan) =>
+    reminders.syncPlan(plan, async () => (await plans.get(plan.tenantId, plan.teamId, plan.id))?.value),
+  );
   return {
     store,
     institutions,
-    plans: new PlanRepository(store, citizens, options.planCacheMs, report, (plan) => reminders.syncPlan(plan)),
+    plans,
     citizens,
     summaries: new DiarySummaryRepository(store, report),
     archive: new PlanArchiveRepository(store, options.retry, report),

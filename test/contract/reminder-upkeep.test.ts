@@ -99,6 +99,24 @@ describe.each(factories)('reminder entries on the %s store', (_name, open) => {
     expect(planDeadlines(saved.value).map((d) => d.kind).sort()).toEqual(['statusMeetingInvitation', 'statusReport']);
   });
 
+  it('a late upkeep from a writer that held an older version does not undo a newer one: it plans from the newest plan', async () => {
+    const tenantId = `t-${process.pid}-${++tenantCounter}`;
+    now.value = new Date('2027-01-04T09:00:00Z');
+    const created = await repos.plans.create(planFor(tenantId, now.value));
+    const withSecond = ok(addGoal(created.value, { id: 'g2', themeId: 'th1', text: 'AB handler selv ind', ownerId: U2, revisionDate: '2027-05-03' }, U1, now.value));
+    await repos.plans.replace(withSecond, created.etag, created.value);
+    const hasSecond = async () => (await entries(tenantId)).some((e) => e.value.deadlineId === 'goalRevision:c1:g2');
+    expect(await hasSecond()).toBe(true);
+    // The writer of the first version syncs late (as the repository's write path does it).
+    await repos.reminders.syncPlan(created.value, async () => (await repos.plans.get(tenantId, TEAM, 'c1'))?.value);
+    expect(await hasSecond()).toBe(true);
+    // Ten writes at once: every one lands in the entries (syncs share runs that read the newest plan).
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) => repos.reminders.syncPlan(created.value, async () => (await repos.plans.get(tenantId, TEAM, 'c1'))?.value).then(() => i)),
+    );
+    expect(await hasSecond()).toBe(true);
+  });
+
   it('finds an entry in the due scan only once it is due, and never plans again a reminder already sent', async () => {
     const tenantId = `t-${process.pid}-${++tenantCounter}`;
     now.value = new Date('2027-01-04T09:00:00Z');
