@@ -106,7 +106,9 @@ async function main(): Promise<void> {
   // 1. The bot.
   const custom = process.env['REFLEKS_DEV_BOT_CMD']?.trim();
   const [botExe, ...botArgs] = (custom ? custom.split(/\s+/) : [process.execPath, '--import', 'tsx', 'src/main.ts']) as [string, ...string[]];
-  start('bot', botExe, botArgs, { UI_LOCALE: 'da', LOG_FORMAT: 'pretty', ...process.env, REFLEKS_DEMO_SEED: '1', PORT: String(botPort), NO_PROXY: noProxy }, false);
+  // Reminders stay off in the Playground unless REMINDER_INTERVAL_MS is set: the acceptance suite
+  // (which drives this) has not been run with proactive cards arriving in its chat.
+  start('bot', botExe, botArgs, { UI_LOCALE: 'da', LOG_FORMAT: 'pretty', REMINDER_INTERVAL_MS: '0', ...process.env, REFLEKS_DEMO_SEED: '1', PORT: String(botPort), NO_PROXY: noProxy }, false);
   const readyz = `http://127.0.0.1:${botPort}/readyz`;
   await waitFor('Botten (' + readyz + ')', async () => (await fetch(readyz)).status === 200, 60_000);
 

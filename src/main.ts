@@ -4,37 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { createLogger, createPrettyDestination, type Logger } from './logger.js';
 import { startApp } from './app.js';
-import type { DocumentStore } from './store/ports.js';
-import { checkStoredDocument, CRITICAL_DOCUMENT_TYPES } from './store/repositories.js';
-
-async function createStore(config: Config, logger: Logger): Promise<DocumentStore> {
-  if (config.COSMOS_ENDPOINT) {
-    // Without a key: managed identity. A user-assigned identity is named by its client id;
-    // a UserAssignedMSI bot's app id is that identity unless another one is configured.
-    const clientId = config.COSMOS_MANAGED_IDENTITY_CLIENT_ID ?? (config.MicrosoftAppType === 'UserAssignedMSI' ? config.MicrosoftAppId : undefined);
-    // Each adapter is loaded only when it is used: the Azure SDKs cost the embedded bot a second
-    // of start-up and tens of MB of memory it would never use.
-    const { createCosmosDocumentStore } = await import('./store/cosmos/cosmos-document-store.js');
-    return createCosmosDocumentStore({
-      endpoint: config.COSMOS_ENDPOINT,
-      ...(config.COSMOS_KEY ? { key: config.COSMOS_KEY } : clientId ? { managedIdentityClientId: clientId } : {}),
-      database: config.COSMOS_DATABASE,
-      container: config.COSMOS_CONTAINER,
-      logger,
-    });
-  }
-  const { createEmbeddedDocumentStore } = await import('./store/embedded/embedded-document-store.js');
-  return createEmbeddedDocumentStore({
-    dataDir: config.DATA_DIR,
-    synchronous: config.EMBEDDED_SYNC,
-    busyTimeoutMs: config.EMBEDDED_BUSY_TIMEOUT_MS,
-    // Every document is checked against its schema when written and at start; one that fails is
-    // quarantined, and a quarantined tilbud or plan stops the start (StoreIntegrityError).
-    validate: checkStoredDocument,
-    criticalTypes: CRITICAL_DOCUMENT_TYPES,
-    logger,
-  });
-}
+import { openConfiguredStore } from './store/open-configured-store.js';
 
 async function main(): Promise<void> {
   // A local .env file is read if present (Node's own loader); the real environment wins.
@@ -54,7 +24,7 @@ async function main(): Promise<void> {
     ...(config.LOG_FORMAT === 'pretty' ? { destination: await createPrettyDestination(process.stdout, process.stdout.isTTY === true) } : {}),
   });
   const started = performance.now();
-  const store = await createStore(config, logger);
+  const store = await openConfiguredStore(config, logger);
   if (config.REFLEKS_DEMO_SEED && store.kind === 'embedded') {
     const { seedDemoIfEmpty } = await import('./dev/seed-demo.js');
     await seedDemoIfEmpty(store, new Date(), logger);

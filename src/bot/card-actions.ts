@@ -36,6 +36,7 @@ import { BadPayloadError, CitizenRef, id, idList, input, optionalId, parse, plan
 import { isCardId } from './ids.js';
 import { ListPayload, pageNumber } from './list-payload.js';
 import { GOAL_HANDLERS, openWizard } from './goal-actions.js';
+import { REMINDER_HANDLERS } from './reminder-actions.js';
 
 // Payload schemas are built once (zod compiles them on first use).
 /** A beboerdagbog's "kontekst/type" choice: two ids joined by a slash, or nothing. */
@@ -313,6 +314,7 @@ export const HANDLERS: Record<Verb, Handler> = {
   [VERBS.diaryPickTarget]: diaryPickTarget,
   [VERBS.diarySave]: diarySave,
   ...GOAL_HANDLERS,
+  ...REMINDER_HANDLERS,
 };
 
 /** Turns a use-case refusal into the card the user sees; anything else is rethrown. */

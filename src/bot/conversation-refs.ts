@@ -17,7 +17,14 @@ export class ConversationRefCache {
     const previous = this.seen.get(key);
     if (previous && previous.fingerprint === fingerprint && now - previous.at < REWRITE_AFTER_MS) return;
     await this.repos.users.putConversationRef(ref);
+    // The tenant's newest connector address: reminders reach roster-only members through it.
+    await this.repos.reminderControl.putEndpoint({ tenantId: ref.tenantId, serviceUrl: ref.serviceUrl, ...(ref.botId ? { botId: ref.botId } : {}), channelId: ref.channelId, updatedAt: ref.updatedAt });
     if (this.seen.size >= MAX_ENTRIES) this.seen.clear();
     this.seen.set(key, { fingerprint, at: now });
+  }
+
+  /** They wrote to the bot: a recipient marked unreachable (a 403) gets reminders again. One point read. */
+  async reachable(tenantId: string, aadObjectId: string): Promise<boolean> {
+    return this.repos.reminderControl.markReachable(tenantId, aadObjectId);
   }
 }

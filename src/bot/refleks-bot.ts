@@ -136,6 +136,9 @@ export class RefleksBot extends TeamsActivityHandler {
         ...(a.locale ? { locale: a.locale } : {}),
         updatedAt: this.clock().toISOString(),
       });
+      if ((a.type === 'message' || a.type === 'invoke') && a.from.aadObjectId && (await this.refs.reachable(tenantId, a.from.aadObjectId))) {
+        this.log(context).info('reminder recipient reachable again');
+      }
     } catch (error) {
       this.log(context).warn({ err: error }, 'conversation reference not stored');
     }

@@ -20,6 +20,8 @@ export const VERBS = {
   evalStart: 'eval.start',
   evalOpen: 'eval.open',
   evalSave: 'eval.save',
+  reminderDone: 'reminder.done',
+  reminderSnooze: 'reminder.snooze',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

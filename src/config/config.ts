@@ -61,6 +61,12 @@ export const ConfigSchema = z
     REMINDER_QUIET_HOURS: z.preprocess(normalizedToken, QuietHoursSchema.default('17:00-07:30')),
     /** skip: a reminder due on a Saturday or Sunday waits for Monday morning; send: weekends are like weekdays. */
     REMINDER_WEEKENDS: z.preprocess(normalizedToken, WeekendPolicySchema.default('skip')),
+    /** How often the bot process runs a reminder pass (ms); 0: not in this process (run `npm run reminders` instead). */
+    REMINDER_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(86_400_000).default(60_000)),
+    /** Delivery attempts (5xx, 412, timeouts) before a reminder is marked failed. */
+    REMINDER_MAX_ATTEMPTS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(50).default(5)),
+    /** Global ceiling of reminder messages per second (Teams allows 50 requests/s per app and tenant). */
+    REMINDER_RATE_PER_SECOND: z.preprocess(emptyToUndefined, z.coerce.number().min(0.1).max(50).default(30)),
   })
 ;
 

@@ -39,8 +39,10 @@ export const DOCUMENT_INDEXES: readonly DocumentIndex[] = [
   { type: 'planArchive', equality: ['citizenId'], order: 'year' },
   // AuditRepository: a month's events by time.
   { type: 'audit', equality: [], order: 'at' },
-  // Reminders (a later issue): due reminders of every tenant, one cross-partition scan.
+  // Reminders: due reminders of every tenant, one cross-partition scan (the engine's due scan).
   { type: 'reminder', equality: [], order: 'dueAt', scope: 'crossPartition' },
+  // ReminderRepository.listForPlan: a plan's reminder entries (the upkeep on every plan write).
+  { type: 'reminder', equality: ['planId'] },
 ];
 
 /** A stable name for an index: its type and fields (what the index is, not where it sits in the list). */

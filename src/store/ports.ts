@@ -44,6 +44,10 @@ export interface CrossPartitionScan {
   type: string;
   where?: Condition[];
   pkPrefix?: string;
+  /** Sorted by this field (the due scan: by dueAt, through its cross-partition index). */
+  orderBy?: { field: string; direction: 'asc' | 'desc' };
+  /** At most this many results (applied after ordering): a bounded page. */
+  limit?: number;
 }
 
 export class AlreadyExistsError extends Error {

@@ -33,6 +33,9 @@ import {
 import { isEmptyArchive, mergeIntoArchive, type ArchivedItems } from '../domain/plan-retention.js';
 import { retryOnConflict, type RetryPolicy } from './retry.js';
 import { isValidDocumentId } from './document-rules.js';
+import { ReminderEntrySchema } from '../domain/reminder-outbox.js';
+import type { ReminderDefaults } from '../domain/deadlines.js';
+import { ReminderControlRepository, ReminderRepository, reminderSettingsFrom } from './reminder-repository.js';
 import {
   AlreadyExistsError,
   ConcurrencyError,
@@ -158,6 +161,7 @@ const DOCUMENT_TYPES: Record<string, { schema: z.ZodType; idField?: string }> = 
   citizenIndex: { schema: CitizenIndexSchema },
   planArchive: { schema: PlanArchiveSchema },
   recentCitizens: { schema: RecentCitizensSchema },
+  reminder: { schema: ReminderEntrySchema },
 };
 
 /** Types without which the bot must not run: a tilbud or a plan that cannot be read is never skipped. */
@@ -346,6 +350,8 @@ export class PlanRepository {
     private readonly index: CitizenIndexRepository,
     private readonly cacheMs = Number.POSITIVE_INFINITY,
     private readonly report: CorruptDocumentReporter = ignoreCorrupt,
+    /** Upkeep of what is derived from a plan besides the citizen index (its reminders); handles its own errors. */
+    private readonly afterWrite: (plan: Plan) => Promise<void> = async () => undefined,
   ) {}
 
   /**
@@ -400,12 +406,14 @@ export class PlanRepository {
   async create(plan: Plan): Promise<Versioned<Plan>> {
     const saved = await this.store.create(this.toDoc(plan));
     await this.index.put(plan.tenantId, plan.teamId, citizenEntryOf(plan), plan.updatedAt);
+    await this.afterWrite(plan);
     return this.remember({ value: plan, etag: saved.etag });
   }
 
   /** Makes sure the citizen index lists this plan as it is (after a create that was cut short). */
   async ensureIndexed(plan: Plan): Promise<void> {
     await this.index.put(plan.tenantId, plan.teamId, citizenEntryOf(plan), plan.updatedAt);
+    await this.afterWrite(plan);
   }
 
   /** Replaces with the etag; `previous` (the version the change was made to) spares the index write when nothing it shows changed. */
@@ -414,6 +422,7 @@ export class PlanRepository {
     if (!previous || !sameEntry(citizenEntryOf(previous), citizenEntryOf(plan))) {
       await this.index.put(plan.tenantId, plan.teamId, citizenEntryOf(plan), plan.updatedAt);
     }
+    await this.afterWrite(plan);
     return this.remember({ value: plan, etag: saved.etag });
   }
 
@@ -757,6 +766,9 @@ export interface Repositories {
   users: UserRepository;
   drafts: DraftRepository;
   audit: AuditRepository;
+  /** Reminder entries (kept current on every plan write) and the reminder engine's shared documents. */
+  reminders: ReminderRepository;
+  reminderControl: ReminderControlRepository;
 }
 
 export interface RepositoryOptions {
@@ -771,15 +783,31 @@ export interface RepositoryOptions {
   onCorruptDocument?: CorruptDocumentReporter;
   /** Retries of the small shared documents (citizen index, archive). */
   retry?: Partial<RetryPolicy>;
+  /** The time the reminder upkeep plans from (tests fix it). */
+  clock?: () => Date;
+  /** The bot's reminder defaults (config REMINDER_QUIET_HOURS, REMINDER_WEEKENDS). */
+  reminderDefaults?: ReminderDefaults;
+  /** Told when a plan's reminders could not be kept current (the plan is saved; the engine re-checks before sending). */
+  onReminderSyncError?: (error: unknown, plan: Pick<Plan, 'tenantId' | 'teamId' | 'id'>) => void;
 }
 
 export function createRepositories(store: DocumentStore, options: RepositoryOptions = {}): Repositories {
   const report = options.onCorruptDocument ?? ignoreCorrupt;
   const citizens = new CitizenIndexRepository(store, options.onCitizenIndexRebuilt, options.retry, report);
+  const institutions = new InstitutionRepository(store, options.institutionCacheMs, report);
+  const reminders = new ReminderRepository(store, reminderSettingsFrom((tenantId, teamId) => institutions.get(tenantId, teamId), options.reminderDefaults), {
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.onReminderSyncError ? { onSyncError: options.onReminderSyncError } : {}),
+    onCorrupt: report,
+  });
+  // The reminder upkeep reads the newest version of the plan it keeps current.
+  const plans: PlanRepository = new PlanRepository(store, citizens, options.planCacheMs, report, (plan) =>
+    reminders.syncPlan(plan, async () => (await plans.get(plan.tenantId, plan.teamId, plan.id))?.value),
+  );
   return {
     store,
-    institutions: new InstitutionRepository(store, options.institutionCacheMs, report),
-    plans: new PlanRepository(store, citizens, options.planCacheMs, report),
+    institutions,
+    plans,
     citizens,
     summaries: new DiarySummaryRepository(store, report),
     archive: new PlanArchiveRepository(store, options.retry, report),
@@ -787,5 +815,7 @@ export function createRepositories(store: DocumentStore, options: RepositoryOpti
     users: new UserRepository(store, report),
     drafts: new DraftRepository(store, report),
     audit: new AuditRepository(store, options.onAuditError, 50, report),
+    reminders,
+    reminderControl: new ReminderControlRepository(store),
   };
 }

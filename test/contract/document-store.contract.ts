@@ -481,6 +481,27 @@ export function describeDocumentStoreContract(name: string, open: ContractStoreF
         const r2 = teams.find((r) => r.doc.id === 'r2')!;
         await expect(store.replace({ ...r2.doc, due: '2026-02-02' }, r2.etag)).resolves.toBeDefined();
       });
+
+      it('orders a scan and bounds it (the due scan: the earliest due first, one page at a time)', async () => {
+        const type = `scan${randomUUID().replaceAll('-', '')}`;
+        const t1 = tenant();
+        const t2 = tenant();
+        await store.createMany([
+          doc(teamPk(t1, 'a'), 'r1', { dueAt: '2026-01-03T08:00:00.000Z' }, type),
+          doc(teamPk(t2, 'a'), 'r2', { dueAt: '2026-01-01T08:00:00.000Z' }, type),
+          doc(teamPk(t1, 'b'), 'r3', { dueAt: '2026-01-02T08:00:00.000Z' }, type),
+          doc(teamPk(t2, 'b'), 'r4', { dueAt: '2026-01-09T08:00:00.000Z' }, type),
+          // No due time (sent, nothing further): never due.
+          doc(teamPk(t1, 'c'), 'r5', { state: 'sent' }, type),
+        ]);
+        const due = (limit?: number) =>
+          store.scan({ type, where: [{ field: 'dueAt', op: '<=', value: '2026-01-05T00:00:00.000Z' }], orderBy: { field: 'dueAt', direction: 'asc' }, ...(limit !== undefined ? { limit } : {}) });
+        expect((await due()).map((r) => r.doc.id)).toEqual(['r2', 'r3', 'r1']);
+        expect((await due(2)).map((r) => r.doc.id)).toEqual(['r2', 'r3']);
+        expect(await due(0)).toEqual([]);
+        const latest = await store.scan({ type, where: [{ field: 'dueAt', op: '>=', value: '2026-01-01T00:00:00.000Z' }], orderBy: { field: 'dueAt', direction: 'desc' }, limit: 1 });
+        expect(latest.map((r) => r.doc.id)).toEqual(['r4']);
+      });
     });
 
     describe('field-name validation', () => {

@@ -200,6 +200,11 @@ describe('embedded indexes', () => {
       expect(plan(buildScan({ type: 'institution' }))).toBe('SEARCH documents USING INDEX doc_type_pk (type=?)');
       expect(plan(buildScan({ type: 'institution', pkPrefix: 't|tenant-1|' }))).toBe('SEARCH documents USING INDEX doc_type_pk (type=? AND pk>? AND pk<?)');
       expect(plan(buildScan({ type: 'reminder', where: [{ field: 'dueAt', op: '<=', value: '2026-02-01' }] }))).toMatch(/^SEARCH documents USING INDEX doc_x_reminder_dueAt /);
+      // The engine's due scan (ReminderRepository.due): a seek in dueAt order, one bounded page, no sort.
+      const dueScan = buildScan({ type: 'reminder', where: [{ field: 'dueAt', op: '<=', value: '2026-02-01T00:00:00.000Z' }], orderBy: { field: 'dueAt', direction: 'asc' }, limit: 100 });
+      expect(plan(dueScan)).toMatch(/^SEARCH documents USING INDEX doc_x_reminder_dueAt \(<expr>=\? AND <expr><\?\)$/);
+      // The upkeep on a plan write (ReminderRepository.listForPlan): a seek on (pk, planId).
+      expect(plan(buildPartitionQuery({ pk: PK, type: 'reminder', where: [{ field: 'planId', op: '=', value: 'c1' }] }))).toMatch(/^SEARCH documents USING INDEX doc_p_reminder_planId /);
     };
     check(plans(store.filename!));
     // The answers are the right ones.

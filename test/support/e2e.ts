@@ -89,6 +89,8 @@ export interface HarnessOptions {
   repositories?: AppOptions['repositories'];
   /** How plan writes retry under contention (a tiny budget to see it run out). */
   writeRetry?: Partial<RetryPolicy>;
+  /** Reminder engine settings (short timeouts and backoff). */
+  reminderEngine?: AppOptions['reminderEngine'];
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
@@ -97,7 +99,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const keepLogs = options.keepLogs ?? true;
   const logger = createLogger({ level: options.env?.['LOG_LEVEL'] ?? 'debug', destination: { write: (line: string) => void (keepLogs ? logs.push(line) : undefined) } });
   const now = { value: options.now ?? new Date('2026-11-23T09:30:00Z') };
-  const config = loadConfig({ PORT: '0', ...(options.env ?? {}) });
+  // The reminder engine runs only when a test asks for it (h.app.reminders.runOnce()).
+  const config = loadConfig({ PORT: '0', REMINDER_INTERVAL_MS: '0', ...(options.env ?? {}) });
   const app = await startApp({
     config,
     logger,
@@ -106,6 +109,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     ...(options.repositories ? { repositories: options.repositories } : {}),
     ...(options.openIdMetadataUrl ? { openIdMetadataUrl: options.openIdMetadataUrl } : {}),
     ...(options.writeRetry ? { writeRetry: options.writeRetry } : {}),
+    ...(options.reminderEngine ? { reminderEngine: options.reminderEngine } : {}),
   });
   const ctx = { connectorUrl: connector.url };
 

@@ -11,6 +11,8 @@ export interface RecordedActivity {
   activityId?: string;
   /** The activity the bot sent. */
   body: Record<string, unknown>;
+  /** When it arrived (ms, wall clock). */
+  at?: number;
 }
 
 export interface StubMember {
@@ -19,9 +21,34 @@ export interface StubMember {
   name: string;
 }
 
+/** An answer the stub gives instead of accepting an activity (429, 500, 403, a slow answer). */
+export interface StubFault {
+  status: number;
+  /** Retry-After header, seconds. */
+  retryAfterSeconds?: number;
+  /** The error code in the body (403: BotDisabledByAdmin, ConversationBlockedByUser …). */
+  code?: string;
+  /** Wait this long before answering (a slow connector). */
+  delayMs?: number;
+  /** Only for activities to this conversation (default: any). */
+  conversationId?: string;
+}
+
+/** A 1:1 conversation the bot asked for (POST /v3/conversations). */
+export interface CreatedConversation {
+  id: string;
+  body: Record<string, unknown>;
+}
+
 export interface StubConnector {
   url: string;
   sent: RecordedActivity[];
+  /** Every POST of an activity, accepted or not (to count attempts). */
+  attempts: RecordedActivity[];
+  /** Faults given, in order, to the next matching activity POSTs (each used once). */
+  faults: StubFault[];
+  /** Conversations the bot created. */
+  created: CreatedConversation[];
   /** Rosters per team id (the roster calls' conversation id is the team id). */
   rosters: Map<string, StubMember[]>;
   teamNames: Map<string, string>;
@@ -44,6 +71,9 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 
 export async function startStubConnector(): Promise<StubConnector> {
   const sent: RecordedActivity[] = [];
+  const attempts: RecordedActivity[] = [];
+  const faults: StubFault[] = [];
+  const created: CreatedConversation[] = [];
   const rosters = new Map<string, StubMember[]>();
   const teamNames = new Map<string, string>();
   let counter = 0;
@@ -61,7 +91,25 @@ export async function startStubConnector(): Promise<StubConnector> {
           conversationId: parts[2] ?? '',
           ...(parts[4] ? { activityId: parts[4] } : {}),
           body: JSON.parse(body || '{}') as Record<string, unknown>,
+          at: Date.now(),
         };
+        attempts.push(record);
+        if (req.method === 'POST') {
+          const index = faults.findIndex((f) => f.conversationId === undefined || f.conversationId === record.conversationId);
+          if (index >= 0) {
+            const [fault] = faults.splice(index, 1);
+            if (fault!.delayMs) await new Promise((resolve) => setTimeout(resolve, fault!.delayMs));
+            if (fault!.status >= 200 && fault!.status < 300) {
+              sent.push(record);
+              for (const wake of waiters.splice(0)) wake();
+              return json(res, fault!.status, { id: `sent-${++counter}` });
+            }
+            if (res.destroyed) return;
+            res.writeHead(fault!.status, { 'content-type': 'application/json', ...(fault!.retryAfterSeconds !== undefined ? { 'retry-after': String(fault!.retryAfterSeconds) } : {}) });
+            res.end(JSON.stringify({ error: { code: fault!.code ?? `Status${fault!.status}`, message: 'stub fault' } }));
+            return;
+          }
+        }
         sent.push(record);
         for (const wake of waiters.splice(0)) wake();
         return json(res, 200, { id: req.method === 'PUT' ? parts[4] : `sent-${++counter}` });
@@ -81,7 +129,12 @@ export async function startStubConnector(): Promise<StubConnector> {
         return json(res, 200, { id: parts[2], name: teamNames.get(parts[2]) ?? 'Team', aadGroupId: 'group' });
       }
       if (parts[0] === 'v3' && parts[1] === 'conversations' && parts.length === 2 && req.method === 'POST') {
-        return json(res, 200, { id: `conv-${++counter}` });
+        const parsed = JSON.parse(body || '{}') as Record<string, unknown>;
+        const member = (parsed['members'] as Array<{ id?: string; aadObjectId?: string }> | undefined)?.[0];
+        // Teams answers with the same 1:1 conversation for the same user.
+        const id = `a:created-${member?.aadObjectId ?? member?.id ?? ++counter}`;
+        created.push({ id, body: parsed });
+        return json(res, 201, { id });
       }
       json(res, 404, { error: 'not found' });
     })().catch((error: unknown) => json(res, 500, { error: String(error) }));
@@ -92,6 +145,9 @@ export async function startStubConnector(): Promise<StubConnector> {
   return {
     url: `http://127.0.0.1:${port}`,
     sent,
+    attempts,
+    faults,
+    created,
     rosters,
     teamNames,
     async waitFor(count, timeoutMs = 5000) {
@@ -111,6 +167,9 @@ export async function startStubConnector(): Promise<StubConnector> {
     },
     clear() {
       sent.length = 0;
+      attempts.length = 0;
+      faults.length = 0;
+      created.length = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {

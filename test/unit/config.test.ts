@@ -48,6 +48,14 @@ describe('configuration', () => {
     }
   });
 
+  it('parses the reminder engine settings: interval, attempts and the global rate ceiling', () => {
+    expect(loadConfig({})).toMatchObject({ REMINDER_INTERVAL_MS: 60000, REMINDER_MAX_ATTEMPTS: 5, REMINDER_RATE_PER_SECOND: 30 });
+    expect(loadConfig({ REMINDER_INTERVAL_MS: '0', REMINDER_MAX_ATTEMPTS: '3', REMINDER_RATE_PER_SECOND: '12.5' })).toMatchObject({ REMINDER_INTERVAL_MS: 0, REMINDER_MAX_ATTEMPTS: 3, REMINDER_RATE_PER_SECOND: 12.5 });
+    for (const env of [{ REMINDER_INTERVAL_MS: '-1' }, { REMINDER_MAX_ATTEMPTS: '0' }, { REMINDER_RATE_PER_SECOND: '51' }, { REMINDER_RATE_PER_SECOND: 'fast' }]) {
+      expect(() => loadConfig(env), JSON.stringify(env)).toThrow(ConfigError);
+    }
+  });
+
   it('parses the reminder settings: quiet hours (HH:mm-HH:mm or off) and weekends (skip or send)', () => {
     expect(loadConfig({})).toMatchObject({ REMINDER_QUIET_HOURS: '17:00-07:30', REMINDER_WEEKENDS: 'skip' });
     expect(loadConfig({ REMINDER_QUIET_HOURS: '', REMINDER_WEEKENDS: ' ' })).toMatchObject({ REMINDER_QUIET_HOURS: '17:00-07:30', REMINDER_WEEKENDS: 'skip' });

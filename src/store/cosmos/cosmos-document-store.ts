@@ -294,8 +294,16 @@ export class CosmosDocumentStore implements DocumentStore {
       where.push('STARTSWITH(c.pk, @pkPrefix)');
     }
     where.push(...conditionClauses(scan.where, parameters));
+    if (scan.limit !== undefined) assertLimit(scan.limit);
+    let order = '';
+    if (scan.orderBy) {
+      if (scan.orderBy.direction !== 'asc' && scan.orderBy.direction !== 'desc') throw new InvalidQueryError('orderBy.direction must be asc or desc');
+      order = ` ORDER BY ${path(scan.orderBy.field)} ${scan.orderBy.direction === 'desc' ? 'DESC' : 'ASC'}`;
+    }
+    if (scan.limit === 0) return [];
+    const top = scan.limit !== undefined ? `TOP ${scan.limit} ` : '';
     // A named cross-partition scan: no partitionKey option.
-    const rows = await this.collect(`SELECT * FROM c WHERE ${where.join(' AND ')}`, parameters, undefined);
+    const rows = await this.collect(`SELECT ${top}* FROM c WHERE ${where.join(' AND ')}${order}`, parameters, scan.limit);
     return prefix ? this.onlyPartition(rows, (pk) => pk.startsWith(prefix)) : rows;
   }
 

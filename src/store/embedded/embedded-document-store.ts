@@ -375,6 +375,7 @@ export class EmbeddedDocumentStore implements DocumentStore {
   async scan(scan: CrossPartitionScan): Promise<VersionedDocument[]> {
     const { sql, params } = buildScan(scan);
     const prefix = scan.pkPrefix;
+    if (scan.limit === 0) return [];
     return this.run(() => {
       const rows = this.all(sql, params);
       // Defence in depth, as in the Cosmos adapter: never a document outside the prefix.

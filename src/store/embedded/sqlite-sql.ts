@@ -162,8 +162,22 @@ export function buildScan(scan: CrossPartitionScan): BuiltQuery {
       params.push(upper);
     }
   }
-  where.push(...conditionClauses(scan.where, params));
-  return { sql: `${SELECTED} WHERE ${where.join(' AND ')}`, params };
+  const typed = new Set<string>();
+  where.push(...conditionClauses(scan.where, params, typed));
+  let sql = `${SELECTED} WHERE ${where.join(' AND ')}`;
+  if (scan.orderBy) {
+    const { field, direction } = scan.orderBy;
+    assertField(field);
+    if (direction !== 'asc' && direction !== 'desc') throw new InvalidQueryError('orderBy.direction must be asc or desc');
+    const dir = direction === 'desc' ? 'DESC' : 'ASC';
+    const rank = typed.has(field) ? '' : `${rankSql(field)} ${dir}, `;
+    sql += ` ORDER BY ${rank}${valueSql(field)} ${dir}`;
+  }
+  if (scan.limit !== undefined) {
+    assertLimit(scan.limit);
+    sql += ` LIMIT ${scan.limit}`;
+  }
+  return { sql, params };
 }
 
 export const TYPE_INDEX_NAME = 'doc_type_pk';
