@@ -35,17 +35,85 @@ export class AuthUnavailableError extends Error {
 }
 
 /**
+ * How a call to the Bot Connector failed, without content: what a caller that decides on the
+ * connector's answer needs (the reminder sender: a 429's Retry-After, a 5xx to back off from).
+ */
+export interface ConnectorFailure {
+  /** The HTTP status, when the connector answered. */
+  statusCode?: number;
+  /** The answer's Retry-After header, as sent (seconds or an HTTP date). */
+  retryAfter?: string;
+  /** The error code in the answer's body (`Status500`, `ConversationBlockedByUser`): a token, at most 60 characters. */
+  errorCode?: string;
+  /** A system error code (`ECONNREFUSED`), when there was no answer. */
+  systemCode?: string;
+  /** Cut off at the end of the budget (or the budget was spent before the call). */
+  timedOut?: boolean;
+}
+
+/**
  * The Bot Connector did not answer (refused, silent past the budget, 5xx, throttled), or it did
- * not earlier in this turn, or the turn's budget for it is spent. The message holds no content.
+ * not earlier in this turn, or the turn's budget for it is spent. The message holds no content;
+ * `failure` says how it failed (for a failure earlier in the turn, how that one did).
  */
 export class ConnectorUnavailableError extends Error {
   override readonly name = 'ConnectorUnavailableError';
+
+  constructor(
+    message: string,
+    readonly failure: ConnectorFailure = {},
+  ) {
+    super(message);
+  }
+}
+
+interface HttpishError {
+  statusCode?: unknown;
+  code?: unknown;
+  response?: { status?: unknown; headers?: unknown; bodyAsText?: string | null };
+}
+
+function headerOf(error: HttpishError, name: string): string | undefined {
+  const headers = error.response?.headers as { get?: unknown } | Record<string, unknown> | undefined;
+  if (!headers || typeof headers !== 'object') return undefined;
+  const value = typeof headers.get === 'function' ? (headers as { get: (n: string) => unknown }).get(name) : ((headers as Record<string, unknown>)[name] ?? (headers as Record<string, unknown>)[name.toLowerCase()]);
+  return typeof value === 'string' && value.length <= 100 ? value : undefined;
+}
+
+const TOKEN = /^[A-Za-z0-9_.-]{1,60}$/;
+
+function errorCodeOf(error: HttpishError): string | undefined {
+  const body = error.response?.bodyAsText;
+  if (!body || body.length > 64 * 1024) return undefined;
+  try {
+    const code = (JSON.parse(body) as { error?: { code?: unknown } } | null)?.error?.code;
+    return typeof code === 'string' && TOKEN.test(code) ? code : undefined;
+  } catch {
+    return undefined; // not JSON: the status says enough
+  }
+}
+
+/** What a failed connector call says about the connector's answer (status, Retry-After, error code), without content. */
+export function connectorFailureOf(error: unknown): ConnectorFailure {
+  const e = (error ?? {}) as HttpishError;
+  const status = typeof e.statusCode === 'number' ? e.statusCode : typeof e.response?.status === 'number' ? e.response.status : undefined;
+  const retryAfter = headerOf(e, 'retry-after');
+  const errorCode = errorCodeOf(e);
+  const systemCode = typeof e.code === 'string' && /^[A-Z_]{1,40}$/.test(e.code) ? e.code : undefined;
+  return {
+    ...(status !== undefined ? { statusCode: status } : {}),
+    ...(retryAfter !== undefined ? { retryAfter } : {}),
+    ...(errorCode !== undefined ? { errorCode } : {}),
+    ...(systemCode !== undefined ? { systemCode } : {}),
+  };
 }
 
 /** What a turn may still spend on the Bot Connector, and whether the connector has failed it. */
 class ConnectorBudget {
   private spentMs = 0;
   unavailable = false;
+  /** How the connector failed the turn (given to every later call's error). */
+  failure: ConnectorFailure = {};
 
   constructor(readonly totalMs: number) {}
 
@@ -76,12 +144,13 @@ function isRefusal(error: unknown): boolean {
   return typeof status === 'number' && status >= 400 && status < 500 && status !== 408 && status !== 429;
 }
 
-/** Why a call failed, without content: a status, a system error code, or the error's name. */
-function failureOf(error: unknown): string {
-  const e = error as { statusCode?: unknown; code?: unknown; name?: unknown } | undefined;
-  if (typeof e?.statusCode === 'number') return `status ${e.statusCode}`;
-  if (typeof e?.code === 'string' && /^[A-Z_]+$/.test(e.code)) return e.code;
-  return typeof e?.name === 'string' ? e.name : 'unknown';
+/** Why a call failed, without content: a status, a system error code, a timeout, or the error's name. */
+function failureOf(failure: ConnectorFailure, error: unknown): string {
+  if (failure.statusCode !== undefined) return `status ${failure.statusCode}`;
+  if (failure.systemCode !== undefined) return failure.systemCode;
+  if (failure.timedOut) return 'timeout';
+  const name = (error as { name?: unknown } | undefined)?.name;
+  return typeof name === 'string' && TOKEN.test(name) ? name : 'unknown';
 }
 
 /**
@@ -95,11 +164,12 @@ export function boundToTurn<T extends object>(client: T, budgetMs: number): T {
   const send = target.sendOperationRequest.bind(target);
   target.sendOperationRequest = async (args, spec, callback) => {
     const budget = turnBudget.getStore() ?? new ConnectorBudget(budgetMs);
-    if (budget.unavailable) throw new ConnectorUnavailableError('the Bot Connector did not answer earlier in this turn');
+    if (budget.unavailable) throw new ConnectorUnavailableError('the Bot Connector did not answer earlier in this turn', budget.failure);
     const remaining = budget.remainingMs();
     if (remaining <= 0) {
       budget.unavailable = true;
-      throw new ConnectorUnavailableError('the turn has spent its time for the Bot Connector');
+      budget.failure = { timedOut: true };
+      throw new ConnectorUnavailableError('the turn has spent its time for the Bot Connector', budget.failure);
     }
     const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(remaining)));
     const own = args.options?.['abortSignal'] as AbortSignal | undefined;
@@ -118,8 +188,10 @@ export function boundToTurn<T extends object>(client: T, budgetMs: number): T {
       return await Promise.race([call, expired]);
     } catch (error) {
       if (isRefusal(error)) throw error;
+      const failure: ConnectorFailure = { ...connectorFailureOf(error), ...(timeout.aborted && !own?.aborted ? { timedOut: true } : {}) };
       budget.unavailable = true;
-      throw new ConnectorUnavailableError(`the Bot Connector did not answer (${failureOf(error)})`);
+      budget.failure = failure;
+      throw new ConnectorUnavailableError(`the Bot Connector did not answer (${failureOf(failure, error)})`, failure);
     } finally {
       if (onAbort) signal.removeEventListener('abort', onAbort);
       budget.spend(performance.now() - started);

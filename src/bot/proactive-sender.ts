@@ -7,7 +7,10 @@
  * - A recipient known only from a team roster: `createConversationAsync` (tenant id + AAD
  *   object id) at the tenant's newest service URL; the new conversation's reference is stored.
  * - Connector answers become DeliveryErrors: 429 (with Retry-After) throttled, 403
- *   unreachable, 5xx/412/408/network retryable, the rest permanent.
+ *   unreachable, 5xx/412/408/network/timeout retryable, the rest permanent.
+ * - The connector clients are the adapter's bound ones (src/bot/adapter.ts): no SDK retries (the
+ *   engine's backoff and shared throttle are the only ones, and a timed-out send is not retried
+ *   behind its back), and each delivery runs with its own connector budget, the send timeout.
  */
 import { CardFactory, MessageFactory, type ConversationParameters, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { ConversationRef } from '../domain/model.js';
@@ -16,7 +19,7 @@ import { localeFrom } from '../cards/i18n.js';
 import type { Logger } from '../logger.js';
 import { DeliveryError, type ReminderDelivery, type ReminderSender } from '../reminders/delivery.js';
 import type { Repositories } from '../store/repositories.js';
-import type { RefleksAdapter } from './adapter.js';
+import { ConnectorUnavailableError, connectorFailureOf, withConnectorBudget, type RefleksAdapter } from './adapter.js';
 
 export interface ProactiveSenderOptions {
   adapter: RefleksAdapter;
@@ -35,32 +38,6 @@ function newest<T extends { updatedAt: string }>(items: readonly T[]): T | undef
   return [...items].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
 }
 
-interface HttpishError {
-  statusCode?: number;
-  status?: number;
-  code?: string;
-  response?: { status?: number; headers?: { get?: (name: string) => string | undefined | null } | Record<string, string>; bodyAsText?: string | null };
-}
-
-function headerOf(error: HttpishError, name: string): string | undefined {
-  const headers = error.response?.headers;
-  if (!headers) return undefined;
-  if (typeof (headers as { get?: unknown }).get === 'function') return (headers as { get: (n: string) => string | undefined | null }).get(name) ?? undefined;
-  const record = headers as Record<string, string>;
-  return record[name] ?? record[name.toLowerCase()];
-}
-
-function errorCodeOf(error: HttpishError): string | undefined {
-  const body = error.response?.bodyAsText;
-  if (!body) return undefined;
-  try {
-    const parsed = JSON.parse(body) as { error?: { code?: unknown } };
-    return typeof parsed.error?.code === 'string' ? parsed.error.code.slice(0, 60) : undefined;
-  } catch {
-    return undefined; // not JSON: the status says enough
-  }
-}
-
 /** Retry-After: seconds, or an HTTP date. */
 function retryAfterMs(value: string | undefined, now: Date): number | undefined {
   if (!value) return undefined;
@@ -70,14 +47,19 @@ function retryAfterMs(value: string | undefined, now: Date): number | undefined 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
 }
 
-/** A connector failure as the engine sees it. */
+/**
+ * A connector failure as the engine sees it. The adapter's bound clients turn a connector that
+ * did not answer (5xx, 429, a network error, the budget's end) into ConnectorUnavailableError,
+ * which keeps the status, Retry-After and error code; a refusal (403, 400, 404, 412) comes as
+ * the SDK's own error.
+ */
 export function classifyDeliveryError(error: unknown, now: Date): DeliveryError {
   if (error instanceof DeliveryError) return error;
-  const e = (error ?? {}) as HttpishError;
-  const status = e.statusCode ?? e.response?.status ?? e.status;
-  const code = errorCodeOf(e);
-  const label = `${status ?? (typeof e.code === 'string' ? e.code : 'error')}${code ? ` ${code}` : ''}`;
-  if (status === 429) return new DeliveryError('throttled', label, retryAfterMs(headerOf(e, 'retry-after'), now));
+  const failure = error instanceof ConnectorUnavailableError ? error.failure : connectorFailureOf(error);
+  const status = failure.statusCode;
+  if (status === undefined && failure.timedOut) return new DeliveryError('retryable', 'timeout');
+  const label = `${status ?? failure.systemCode ?? 'error'}${failure.errorCode ? ` ${failure.errorCode}` : ''}`;
+  if (status === 429) return new DeliveryError('throttled', label, retryAfterMs(failure.retryAfter, now));
   if (status === 403) return new DeliveryError('unreachable', label);
   if (status === undefined || status >= 500 || status === 412 || status === 408) return new DeliveryError('retryable', label);
   return new DeliveryError('permanent', label);
@@ -107,7 +89,6 @@ export class ProactiveSender implements ReminderSender {
     // own outcome is kept here and thrown after.
     let failure: { error: unknown } | undefined;
     const send = async (context: TurnContext): Promise<void> => {
-      this.withoutSdkRetries(context);
       try {
         await context.sendActivity(activity);
       } catch (error) {
@@ -115,30 +96,18 @@ export class ProactiveSender implements ReminderSender {
       }
     };
     try {
-      if (personal) {
-        await this.options.adapter.continueConversationAsync(this.options.appId, this.referenceOf(personal, serviceUrl ?? personal.serviceUrl), send);
-      } else {
-        if (!serviceUrl) throw new DeliveryError('permanent', 'no-address');
-        await this.createPersonal(delivery, serviceUrl, endpoint?.botId ?? mine?.botId, send);
-      }
+      if (!personal && !serviceUrl) throw new DeliveryError('permanent', 'no-address');
+      // A delivery is a turn of its own for the connector: its own budget (the send timeout), and
+      // a connector that did not answer it (a conversation not created) is not asked again in it.
+      // Run inside an incoming turn, it does not spend that turn's budget either.
+      await withConnectorBudget(delivery.timeoutMs ?? this.options.adapter.connectorBudgetMs, async () => {
+        if (personal) await this.options.adapter.continueConversationAsync(this.options.appId, this.referenceOf(personal, serviceUrl ?? personal.serviceUrl), send);
+        else await this.createPersonal(delivery, serviceUrl!, endpoint?.botId ?? mine?.botId, send);
+      });
       if (failure) throw failure.error;
     } catch (error) {
       throw classifyDeliveryError(error, this.clock());
     }
-  }
-
-  /**
-   * The connector client retries 429 and 5xx itself (core-rest-pipeline's default retry policy:
-   * it sleeps through Retry-After and tries up to 3 more times). The engine retries with its own
-   * backoff and shares 429s across instances, and a retry behind its back after a timeout could
-   * deliver twice, so the policy is taken out of this turn's client. If the client is not shaped
-   * as expected the SDK's retries stay (the send timeout then covers them).
-   */
-  private withoutSdkRetries(context: TurnContext): void {
-    const client = context.turnState.get(this.options.adapter.ConnectorClientKey) as { client?: { pipeline?: { removePolicy?: (p: { name: string }) => unknown } } } | undefined;
-    const pipeline = client?.client?.pipeline;
-    if (typeof pipeline?.removePolicy === 'function') pipeline.removePolicy({ name: 'defaultRetryPolicy' });
-    else this.options.logger.warn('connector client without a pipeline: its own retries stay on');
   }
 
   private referenceOf(ref: ConversationRef, serviceUrl: string): Partial<ConversationReference> {

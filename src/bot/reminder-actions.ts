@@ -3,13 +3,31 @@ import { z } from 'zod';
 import { reminderCard, reminderStrings } from '../cards/reminder-views.js';
 import { messageCard } from '../cards/views.js';
 import { VERBS } from '../cards/verbs.js';
+import { IsoDateSchema } from '../domain/model.js';
 import { actOnReminder, type ReminderAction } from '../usecases/reminder-actions.js';
 import { CitizenRef, id, parse, type Handler } from './action-types.js';
 
-const ReminderRef = CitizenRef.extend({ deadlineId: id, deadlineDate: id, reminderId: id });
-const SnoozePayload = ReminderRef.extend({ days: z.enum(['1', '7']) });
+/**
+ * A reminder's id is `<deadline id>@<due date>/<lead>d` (src/domain/deadlines.ts: reminderId),
+ * so it holds a `/` and is no card id. It is taken only as exactly that: the card's own deadline
+ * id (checked as an id) and due date, and a lead of at most four digits; nothing else can ride in it.
+ */
+const LEAD = /^(?:0|[+-][1-9]\d{0,3})d$/;
 
-const answer = async (call: Parameters<Handler>[0], ref: z.infer<typeof ReminderRef>, action: ReminderAction) => {
+export function isReminderIdOf(value: string, deadlineId: string, deadlineDate: string): boolean {
+  const prefix = `${deadlineId}@${deadlineDate}/`;
+  return value.startsWith(prefix) && LEAD.test(value.slice(prefix.length));
+}
+
+const ReminderFields = CitizenRef.extend({ deadlineId: id, deadlineDate: IsoDateSchema, reminderId: z.string().max(300) });
+const ofItsDeadline = (ref: z.infer<typeof ReminderFields>) => isReminderIdOf(ref.reminderId, ref.deadlineId, ref.deadlineDate);
+const NOT_ITS_REMINDER = { path: ['reminderId'], message: 'not a reminder id of this deadline' };
+const ReminderRef = ReminderFields.refine(ofItsDeadline, NOT_ITS_REMINDER);
+const SnoozePayload = ReminderFields.extend({ days: z.enum(['1', '7']) }).refine(ofItsDeadline, NOT_ITS_REMINDER);
+
+type ReminderRefData = z.infer<typeof ReminderRef>;
+
+const answer = async (call: Parameters<Handler>[0], ref: ReminderRefData, action: ReminderAction) => {
   const { outcome, view } = await actOnReminder(call, ref, action);
   // The deadline is gone (done, removed): the card cannot be drawn as it was; a notice replaces it.
   if (!view) return messageCard(call.actor.locale, reminderStrings(call.actor.locale).stale, { style: 'warning' });
@@ -19,7 +37,7 @@ const answer = async (call: Parameters<Handler>[0], ref: z.infer<typeof Reminder
 export const REMINDER_HANDLERS: Record<typeof VERBS.reminderDone | typeof VERBS.reminderSnooze, Handler> = {
   [VERBS.reminderDone]: async (call, data) => answer(call, parse(ReminderRef, data), { kind: 'done' }),
   [VERBS.reminderSnooze]: async (call, data) => {
-    const { days, ...ref } = parse(SnoozePayload, data);
-    return answer(call, ref, { kind: 'snooze', days: days === '7' ? 7 : 1 });
+    const { days, teamId, citizenId, deadlineId, deadlineDate, reminderId } = parse(SnoozePayload, data);
+    return answer(call, { teamId, citizenId, deadlineId, deadlineDate, reminderId }, { kind: 'snooze', days: days === '7' ? 7 : 1 });
   },
 };

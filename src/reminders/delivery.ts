@@ -31,6 +31,8 @@ export interface ReminderDelivery {
   /** AAD object id of the recipient. */
   recipientId: string;
   view: ReminderView;
+  /** How long the delivery may take (the engine's send timeout); the sender stops trying then. */
+  timeoutMs?: number;
 }
 
 export type DeliveryFailureKind =

@@ -296,7 +296,7 @@ export class ReminderEngine {
     };
     this.lastSendAt.set(`${entry.tenantId}|${entry.recipientId}`, Date.now());
     try {
-      await withTimeout(this.deps.sender.deliver({ tenantId: entry.tenantId, recipientId: entry.recipientId, view }), this.settings.sendTimeoutMs);
+      await withTimeout(this.deps.sender.deliver({ tenantId: entry.tenantId, recipientId: entry.recipientId, view, timeoutMs: this.settings.sendTimeoutMs }), this.settings.sendTimeoutMs);
     } catch (error) {
       now = this.clock();
       const failure = error instanceof DeliveryError ? error : new DeliveryError('retryable', error instanceof SendTimeoutError ? 'timeout' : error instanceof Error ? error.name : 'error');
