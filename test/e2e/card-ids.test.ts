@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { VERBS } from '../../src/cards/verbs.js';
 import { useApp } from '../support/lifecycle.js';
 import type { OpenedStore, StoreKind } from '../support/stores.js';
-import { addGoal, setUpCitizenWithGoals, type PlanIds } from '../support/flows.js';
+import { addGoal, deliveredReminderCard, setUpCitizenWithGoals, type PlanIds } from '../support/flows.js';
 import { cprFinder, RecordingStore, storedTexts, whereFound } from '../support/cpr-scan.js';
 import { actionsOf, baseActivity, cardOf, findAction, invokeCardOf, TEAM_ID, textOf, USERS, type Harness, type TestUser } from '../support/e2e.js';
 
@@ -40,6 +40,8 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('ids in card data on the %s sto
       const wizard = invokeCardOf(await h.invoke(USERS.anna, VERBS.goalNew, { ...ref, kind: 'goal' }));
       const citizenForm = cardOf((await h.message(USERS.anna, 'ny borger')).replies[0]);
       const wizardData = findAction(wizard, VERBS.goalWizardNext).data;
+      const reminder = await deliveredReminderCard(h, 'CD');
+      const reminderFields = ['teamId', 'citizenId', 'deadlineId', 'deadlineDate', 'reminderId'];
       payloads = {
         planShow: { verb: VERBS.planShow, data: ref, fields: ['teamId', 'citizenId'] },
         goalNew: { verb: VERBS.goalNew, data: { ...ref, kind: 'goal' }, fields: ['teamId', 'citizenId'] },
@@ -60,6 +62,8 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('ids in card data on the %s sto
           data: { ...findAction(citizenForm, VERBS.citizenSave).data, alias: 'EF', targetGroup: 'adult', representative: 'none' },
           fields: ['submissionId', 'teamId', 'defaultTeamId', 'contactPersons'],
         },
+        reminderDone: { verb: VERBS.reminderDone, data: findAction(reminder, VERBS.reminderDone).data, fields: reminderFields },
+        reminderSnooze: { verb: VERBS.reminderSnooze, data: findAction(reminder, VERBS.reminderSnooze).data, fields: reminderFields },
       };
     },
     { wrapStore: (store) => (recorder = new RecordingStore(store)) },
@@ -126,6 +130,18 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('ids in card data on the %s sto
     const p = payloads['diarySave']!;
     const saved = await h.invoke(USERS.anna, p.verb, { ...p.data, submissionId: 'ab020285-3311-4abc-8def-0123456789ab' });
     expect(textOf(invokeCardOf(saved))).toContain('Gemt i dagbogen');
+  });
+
+  it('takes the reminder card\'s own data (a reminder id holds `@`, `/` and a sign), and only a reminder id of the card\'s deadline', async () => {
+    const p = payloads['reminderSnooze']!;
+    expect(String(p.data['reminderId'])).toMatch(/^purposeMissing:[^@]+@\d{4}-\d{2}-\d{2}\/(0|[+-]\d+)d$/);
+    const deadlineId = String(p.data['deadlineId']);
+    const deadlineDate = String(p.data['deadlineDate']);
+    for (const bad of [`${deadlineId}@2026-01-01/0d`, `other:${ids.citizenId}@${deadlineDate}/0d`, `${deadlineId}@${deadlineDate}/0d/x`, `${deadlineId}@${deadlineDate}/010190-1402d`, `${deadlineId}@${deadlineDate}/+12345d`]) {
+      expectRefusedInvoke(await h.invoke(USERS.anna, p.verb, { ...p.data, reminderId: bad }), `reminderId = ${bad}`);
+    }
+    expectRefusedInvoke(await h.invoke(USERS.anna, p.verb, { ...p.data, deadlineDate: '2026-11-23T00:00' }), 'deadlineDate not a date');
+    expect(textOf(invokeCardOf(await h.invoke(USERS.anna, p.verb, p.data)))).toContain('Udsat');
   });
 
   it('lets a colleague whose Entra id holds a date and four digits write a goal (a random id is not a CPR number)', async () => {

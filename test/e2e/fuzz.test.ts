@@ -17,7 +17,7 @@ import { ALL_VERBS, VERBS } from '../../src/cards/verbs.js';
 import { OPENS_NEW_CARD } from '../../src/cards/views.js';
 import { useApp } from '../support/lifecycle.js';
 import type { OpenedStore, StoreKind } from '../support/stores.js';
-import { setUpCitizenWithGoals, type PlanIds } from '../support/flows.js';
+import { deliveredReminderCard, setUpCitizenWithGoals, type PlanIds } from '../support/flows.js';
 import { cprExcerpt, cprFinder, RecordingStore, storedTexts, whereFound } from '../support/cpr-scan.js';
 import { closedPortUrl, startSilentConnector, type SilentConnector } from '../support/dead-connectors.js';
 import { baseActivity, cardOf, findAction, invokeCardOf, TEAM_ID, USERS, type Harness, type TestUser } from '../support/e2e.js';
@@ -146,6 +146,7 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('fuzzing the bot on the %s stor
       const wizard = invokeCardOf(await h.invoke(USERS.anna, VERBS.goalNew, { ...ref, kind: 'goal' }));
       const citizenForm = cardOf((await h.message(USERS.anna, 'ny borger')).replies[0]);
       const wizardData = findAction(wizard, VERBS.goalWizardNext).data;
+      const reminder = await deliveredReminderCard(h, 'CD');
       Object.assign(base, {
         [VERBS.citizenSave]: { ...findAction(citizenForm, VERBS.citizenSave).data, alias: 'EF', targetGroup: 'adult', representative: 'none' },
         [VERBS.purposeSave]: { ...findAction(purposeForm, VERBS.purposeSave).data, purposeText: 'Formål', receivedOn: '2026-11-01' },
@@ -154,6 +155,7 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('fuzzing the bot on the %s stor
         [VERBS.evalSave]: { ...findAction(evalForm, VERBS.evalSave).data, assessment: 'partlyAchieved', whatWorked: 'Noget', decision: 'continue', newRevisionDate: '2027-06-01', gas: '' },
         wizard: { ...wizardData, themeId: 'th1', purposeLinked: 'yes', goalText: 'CD laver selv mad', ownerId: USERS.anna.aadObjectId },
         ref: { ...ref, goalId: ids.goalId, target: 'subGoal', kind: 'goal' },
+        reminder: { ...findAction(reminder, VERBS.reminderSnooze).data },
       });
     },
     { wrapStore: (store) => (recorder = new RecordingStore(store)), env: { CONNECTOR_BUDGET_MS: '500', LOG_LEVEL: 'info' } },
@@ -170,11 +172,12 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('fuzzing the bot on the %s stor
 
   /** The real ids of the setup, and ids like them. */
   function idArb(): fc.Arbitrary<string> {
-    return fc.constantFrom(ids.teamId, ids.citizenId, ids.goalId, ids.subGoalId, USERS.anna.aadObjectId, randomUUID(), 'th1', String(base['wizard']?.['draft'] ?? ''), '2026-11-23T09:30:00.000Z', TEAM_ID);
+    return fc.constantFrom(ids.teamId, ids.citizenId, ids.goalId, ids.subGoalId, USERS.anna.aadObjectId, randomUUID(), 'th1', String(base['wizard']?.['draft'] ?? ''), '2026-11-23T09:30:00.000Z', TEAM_ID, String(base['reminder']?.['deadlineId'] ?? ''), String(base['reminder']?.['reminderId'] ?? ''), '2026-11-23');
   }
 
   it(`answers ${PAYLOAD_RUNS} fuzzed card payloads (every verb, Action.Execute and Action.Submit) below 500 and in time`, { timeout: 180_000 }, async () => {
     const started = performance.now();
+    const verbs = new Map<string, number>();
     const value = nastyValue(idArb());
     const fields = [...new Set(Object.values(base).flatMap((b) => Object.keys(b)).concat(['parentId', 'indicator', 'participation', 'interventions', 'externalOther', 'endDate', 'revisionDate', 'kind', 'participationMode', 'externalActors', 'key', 'draft', 'step', OPENS_NEW_CARD, 'verb']))];
     // Mostly a verb with the payload its card carries, sometimes with another verb's.
@@ -188,6 +191,8 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('fuzzing the bot on the %s stor
       [VERBS.goalWizardBack, 'wizard'],
       [VERBS.goalWizardSave, 'wizard'],
       [VERBS.goalWizardRestart, 'wizard'],
+      [VERBS.reminderDone, 'reminder'],
+      [VERBS.reminderSnooze, 'reminder'],
       ...[VERBS.planShow, VERBS.purposeEdit, VERBS.goalNew, VERBS.diaryPickCitizen, VERBS.diaryPickTarget, VERBS.evalStart, VERBS.evalOpen, VERBS.goalEdit, VERBS.helpShow, VERBS.citizenList, VERBS.citizenNew, VERBS.diaryStart].map((v): [string, string] => [v, 'ref']),
     ];
     const pair = fc.oneof(
@@ -225,9 +230,12 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('fuzzing the bot on the %s stor
         count(posted);
         if (!p.submit && posted.status !== 200 && posted.status !== 400) throw new Error(`an invoke answered ${posted.status}`);
         cases.payloads++;
+        verbs.set(p.verb, (verbs.get(p.verb) ?? 0) + 1);
       }),
       options(PAYLOAD_RUNS),
     );
+    // Every verb a card can carry was fuzzed (the reminder card's too).
+    expect(ALL_VERBS.filter((v) => !verbs.has(v))).toEqual([]);
     cases.ms += performance.now() - started;
   });
 

@@ -103,3 +103,18 @@ export async function setUpCitizenWithGoals(h: Harness, user: TestUser, alias = 
   const goalId = plan!.value.goals.find((g) => !g.parentId)!.id;
   return { ...citizen, goalId, subGoalId: await firstSubGoalId(h, user, citizen) };
 }
+
+/**
+ * Runs a reminder pass and gives the reminder card delivered for the citizen with `alias` (a
+ * citizen made without a formål has its "formål mangler" reminder due at once).
+ */
+export async function deliveredReminderCard(h: Harness, alias: string): Promise<CardJson> {
+  const before = h.connector.sent.length;
+  await h.app.reminders.runOnce();
+  const card = h.connector.sent
+    .slice(before)
+    .map((s) => (s.body['attachments'] as Array<{ content?: CardJson }> | undefined)?.[0]?.content)
+    .find((c): c is CardJson => c !== undefined && /Påmindelse|Reminder/.test(textOf(c)) && textOf(c).includes(alias));
+  if (!card) throw new Error(`no reminder card delivered for ${alias}`);
+  return card;
+}
