@@ -13,6 +13,7 @@ import { VERBS } from '../../src/cards/verbs.js';
 import { reminderEntryId, type ReminderEntry } from '../../src/domain/reminder-outbox.js';
 import { actionsOf, baseActivity, cardOf, findAction, invokeCardOf, personalConversationId, TEAM_ID, textOf, USERS, type Harness, type TestUser } from '../support/e2e.js';
 import { useApp } from '../support/lifecycle.js';
+import { closedPortUrl, startSilentConnector } from '../support/dead-connectors.js';
 import { startStubConnector } from '../support/stub-connector.js';
 import type { StoreKind } from '../support/stores.js';
 
@@ -172,6 +173,33 @@ describe.each(KINDS)('reminders on the %s store: connector failures', (kind) => 
     h.now.value = new Date(retried.dueAt!);
     expect(await h.app.reminders.runOnce()).toMatchObject({ sent: 1 });
     expect(reminderCards(h).map((c) => c.conversationId)).toEqual([personalConversationId(USERS.bo)]);
+  });
+
+  it('a connector that never answers, then one that refuses the connection: one request per send (no SDK retries), each retried by the engine only', async () => {
+    const citizenId = await newCitizen(h, USERS.anna, 'TF', [USERS.anna]);
+    const silent = await startSilentConnector();
+    const moveTo = async (serviceUrl: string) => {
+      const personal = (await h.app.repos.users.listConversationRefs(USERS.anna.tenantId, USERS.anna.aadObjectId)).find((r) => r.conversationType === 'personal')!;
+      advance(h, 1000);
+      await h.app.repos.users.putConversationRef({ ...personal, serviceUrl, updatedAt: h.now.value.toISOString() });
+    };
+    try {
+      await moveTo(silent.url);
+      h.connector.clear();
+      expect(await h.app.reminders.runOnce()).toMatchObject({ claimed: 1, sent: 0, deferred: 1 });
+      const retried = (await entryOf(h, citizenId, USERS.anna))!;
+      expect(retried).toMatchObject({ state: 'pending', attempts: 1, lastError: 'timeout' });
+      expect(silent.requests.filter((r) => r.startsWith('POST'))).toHaveLength(1);
+      await moveTo(await closedPortUrl());
+      h.now.value = new Date(retried.dueAt!);
+      expect(await h.app.reminders.runOnce()).toMatchObject({ claimed: 1, sent: 0, failed: 1 });
+      expect(await entryOf(h, citizenId, USERS.anna)).toMatchObject({ state: 'failed', attempts: 2, lastError: 'ECONNREFUSED' });
+      expect(silent.requests.filter((r) => r.startsWith('POST'))).toHaveLength(1);
+      expect(reminderCards(h)).toHaveLength(0);
+    } finally {
+      await silent.close();
+      await moveTo(h.connector.url);
+    }
   });
 
   it('403: marks the recipient unreachable and sends them nothing until they write to the bot again', async () => {
