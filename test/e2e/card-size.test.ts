@@ -51,21 +51,9 @@ function invoked(name: string, result: InvokeResult): CardJson {
 
 /** The Action.Submit fallback's data of the button with this title (what a client without Universal Actions sends). */
 function submitDataOf(card: CardJson, title: string): Record<string, unknown> {
-  let found: Record<string, unknown> | undefined;
-  const walk = (node: unknown): void => {
-    if (found) return;
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== 'object') return;
-    const obj = node as Record<string, unknown>;
-    if (obj['type'] === 'Action.Execute' && obj['title'] === title) {
-      found = (obj['fallback'] as { data: Record<string, unknown> }).data;
-      return;
-    }
-    Object.values(obj).forEach(walk);
-  };
-  walk(card);
-  if (!found) throw new Error(`no button "${title}"`);
-  return found;
+  const data = actionsOf(card).find((a) => a.title === title)?.submitData;
+  if (!data) throw new Error(`no button "${title}"`);
+  return data;
 }
 
 /** The input kept the user's text, cut to the field's limit (compared without printing 20,000 characters). */

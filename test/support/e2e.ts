@@ -188,6 +188,8 @@ interface FoundAction {
   verb: string;
   title: string;
   data: Record<string, unknown>;
+  /** The Action.Submit fallback's data (what a client without Universal Actions sends). */
+  submitData: Record<string, unknown> | undefined;
 }
 
 /** Every Action.Execute in the card (body and actions), in document order. */
@@ -198,7 +200,8 @@ export function actionsOf(card: CardJson): FoundAction[] {
     if (!node || typeof node !== 'object') return;
     const obj = node as Record<string, unknown>;
     if (obj['type'] === 'Action.Execute') {
-      found.push({ verb: String(obj['verb']), title: String(obj['title']), data: (obj['data'] as Record<string, unknown>) ?? {} });
+      const fallback = obj['fallback'] as { data?: Record<string, unknown> } | undefined;
+      found.push({ verb: String(obj['verb']), title: String(obj['title']), data: (obj['data'] as Record<string, unknown>) ?? {}, submitData: fallback?.data });
     }
     for (const [key, value] of Object.entries(obj)) if (key !== 'fallback') walk(value);
   };
