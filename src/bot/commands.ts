@@ -11,6 +11,8 @@ export type Command =
   | { kind: 'diary'; alias: string }
   | { kind: 'evaluate'; alias: string }
   | { kind: 'setup' }
+  /** `ledere` (show), `ledere @navn …` (set, the names are the message's mentions), `ledere ingen` (clear). */
+  | { kind: 'managers'; clear: boolean }
   | { kind: 'aliasMissing' }
   | { kind: 'unknown' };
 
@@ -40,6 +42,8 @@ export function parseCommand(raw: string | undefined): Command {
   if (/^(?:ny borger|new citizen)$/u.test(lower)) return { kind: 'newCitizen' };
   if (/^(?:borgere|mine borgere|citizens|my citizens)$/u.test(lower)) return { kind: 'citizens' };
   if (/^(?:opsæt|opsaet|setup|set up)$/u.test(lower)) return { kind: 'setup' };
+  const managers = /^(?:ledere|leder|managers|manager)(?:\s+(.*))?$/u.exec(lower);
+  if (managers) return { kind: 'managers', clear: /^(?:ingen|none)$/u.test((managers[1] ?? '').trim()) };
   for (const [pattern, kind] of WITH_ALIAS) {
     const match = pattern.exec(text);
     if (!match) continue;

@@ -14,7 +14,7 @@
  */
 import { CardFactory, MessageFactory, type ConversationParameters, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { ConversationRef } from '../domain/model.js';
-import { reminderCard } from '../cards/reminder-views.js';
+import { digestCard, escalationCard, reminderCard } from '../cards/reminder-views.js';
 import { localeFrom } from '../cards/i18n.js';
 import type { Logger } from '../logger.js';
 import { DeliveryError, type ReminderDelivery, type ReminderSender } from '../reminders/delivery.js';
@@ -84,7 +84,9 @@ export class ProactiveSender implements ReminderSender {
     for (const candidate of [mine, endpoint]) if (candidate && (!address || candidate.updatedAt > address.updatedAt)) address = candidate;
     const serviceUrl = address?.serviceUrl;
     const locale = this.options.forceLocale ?? localeFrom(personal?.locale ?? mine?.locale);
-    const activity = MessageFactory.attachment(CardFactory.adaptiveCard(reminderCard(delivery.view, locale)));
+    const card = delivery.card;
+    const content = card.kind === 'reminder' ? reminderCard(card.view, locale) : card.kind === 'escalation' ? escalationCard(card.view, locale) : digestCard(card.view, locale);
+    const activity = MessageFactory.attachment(CardFactory.adaptiveCard(content));
     // The adapter hands an error thrown in the turn logic to onTurnError and resolves: the send's
     // own outcome is kept here and thrown after.
     let failure: { error: unknown } | undefined;
@@ -123,7 +125,7 @@ export class ProactiveSender implements ReminderSender {
 
   /** A 1:1 conversation with a roster-only member (tenant id + AAD object id); its reference is stored for next time. */
   private async createPersonal(delivery: ReminderDelivery, serviceUrl: string, botId: string | undefined, send: (context: TurnContext) => Promise<void>): Promise<void> {
-    const institution = await this.options.repos.institutions.get(delivery.tenantId, delivery.view.teamId);
+    const institution = await this.options.repos.institutions.get(delivery.tenantId, delivery.teamId);
     const member = institution?.value.members.find((m) => m.aadObjectId === delivery.recipientId);
     const parameters = {
       isGroup: false,

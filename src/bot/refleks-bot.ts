@@ -23,6 +23,9 @@ import type { Actor, Call, Deps } from '../usecases/context.js';
 import type { RetryPolicy } from '../store/retry.js';
 import { findCitizensByAlias } from '../usecases/manage-citizens.js';
 import { registerInstitution, updateRoster } from '../usecases/manage-institution.js';
+import { setManagers, showManagers } from '../usecases/manage-managers.js';
+import { AccessDeniedError } from '../usecases/errors.js';
+import { MAX_MANAGERS } from '../domain/managers.js';
 import { actorOf, teamOf, tenantOf } from './actor.js';
 import { BadPayloadError } from './action-types.js';
 import { HANDLERS, openCitizenForm, openDiaryTargets, openGoalForm, refusalCard, startDiary } from './card-actions.js';
@@ -230,6 +233,7 @@ export class RefleksBot extends TeamsActivityHandler {
       case 'evaluate':
         return this.resolveAlias(call, command.alias, VERBS.evalStart, (teamId, citizenId) => openEvaluationList(call, teamId, citizenId));
       case 'setup':
+      case 'managers':
         return s.teamOnly;
       case 'aliasMissing':
         return s.errorAliasMissing;
@@ -251,7 +255,49 @@ export class RefleksBot extends TeamsActivityHandler {
       await context.sendActivity({ attachments: [CardFactory.adaptiveCard(helpCard(actor.locale))] });
       return;
     }
+    if (command.kind === 'managers' && team) {
+      await context.sendActivity(await this.managersReply(context, actor, team.id, command.clear, logger));
+      return;
+    }
     await context.sendActivity(s.personalOnly);
+  }
+
+  /** `@Refleks ledere` (show), `@Refleks ledere @navn …` (set to the people mentioned), `@Refleks ledere ingen` (clear). */
+  private async managersReply(context: TurnContext, actor: Actor, teamId: string, clear: boolean, logger: Logger): Promise<string> {
+    const s = strings(actor.locale);
+    const call = this.call(context, actor, logger);
+    const botId = context.activity.recipient?.id;
+    const mentioned = (context.activity.entities ?? [])
+      .filter((e) => e.type === 'mention')
+      .map((e) => (e as { mentioned?: { id?: unknown; name?: unknown } }).mentioned)
+      .filter((m): m is { id: string; name?: unknown } => typeof m?.id === 'string' && m.id !== '' && m.id !== botId);
+    const names = (list: Array<{ name: string }>): string => list.map((m) => m.name || s.unnamed).join(', ');
+    try {
+      if (!clear && mentioned.length === 0) {
+        const view = await showManagers(call, teamId);
+        return view.managers.length > 0 ? s.managersShown(view.institutionName, names(view.managers)) : s.managersNone(view.institutionName);
+      }
+      const institution = await call.deps.repos.institutions.get(actor.tenantId, teamId, { fresh: true });
+      if (!institution) return s.managersNotSetUp;
+      // A mention names a Teams user id (29:…) or an AAD object id: either finds the member.
+      const members = institution.value.members;
+      const wanted: string[] = [];
+      const strangers: string[] = [];
+      for (const m of mentioned) {
+        const member = members.find((x) => x.teamsUserId === m.id || x.aadObjectId === m.id);
+        if (member) wanted.push(member.aadObjectId);
+        else strangers.push(typeof m.name === 'string' && m.name ? m.name : s.unnamed);
+      }
+      if (strangers.length > 0) return s.managersNotMembers(strangers.join(', '));
+      const result = await setManagers(call, teamId, clear ? [] : wanted);
+      if (result.ok) return result.view.managers.length > 0 ? s.managersSet(result.view.institutionName, names(result.view.managers)) : s.managersCleared(result.view.institutionName);
+      if (result.reason === 'notAllowed') return s.managersNotAllowed(names(result.view.managers));
+      if (result.reason === 'tooMany') return s.managersTooMany(MAX_MANAGERS);
+      return s.managersNotMembers(s.unnamed);
+    } catch (error) {
+      if (error instanceof AccessDeniedError) return error.reason === 'unknown-institution' ? s.managersNotSetUp : s.personalOnly;
+      throw error;
+    }
   }
 
   private async registerTeam(context: TurnContext, actor: Actor, team: { id: string; name: string }, logger: Logger) {

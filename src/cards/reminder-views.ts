@@ -4,7 +4,7 @@
  * shared i18n table is untouched.
  */
 import type { DeadlineKind } from '../domain/model.js';
-import type { ReminderView } from '../reminders/delivery.js';
+import type { DigestLine, DigestView, EscalationView, ReminderView } from '../reminders/delivery.js';
 import { formatDate, formatDateTime, type Locale } from './i18n.js';
 import { VERBS } from './verbs.js';
 import { OPENS_NEW_CARD } from './views.js';
@@ -129,5 +129,131 @@ export function reminderCard(view: ReminderView, locale: Locale, outcome?: Remin
       ...(outcome ? [{ type: 'TextBlock', text: escapeMarkdown(noticeOf(s, outcome, locale)), wrap: true, color: outcome.kind === 'stale' ? 'Warning' : 'Good' }] : []),
     ],
     actions: actionsOf(view, s, outcome),
+  };
+}
+
+// ---------------------------------------------------------------- the managers' cards
+
+interface ManagerStrings {
+  escalationTitle: string;
+  escalationIntro: string;
+  owners: string;
+  nobody: string;
+  digestTitle: (name: string) => string;
+  week: (from: string, to: string) => string;
+  overdue: (n: number) => string;
+  dueThisWeek: (n: number) => string;
+  unreachable: (n: number) => string;
+  unreachableHint: string;
+  failed: (n: number) => string;
+  none: string;
+  more: (n: number) => string;
+  since: (date: string) => string;
+  overdueBy: (days: number) => string;
+  dueIn: (days: number) => string;
+}
+
+const MANAGER_DA: ManagerStrings = {
+  escalationTitle: 'Overskredet frist',
+  escalationIntro: 'Fristen er overskredet med mere end en uge. Den ansvarlige har fået påmindelser.',
+  owners: 'Ansvarlig',
+  nobody: 'ingen ansvarlig',
+  digestTitle: (name) => `Ugeoversigt for ${name}`,
+  week: (from, to) => `${from} – ${to}`,
+  overdue: (n) => `Overskredne frister (${n})`,
+  dueThisWeek: (n) => `Frister i denne uge (${n})`,
+  unreachable: (n) => `Medarbejdere, botten ikke kan nå (${n})`,
+  unreachableHint: 'De får ingen påmindelser, før de skriver til Refleks igen.',
+  failed: (n) => `Påmindelser, der ikke kunne sendes (${n})`,
+  none: 'Ingen.',
+  more: (n) => `… og ${n} flere.`,
+  since: (date) => `siden ${date}`,
+  overdueBy: (d) => `${d} ${d === 1 ? 'dag' : 'dage'} over fristen`,
+  dueIn: (d) => (d === 0 ? 'i dag' : `om ${d} ${d === 1 ? 'dag' : 'dage'}`),
+};
+
+const MANAGER_EN: ManagerStrings = {
+  escalationTitle: 'Overdue deadline',
+  escalationIntro: 'The deadline is more than a week overdue. The person responsible has been reminded.',
+  owners: 'Responsible',
+  nobody: 'nobody responsible',
+  digestTitle: (name) => `Weekly overview for ${name}`,
+  week: (from, to) => `${from} – ${to}`,
+  overdue: (n) => `Overdue deadlines (${n})`,
+  dueThisWeek: (n) => `Deadlines this week (${n})`,
+  unreachable: (n) => `Staff the bot cannot reach (${n})`,
+  unreachableHint: 'They get no reminders until they write to Refleks again.',
+  failed: (n) => `Reminders that could not be sent (${n})`,
+  none: 'None.',
+  more: (n) => `… and ${n} more.`,
+  since: (date) => `since ${date}`,
+  overdueBy: (d) => `${d} ${d === 1 ? 'day' : 'days'} overdue`,
+  dueIn: (d) => (d === 0 ? 'today' : `in ${d} ${d === 1 ? 'day' : 'days'}`),
+};
+
+function managerStrings(locale: Locale): ManagerStrings {
+  return locale === 'en' ? MANAGER_EN : MANAGER_DA;
+}
+
+function shortened(text: string): string {
+  return text.length > GOAL_TEXT_MAX ? `${text.slice(0, GOAL_TEXT_MAX - 1)}…` : text;
+}
+
+/** To the tilbud's ledere when a deadline is a week overdue: what, for whom, whose; opens the plan. */
+export function escalationCard(view: EscalationView, locale: Locale): Card {
+  const s = reminderStrings(locale);
+  const m = managerStrings(locale);
+  const facts = [
+    { title: s.citizen, value: escapeMarkdown(view.alias) },
+    { title: s.due, value: escapeMarkdown(s.when(view.offsetDays, formatDate(view.deadlineDate, locale))) },
+    { title: m.owners, value: escapeMarkdown(view.ownerNames.length > 0 ? view.ownerNames.join(', ') : m.nobody) },
+  ];
+  if (view.goalText) facts.push({ title: s.goal, value: escapeMarkdown(shortened(view.goalText)) });
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body: [
+      { type: 'TextBlock', text: m.escalationTitle, size: 'Small', isSubtle: true, wrap: true },
+      { type: 'TextBlock', text: s.kind[view.kind], size: 'Large', weight: 'Bolder', wrap: true },
+      { type: 'TextBlock', text: m.escalationIntro, wrap: true },
+      { type: 'FactSet', facts },
+    ],
+    actions: [execute(s.btnOpenPlan, VERBS.planShow, { teamId: view.teamId, citizenId: view.citizenId, [OPENS_NEW_CARD]: '1' })],
+  };
+}
+
+function digestLine(line: DigestLine, s: ReminderStrings, m: ManagerStrings, locale: Locale): string {
+  const when = line.daysUntilDue < 0 ? m.overdueBy(-line.daysUntilDue) : m.dueIn(line.daysUntilDue);
+  const owners = line.ownerNames.length > 0 ? line.ownerNames.join(', ') : m.nobody;
+  const goal = line.goalText ? ` (${shortened(line.goalText)})` : '';
+  return `${line.alias} · ${s.kind[line.kind]}${goal} · ${formatDate(line.deadlineDate, locale)}, ${when} · ${owners}`;
+}
+
+function digestSection(title: string, count: number, lines: string[], m: ManagerStrings): Record<string, unknown>[] {
+  const blocks: Record<string, unknown>[] = [{ type: 'TextBlock', text: escapeMarkdown(title), weight: 'Bolder', wrap: true, spacing: 'Medium' }];
+  for (const line of lines.length > 0 ? lines : [m.none]) blocks.push({ type: 'TextBlock', text: escapeMarkdown(line), wrap: true, spacing: 'Small' });
+  if (count > lines.length && lines.length > 0) blocks.push({ type: 'TextBlock', text: escapeMarkdown(m.more(count - lines.length)), isSubtle: true, wrap: true, spacing: 'Small' });
+  return blocks;
+}
+
+/** The weekly digest to a tilbud's ledere: overdue, due this week, unreachable staff, failed deliveries. */
+export function digestCard(view: DigestView, locale: Locale): Card {
+  const s = reminderStrings(locale);
+  const m = managerStrings(locale);
+  const section = (title: string, count: number, lines: string[]): Record<string, unknown>[] => digestSection(title, count, lines, m);
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body: [
+      { type: 'TextBlock', text: escapeMarkdown(m.digestTitle(view.institutionName)), size: 'Large', weight: 'Bolder', wrap: true },
+      { type: 'TextBlock', text: escapeMarkdown(m.week(formatDate(view.weekStart, locale), formatDate(view.weekEnd, locale))), isSubtle: true, wrap: true, spacing: 'None' },
+      ...section(m.overdue(view.overdue.count), view.overdue.count, view.overdue.lines.map((l) => digestLine(l, s, m, locale))),
+      ...section(m.dueThisWeek(view.dueThisWeek.count), view.dueThisWeek.count, view.dueThisWeek.lines.map((l) => digestLine(l, s, m, locale))),
+      ...section(m.unreachable(view.unreachable.count), view.unreachable.count, view.unreachable.names.map((u) => `${u.name} (${m.since(formatDate(u.since.slice(0, 10), locale))})`)),
+      ...(view.unreachable.count > 0 ? [{ type: 'TextBlock', text: m.unreachableHint, isSubtle: true, wrap: true, spacing: 'Small' }] : []),
+      ...section(m.failed(view.failed.count), view.failed.count, view.failed.lines.map((l) => digestLine(l, s, m, locale))),
+    ],
   };
 }

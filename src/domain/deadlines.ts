@@ -531,3 +531,50 @@ export function isReminderCurrentAmong(deadlines: readonly Deadline[], reminder:
 export function isReminderCurrent(plan: Plan, reminder: ReminderRef, now: Date, settings: ReminderSettings): ReminderCheck {
   return isReminderCurrentAmong(planDeadlines(plan), reminder, now, settings);
 }
+
+// ---------------------------------------------------------------- managers: escalation and the weekly digest
+
+/**
+ * The recipient of a deadline's escalation: the tilbud's ledere (a per-tilbud setting), looked
+ * up when it is sent, so a change of managers needs no re-planning. Not an AAD object id.
+ */
+export const MANAGERS_RECIPIENT = '@ledere';
+
+/** A deadline still open this many days after its due date is escalated to the managers, once. */
+export const ESCALATION_AFTER_DAYS = 7;
+
+/** The schedule of escalations: one lead, `afterDays` after the due date, at the tilbud's send time, in working hours. */
+export function escalationSettings(settings: ReminderSettings, afterDays: number = ESCALATION_AFTER_DAYS): ReminderSettings {
+  const leadDays = {} as Record<DeadlineKind, LeadSchedule>;
+  for (const kind of DeadlineKindSchema.options) leadDays[kind] = { before: [-afterDays], overdueEveryDays: 0 };
+  return { ...settings, leadDays };
+}
+
+/** The schedule an entry for `recipientId` follows: the managers' escalation, or the owner's reminders. */
+export function settingsForRecipient(settings: ReminderSettings, recipientId: string): ReminderSettings {
+  return recipientId === MANAGERS_RECIPIENT ? escalationSettings(settings) : settings;
+}
+
+/** The weekly digest goes out on Monday at this Copenhagen time. */
+export const DIGEST_TIME: LocalTime = '08:00';
+
+/** The next weekly digest strictly after `now`: Monday 08:00 in Copenhagen (this Monday's if it is still ahead). */
+export function nextDigestAt(now: Date): Date {
+  const today = localDay(dateOf(now));
+  const monday = today.getDay() === 1 ? today : nextMonday(today, IN_ZONE);
+  const at = atLocalTime(monday, DIGEST_TIME);
+  return at.getTime() > now.getTime() ? new Date(at.getTime()) : new Date(atLocalTime(nextMonday(monday, IN_ZONE), DIGEST_TIME).getTime());
+}
+
+/** The calendar week a digest sent at `now` covers: today (Copenhagen) through Sunday, yyyy-MM-dd. */
+export function digestWeek(now: Date): { today: string; weekEnd: string } {
+  const today = localDay(dateOf(now));
+  const sunday = today.getDay() === 0 ? today : addDays(today, 7 - today.getDay(), IN_ZONE);
+  return { today: dateOf(today), weekEnd: dateOf(sunday) };
+}
+
+/** Calendar days from `now`'s day (Copenhagen) to `isoDate`: negative when it has passed. */
+export function daysUntil(isoDate: string, now: Date): number {
+  return differenceInCalendarDays(localDay(isoDate), now, IN_ZONE);
+}
+

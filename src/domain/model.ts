@@ -120,6 +120,11 @@ export const InstitutionSettingsSchema = z.object({
   trialCycleLimitDays: z.number().int().positive().default(14),
   /** The tilbud's reminder settings (absent = the bot's defaults). */
   reminders: ReminderOverridesSchema.optional(),
+  /**
+   * The tilbud's ledere (AAD object ids, members of the team): they get the escalation of a
+   * deadline a week overdue and the weekly digest. Set with `@Refleks ledere @navn …`.
+   */
+  managers: z.array(z.string().min(1)).max(20).optional(),
 });
 export type InstitutionSettings = z.infer<typeof InstitutionSettingsSchema>;
 

@@ -13,7 +13,7 @@
  */
 import { z } from 'zod';
 import { DeadlineKindSchema, IsoDateTimeSchema } from './model.js';
-import { latestDueReminder, nextReminder, type Deadline, type Reminder, type ReminderSettings } from './deadlines.js';
+import { latestDueReminder, MANAGERS_RECIPIENT, nextReminder, type Deadline, type Reminder, type ReminderSettings } from './deadlines.js';
 
 export const OutboxStateSchema = z.enum(['pending', 'sending', 'sent', 'failed']);
 export type OutboxState = z.infer<typeof OutboxStateSchema>;
@@ -25,7 +25,7 @@ export const ReminderEntrySchema = z.object({
   planId: z.string().min(1),
   deadlineId: z.string().min(1),
   kind: DeadlineKindSchema,
-  /** Who is reminded: an AAD object id. */
+  /** Who is reminded: an AAD object id, or MANAGERS_RECIPIENT for the deadline's escalation to the tilbud's ledere. */
   recipientId: z.string().min(1),
   /** The reminder to go out next (or the last one handled, when nothing further is planned). */
   reminderId: z.string().min(1),
@@ -48,6 +48,8 @@ export const ReminderEntrySchema = z.object({
   snoozedUntil: IsoDateTimeSchema.optional(),
   /** The recipient marked it done (markér som klaret) for this due date: no more reminders until the date changes. */
   acknowledgedDeadlineDate: z.string().optional(),
+  /** An escalation: the managers it has reached for `reminderId` (a retry sends to the others only). */
+  deliveredTo: z.array(z.string().min(1)).max(100).optional(),
   updatedAt: IsoDateTimeSchema,
 });
 export type ReminderEntry = z.infer<typeof ReminderEntrySchema>;
@@ -130,15 +132,30 @@ export function replannedEntry(deadline: Deadline, recipientId: string, existing
   return { ...rest, state: existing.state === 'failed' ? 'failed' : 'sent', updatedAt: now.toISOString() };
 }
 
-/** Every entry a plan's open deadlines need, keyed by entry id: one per deadline and recipient. */
+/**
+ * Every entry a plan's open deadlines need, keyed by entry id: one per deadline and owner, and
+ * one per deadline for its escalation to the tilbud's ledere (MANAGERS_RECIPIENT; planned on the
+ * escalation schedule, sent to whoever the managers are then).
+ */
 export function desiredEntries(deadlines: readonly Deadline[]): Map<string, { deadline: Deadline; recipientId: string }> {
   const out = new Map<string, { deadline: Deadline; recipientId: string }>();
   for (const deadline of deadlines) {
     for (const recipientId of new Set(deadline.ownerIds)) {
-      if (recipientId) out.set(reminderEntryId(deadline.id, recipientId), { deadline, recipientId });
+      if (recipientId && recipientId !== MANAGERS_RECIPIENT) out.set(reminderEntryId(deadline.id, recipientId), { deadline, recipientId });
     }
+    out.set(reminderEntryId(deadline.id, MANAGERS_RECIPIENT), { deadline, recipientId: MANAGERS_RECIPIENT });
   }
   return out;
+}
+
+/** Is the entry the deadline's escalation (to the managers) rather than a reminder to an owner? */
+export function isEscalation(entry: Pick<ReminderEntry, 'recipientId'>): boolean {
+  return entry.recipientId === MANAGERS_RECIPIENT;
+}
+
+/** An escalation's send reached `managerId`: remembered, so a retry of this reminder skips them. */
+export function deliveredToManager(entry: ReminderEntry, managerId: string, now: Date): ReminderEntry {
+  return { ...entry, deliveredTo: [...new Set([...(entry.deliveredTo ?? []), managerId])], updatedAt: now.toISOString() };
 }
 
 /** After a delivery: remembered as sent, and moved on to the deadline's next occurrence (if any). */
@@ -147,7 +164,7 @@ export function afterSent(entry: ReminderEntry, deadline: Deadline, now: Date, s
   const after = new Date(Math.max(now.getTime(), Date.parse(entry.reminderDueAt)) + 1);
   const next = nextReminder(deadline, after, settings);
   if (next) return pendingEntry(deadline, entry.recipientId, next, entry.reminderId, sentAt, now);
-  const { dueAt: _d, claimedBy: _c, claimUntil: _u, lastError: _e, ...rest } = entry;
+  const { dueAt: _d, claimedBy: _c, claimUntil: _u, lastError: _e, deliveredTo: _t, ...rest } = entry;
   return { ...rest, state: 'sent', attempts: 0, lastSentReminderId: entry.reminderId, sentAt, updatedAt: sentAt };
 }
 

@@ -26,11 +26,50 @@ export interface ReminderView {
   reminderId: string;
 }
 
+/** An overdue deadline as the tilbud's ledere see it: the reminder's content and who owns it. */
+export interface EscalationView extends ReminderView {
+  /** The owners' names from the tilbud's roster (shown on the card, never logged). */
+  ownerNames: string[];
+}
+
+/** One line of the weekly digest: a deadline, its citizen and its owners. */
+export interface DigestLine {
+  citizenId: string;
+  alias: string;
+  kind: DeadlineKind;
+  deadlineDate: string;
+  /** Calendar days until the due date (negative: overdue). */
+  daysUntilDue: number;
+  ownerNames: string[];
+  goalText?: string;
+}
+
+/** The weekly digest to a tilbud's ledere (Monday 08:00). Lists are capped; the counts are whole. */
+export interface DigestView {
+  tenantId: string;
+  teamId: string;
+  institutionName: string;
+  /** The Monday (or the day it went out) and the Sunday of the week it covers. */
+  weekStart: string;
+  weekEnd: string;
+  overdue: { count: number; lines: DigestLine[] };
+  dueThisWeek: { count: number; lines: DigestLine[] };
+  /** Staff the bot cannot reach (403): no reminders get to them until they write to the bot. */
+  unreachable: { count: number; names: Array<{ name: string; since: string }> };
+  /** Reminders given up on after the configured attempts. */
+  failed: { count: number; lines: DigestLine[] };
+}
+
+/** What a delivery carries: a reminder to an owner, an escalation or the weekly digest to a manager. */
+export type OutgoingCard = { kind: 'reminder'; view: ReminderView } | { kind: 'escalation'; view: EscalationView } | { kind: 'digest'; view: DigestView };
+
 export interface ReminderDelivery {
   tenantId: string;
   /** AAD object id of the recipient. */
   recipientId: string;
-  view: ReminderView;
+  /** The tilbud the card is about (its roster knows a member reached for the first time). */
+  teamId: string;
+  card: OutgoingCard;
   /** How long the delivery may take (the engine's send timeout); the sender stops trying then. */
   timeoutMs?: number;
 }

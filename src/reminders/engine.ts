@@ -20,14 +20,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import Bottleneck from 'bottleneck';
-import { isReminderCurrent, planSchedule, type Deadline, type ReminderSettings } from '../domain/deadlines.js';
+import { isReminderCurrent, planSchedule, settingsForRecipient, type Deadline, type ReminderSettings } from '../domain/deadlines.js';
+import { managersOf } from '../domain/managers.js';
+import { claimedDigest, digestDeliveredTo, nextWeekDigest, retriedDigest, type DigestEntry } from '../domain/digest.js';
+import { buildDigest } from './digest.js';
 import type { Plan } from '../domain/model.js';
-import { afterFailed, afterRetryable, afterSent, afterSnoozeSent, claimed, replannedEntry, reminderEntryId, type ReminderEntry } from '../domain/reminder-outbox.js';
+import { afterFailed, afterRetryable, afterSent, afterSnoozeSent, claimed, deliveredToManager, isEscalation, replannedEntry, reminderEntryId, type ReminderEntry } from '../domain/reminder-outbox.js';
 import type { Logger } from '../logger.js';
 import { ConcurrencyError } from '../store/ports.js';
 import type { Versioned } from '../store/reminder-repository.js';
 import type { Repositories } from '../store/repositories.js';
-import { DeliveryError, type ReminderSender, type ReminderView } from './delivery.js';
+import { DeliveryError, type EscalationView, type OutgoingCard, type ReminderSender, type ReminderView } from './delivery.js';
 
 export interface EngineSettings {
   /** Global ceiling, messages per second (REMINDER_RATE_PER_SECOND). */
@@ -150,6 +153,7 @@ export class ReminderEngine {
         );
         if (this.pausedUntil > this.clock().getTime()) break;
       }
+      if (!this.stopped && this.pausedUntil <= this.clock().getTime()) await this.digests(summary);
     } finally {
       await repos.reminderControl.releaseLease(this.instanceId).catch((error: unknown) => this.deps.logger.warn({ err: error }, 'reminder lease not released'));
     }
@@ -201,8 +205,8 @@ export class ReminderEngine {
   private async process(found: Versioned<ReminderEntry>, summary: PassSummary): Promise<void> {
     const { repos, logger } = this.deps;
     const entry = found.value;
-    const log = logger.child({ tenantId: entry.tenantId, entry: reminderEntryId(entry.deadlineId, entry.recipientId) });
-    let now = this.clock();
+    const log = logger.child({ tenantId: entry.tenantId, entry: reminderEntryId(entry.deadlineId, isEscalation(entry) ? 'managers' : entry.recipientId) });
+    const now = this.clock();
     if (this.pausedUntil > now.getTime()) {
       summary.deferred++;
       return;
@@ -217,70 +221,142 @@ export class ReminderEngine {
     }
     summary.claimed++;
 
-    const save = async (next: ReminderEntry | undefined): Promise<void> => {
-      try {
-        if (next) await repos.reminders.replace(next, claim.etag);
-        else await repos.reminders.remove(claim.value, claim.etag);
-      } catch (error) {
-        // The plan was written meanwhile and the entry re-planned: that version stands.
-        if (!(error instanceof ConcurrencyError)) throw error;
-        log.info('reminder entry changed while it was handled; kept the newer version');
-      }
+    // Every write after the claim is conditional on the version this instance wrote last.
+    const held: Held = {
+      current: claim,
+      save: async (next) => {
+        try {
+          if (next) held.current = await repos.reminders.replace(next, held.current.etag);
+          else await repos.reminders.remove(held.current.value, held.current.etag);
+          return true;
+        } catch (error) {
+          // The plan was written meanwhile and the entry re-planned: that version stands.
+          if (!(error instanceof ConcurrencyError)) throw error;
+          log.info('reminder entry changed while it was handled; kept the newer version');
+          return false;
+        }
+      },
     };
 
     // Just before sending: still current for the plan as it is now?
     const plan = await repos.plans.get(entry.tenantId, entry.teamId, entry.planId);
     if (!plan) {
-      await save(undefined);
+      await held.save(undefined);
       summary.deferred++;
       return;
     }
-    const settings = await repos.reminders.settings(entry.tenantId, entry.teamId);
+    const escalation = isEscalation(entry);
+    const settings = settingsForRecipient(await repos.reminders.settings(entry.tenantId, entry.teamId), entry.recipientId);
+    const reaches = (deadline: Deadline): boolean => escalation || deadline.ownerIds.includes(entry.recipientId);
     // Snoozed by the recipient: the deadline as it stands, if it still has the same due date.
-    if (entry.snoozedUntil !== undefined) {
+    if (entry.snoozedUntil !== undefined && !escalation) {
       const schedule = planSchedule(plan.value, now, settings).find((d) => d.deadline.id === entry.deadlineId);
-      if (!schedule || schedule.deadline.dueDate !== entry.deadlineDate || !schedule.deadline.ownerIds.includes(entry.recipientId)) {
-        await save(schedule && schedule.deadline.ownerIds.includes(entry.recipientId) ? replannedEntry(schedule.deadline, entry.recipientId, entry, now, settings) : undefined);
+      if (!schedule || schedule.deadline.dueDate !== entry.deadlineDate || !reaches(schedule.deadline)) {
+        await held.save(schedule && reaches(schedule.deadline) ? replannedEntry(schedule.deadline, entry.recipientId, entry, now, settings) : undefined);
         summary.deferred++;
         return;
       }
       const offsetDays = -schedule.daysUntilDue;
-      await this.send(claim, plan.value, schedule.deadline, { offsetDays, deadlineDate: schedule.deadline.dueDate, lead: offsetDays < 0 ? 'before' : offsetDays === 0 ? 'onDay' : 'overdue' }, settings, summary, save, () => afterSnoozeSent(claim.value, this.clock()), log);
+      const reminder = { offsetDays, deadlineDate: schedule.deadline.dueDate, lead: offsetDays < 0 ? 'before' : offsetDays === 0 ? 'onDay' : 'overdue' } as const;
+      await this.send(held, plan.value, schedule.deadline, reminder, settings, summary, () => afterSnoozeSent(held.current.value, this.clock()), log);
       return;
     }
     const check = isReminderCurrent(plan.value, { id: entry.reminderId, deadlineId: entry.deadlineId, deadlineDate: entry.deadlineDate, offsetDays: entry.offsetDays }, now, settings);
-    if (!check.current || !check.deadline.ownerIds.includes(entry.recipientId)) {
+    if (!check.current || !reaches(check.deadline)) {
       const deadline = check.current || check.reason !== 'done' ? check.deadline : undefined;
-      await save(deadline && deadline.ownerIds.includes(entry.recipientId) ? replannedEntry(deadline, entry.recipientId, entry, now, settings) : undefined);
+      await held.save(deadline && reaches(deadline) ? replannedEntry(deadline, entry.recipientId, entry, now, settings) : undefined);
       summary.deferred++;
       return;
     }
     const deadline = check.deadline;
-    await this.send(claim, plan.value, deadline, check.reminder, settings, summary, save, () => afterSent(claim.value, deadline, this.clock(), settings), log);
+    const whenSent = (): ReminderEntry => afterSent(held.current.value, deadline, this.clock(), settings);
+    if (escalation) await this.escalate(held, plan.value, deadline, check.reminder, settings, summary, whenSent, log);
+    else await this.send(held, plan.value, deadline, check.reminder, settings, summary, whenSent, log);
   }
 
-  /** The send of a claimed entry, after its checks, and what its outcome makes of the entry. */
-  private async send(
-    claim: Versioned<ReminderEntry>,
-    plan: Plan,
-    deadline: Deadline,
-    reminder: Pick<ReminderView, 'offsetDays' | 'deadlineDate' | 'lead'>,
-    settings: ReminderSettings,
-    summary: PassSummary,
-    save: (next: ReminderEntry | undefined) => Promise<void>,
-    whenSent: () => ReminderEntry,
-    log: Logger,
-  ): Promise<void> {
-    const { repos } = this.deps;
-    const entry = claim.value;
-    let now = this.clock();
-    if (await repos.reminderControl.reach(entry.tenantId, entry.recipientId)) {
-      await save(afterRetryable(claim.value, new Date(now.getTime() + this.settings.unreachableRecheckMs), 'unreachable', false, now));
+  /** The weekly digests due (one bounded page; they are one per tilbud with managers). */
+  private async digests(summary: PassSummary): Promise<void> {
+    const { repos, logger } = this.deps;
+    const due = await repos.reminders.dueDigests(this.clock(), this.settings.pageSize);
+    for (const found of due) {
+      if (this.stopped || this.pausedUntil > this.clock().getTime()) break;
+      await this.digest(found, summary).catch((error: unknown) => logger.error({ err: error, tenantId: found.value.tenantId }, 'weekly digest not processed'));
+    }
+  }
+
+  private async digest(found: Versioned<DigestEntry>, summary: PassSummary): Promise<void> {
+    const { repos, logger } = this.deps;
+    const log = logger.child({ tenantId: found.value.tenantId, teamId: found.value.teamId, digest: true });
+    const now = this.clock();
+    let held: Versioned<DigestEntry>;
+    try {
+      held = await repos.reminders.putDigest(claimedDigest(found.value, this.instanceId, new Date(now.getTime() + this.settings.claimTimeoutMs), now), found.etag);
+    } catch (error) {
+      if (error instanceof ConcurrencyError) return;
+      throw error;
+    }
+    summary.claimed++;
+    const save = async (next: DigestEntry | undefined): Promise<boolean> => {
+      try {
+        if (next) held = await repos.reminders.putDigest(next, held.etag);
+        else await repos.reminders.removeDigest(held.value, held.etag);
+        return true;
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+        return false;
+      }
+    };
+    const institution = await repos.institutions.get(held.value.tenantId, held.value.teamId, { fresh: true });
+    const managers = managersOf(institution?.value);
+    if (!institution || managers.length === 0) {
+      // No managers any more: no digest until someone sets them again (which plans it anew).
+      await save(undefined);
       summary.deferred++;
       return;
     }
+    const view = await buildDigest(repos, institution.value, now);
+    let reached = 0;
+    for (const managerId of managers) {
+      if (held.value.deliveredTo.includes(managerId)) continue;
+      if (await repos.reminderControl.reach(held.value.tenantId, managerId)) continue;
+      await this.waitForTurn(`${held.value.tenantId}|${managerId}`);
+      const failure = await this.deliverOnce(held.value.tenantId, held.value.teamId, managerId, { kind: 'digest', view }, log);
+      if (!failure) {
+        reached++;
+        if (!(await save(digestDeliveredTo(held.value, managerId, this.clock())))) return;
+        continue;
+      }
+      const at = this.clock();
+      if (failure.kind === 'unreachable') {
+        await repos.reminderControl.markUnreachable(held.value.tenantId, managerId, failure.code, at);
+        continue;
+      }
+      if (failure.kind === 'throttled') {
+        const until = new Date(at.getTime() + (failure.retryAfterMs ?? this.settings.defaultRetryAfterMs));
+        this.pausedUntil = Math.max(this.pausedUntil, until.getTime());
+        await repos.reminderControl.throttle(until, at);
+        await save(retriedDigest(held.value, until, failure.code, false, at));
+        summary.deferred++;
+        return;
+      }
+      if (failure.kind === 'retryable' && held.value.attempts + 1 < this.settings.maxAttempts) {
+        await save(retriedDigest(held.value, new Date(at.getTime() + this.backoffMs(held.value.attempts + 1)), failure.code, true, at));
+        summary.deferred++;
+        log.warn({ code: failure.code, attempts: held.value.attempts + 1 }, 'weekly digest send failed; retried later');
+        return;
+      }
+      // Given up on for this manager this week; the others still get theirs.
+      log.error({ code: failure.code }, 'weekly digest delivery failed');
+      summary.failed++;
+    }
+    await save(nextWeekDigest(held.value, this.clock()));
+    if (reached > 0) summary.sent++;
+  }
+
+  /** The reminder card's content for a claimed entry. */
+  private viewOf(entry: ReminderEntry, plan: Plan, deadline: Deadline, reminder: Pick<ReminderView, 'offsetDays' | 'deadlineDate' | 'lead'>): ReminderView {
     const goal = deadline.kind === 'goalRevision' ? plan.goals.find((g) => g.id === deadline.goalId) : undefined;
-    const view: ReminderView = {
+    return {
       tenantId: entry.tenantId,
       teamId: entry.teamId,
       citizenId: plan.id,
@@ -294,48 +370,148 @@ export class ReminderEngine {
       entryId: reminderEntryId(entry.deadlineId, entry.recipientId),
       reminderId: entry.reminderId,
     };
-    this.lastSendAt.set(`${entry.tenantId}|${entry.recipientId}`, Date.now());
+  }
+
+  /** One delivery with the send timeout; a timeout or an unknown error becomes a retryable DeliveryError. */
+  private async deliverOnce(tenantId: string, teamId: string, recipientId: string, card: OutgoingCard, log: Logger): Promise<DeliveryError | undefined> {
+    this.lastSendAt.set(`${tenantId}|${recipientId}`, Date.now());
     try {
-      await withTimeout(this.deps.sender.deliver({ tenantId: entry.tenantId, recipientId: entry.recipientId, view, timeoutMs: this.settings.sendTimeoutMs }), this.settings.sendTimeoutMs);
+      await withTimeout(this.deps.sender.deliver({ tenantId, teamId, recipientId, card, timeoutMs: this.settings.sendTimeoutMs }), this.settings.sendTimeoutMs);
+      return undefined;
     } catch (error) {
-      now = this.clock();
-      const failure = error instanceof DeliveryError ? error : new DeliveryError('retryable', error instanceof SendTimeoutError ? 'timeout' : error instanceof Error ? error.name : 'error');
       if (!(error instanceof DeliveryError) && !(error instanceof SendTimeoutError)) log.warn({ err: error }, 'reminder send failed');
-      switch (failure.kind) {
-        case 'throttled': {
-          const until = new Date(now.getTime() + (failure.retryAfterMs ?? this.settings.defaultRetryAfterMs));
-          this.pausedUntil = Math.max(this.pausedUntil, until.getTime());
-          await repos.reminderControl.throttle(until, now);
-          await save(afterRetryable(claim.value, until, failure.code, false, now));
-          summary.deferred++;
-          log.warn({ code: failure.code, retryAfterMs: failure.retryAfterMs }, 'reminder throttled');
-          return;
-        }
-        case 'unreachable': {
-          await repos.reminderControl.markUnreachable(entry.tenantId, entry.recipientId, failure.code, now);
-          await save(afterRetryable(claim.value, new Date(now.getTime() + this.settings.unreachableRecheckMs), failure.code, false, now));
-          summary.deferred++;
-          log.warn({ code: failure.code }, 'reminder recipient unreachable');
-          return;
-        }
-        case 'retryable': {
-          if (entry.attempts + 1 < this.settings.maxAttempts) {
-            await save(afterRetryable(claim.value, new Date(now.getTime() + this.backoffMs(entry.attempts + 1)), failure.code, true, now));
-            summary.deferred++;
-            log.warn({ code: failure.code, attempts: entry.attempts + 1 }, 'reminder send failed; retried later');
-            return;
-          }
-          break;
-        }
-        case 'permanent':
-          break;
-      }
-      await save(afterFailed(claim.value, deadline, failure.code, now, settings));
-      summary.failed++;
-      log.error({ code: failure.code, attempts: entry.attempts + 1 }, 'reminder delivery failed');
+      return error instanceof DeliveryError ? error : new DeliveryError('retryable', error instanceof SendTimeoutError ? 'timeout' : error instanceof Error ? error.name : 'error');
+    }
+  }
+
+  /** The send of a claimed entry to its owner, after its checks, and what its outcome makes of the entry. */
+  private async send(
+    held: Held,
+    plan: Plan,
+    deadline: Deadline,
+    reminder: Pick<ReminderView, 'offsetDays' | 'deadlineDate' | 'lead'>,
+    settings: ReminderSettings,
+    summary: PassSummary,
+    whenSent: () => ReminderEntry,
+    log: Logger,
+  ): Promise<void> {
+    const { repos } = this.deps;
+    const entry = held.current.value;
+    const now = this.clock();
+    if (await repos.reminderControl.reach(entry.tenantId, entry.recipientId)) {
+      await held.save(afterRetryable(entry, new Date(now.getTime() + this.settings.unreachableRecheckMs), 'unreachable', false, now));
+      summary.deferred++;
       return;
     }
-    await save(whenSent());
+    const failure = await this.deliverOnce(entry.tenantId, entry.teamId, entry.recipientId, { kind: 'reminder', view: this.viewOf(entry, plan, deadline, reminder) }, log);
+    if (failure) {
+      await this.afterFailure(held, failure, entry.recipientId, deadline, settings, summary, log);
+      return;
+    }
+    await held.save(whenSent());
     summary.sent++;
   }
+
+  /**
+   * A deadline a week overdue, to the tilbud's ledere as they are now (a per-tilbud setting, each
+   * still a member of the team). Each manager reached is remembered on the entry before the next
+   * is tried, so a retry after a failure (or a crash) sends to the others only. Nothing is sent
+   * when the tilbud has no managers, or when every owner marked the deadline done for this date.
+   */
+  private async escalate(
+    held: Held,
+    plan: Plan,
+    deadline: Deadline,
+    reminder: Pick<ReminderView, 'offsetDays' | 'deadlineDate' | 'lead'>,
+    settings: ReminderSettings,
+    summary: PassSummary,
+    whenSent: () => ReminderEntry,
+    log: Logger,
+  ): Promise<void> {
+    const { repos } = this.deps;
+    const entry = held.current.value;
+    const institution = await repos.institutions.get(entry.tenantId, entry.teamId);
+    const members = new Map((institution?.value.members ?? []).map((m) => [m.aadObjectId, m]));
+    const managers = managersOf(institution?.value);
+    const owners = await Promise.all(deadline.ownerIds.map((owner) => repos.reminders.get(entry.tenantId, entry.teamId, reminderEntryId(deadline.id, owner))));
+    const allAcknowledged = owners.length > 0 && owners.every((o) => o?.value.acknowledgedDeadlineDate === deadline.dueDate);
+    if (managers.length === 0 || allAcknowledged) {
+      await held.save({ ...whenSent(), lastError: managers.length === 0 ? 'no-managers' : 'acknowledged' });
+      summary.deferred++;
+      return;
+    }
+    const view: EscalationView = { ...this.viewOf(entry, plan, deadline, reminder), ownerNames: deadline.ownerIds.map((id) => members.get(id)?.name || '').filter((n) => n !== '') };
+    let reached = 0;
+    for (const managerId of managers) {
+      if (held.current.value.deliveredTo?.includes(managerId)) continue;
+      if (await repos.reminderControl.reach(entry.tenantId, managerId)) continue; // listed in the digest as unreachable
+      await this.waitForTurn(`${entry.tenantId}|${managerId}`);
+      const failure = await this.deliverOnce(entry.tenantId, entry.teamId, managerId, { kind: 'escalation', view }, log);
+      if (failure) {
+        if (failure.kind === 'unreachable') {
+          await repos.reminderControl.markUnreachable(entry.tenantId, managerId, failure.code, this.clock());
+          continue;
+        }
+        await this.afterFailure(held, failure, managerId, deadline, settings, summary, log);
+        return;
+      }
+      reached++;
+      if (!(await held.save(deliveredToManager(held.current.value, managerId, this.clock())))) return;
+    }
+    await held.save(whenSent());
+    if (reached > 0) summary.sent++;
+    else summary.deferred++;
+  }
+
+  /** Waits until a conversation may have its next message (an escalation's second manager and on). */
+  private async waitForTurn(conversation: string): Promise<void> {
+    const wait = (this.lastSendAt.get(conversation) ?? 0) + this.settings.perConversationMs - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+
+  /** What a failed delivery makes of the entry: wait (429), stop for the recipient (403), back off, or give up. */
+  private async afterFailure(held: Held, failure: DeliveryError, recipientId: string, deadline: Deadline, settings: ReminderSettings, summary: PassSummary, log: Logger): Promise<void> {
+    const { repos } = this.deps;
+    const entry = held.current.value;
+    const now = this.clock();
+    switch (failure.kind) {
+      case 'throttled': {
+        const until = new Date(now.getTime() + (failure.retryAfterMs ?? this.settings.defaultRetryAfterMs));
+        this.pausedUntil = Math.max(this.pausedUntil, until.getTime());
+        await repos.reminderControl.throttle(until, now);
+        await held.save(afterRetryable(entry, until, failure.code, false, now));
+        summary.deferred++;
+        log.warn({ code: failure.code, retryAfterMs: failure.retryAfterMs }, 'reminder throttled');
+        return;
+      }
+      case 'unreachable': {
+        await repos.reminderControl.markUnreachable(entry.tenantId, recipientId, failure.code, now);
+        await held.save(afterRetryable(entry, new Date(now.getTime() + this.settings.unreachableRecheckMs), failure.code, false, now));
+        summary.deferred++;
+        log.warn({ code: failure.code }, 'reminder recipient unreachable');
+        return;
+      }
+      case 'retryable': {
+        if (entry.attempts + 1 < this.settings.maxAttempts) {
+          await held.save(afterRetryable(entry, new Date(now.getTime() + this.backoffMs(entry.attempts + 1)), failure.code, true, now));
+          summary.deferred++;
+          log.warn({ code: failure.code, attempts: entry.attempts + 1 }, 'reminder send failed; retried later');
+          return;
+        }
+        break;
+      }
+      case 'permanent':
+        break;
+    }
+    await held.save(afterFailed(entry, deadline, failure.code, now, settings));
+    summary.failed++;
+    log.error({ code: failure.code, attempts: entry.attempts + 1 }, 'reminder delivery failed');
+  }
+}
+
+/** A claimed entry: the version this instance wrote last, and the conditional write of the next. */
+interface Held {
+  current: Versioned<ReminderEntry>;
+  /** False when someone else's write came first (their version stands). */
+  save: (next: ReminderEntry | undefined) => Promise<boolean>;
 }

@@ -41,6 +41,8 @@ export const DOCUMENT_INDEXES: readonly DocumentIndex[] = [
   { type: 'audit', equality: [], order: 'at' },
   // Reminders: due reminders of every tenant, one cross-partition scan (the engine's due scan).
   { type: 'reminder', equality: [], order: 'dueAt', scope: 'crossPartition' },
+  // The weekly digests due (one per tilbud with managers), the same scan.
+  { type: 'managerDigest', equality: [], order: 'dueAt', scope: 'crossPartition' },
   // ReminderRepository.listForPlan: a plan's reminder entries (the upkeep on every plan write).
   { type: 'reminder', equality: ['planId'] },
 ];

@@ -11,8 +11,9 @@
 import { z } from 'zod';
 import type { Plan } from '../domain/model.js';
 import { IsoDateTimeSchema } from '../domain/model.js';
-import { planDeadlines, resolveReminderSettings, type ReminderDefaults, type ReminderSettings } from '../domain/deadlines.js';
+import { planDeadlines, resolveReminderSettings, settingsForRecipient, type ReminderDefaults, type ReminderSettings } from '../domain/deadlines.js';
 import { desiredEntries, planEntry, ReminderEntrySchema, reminderEntryId, type ReminderEntry } from '../domain/reminder-outbox.js';
+import { DIGEST_ID, DigestEntrySchema, type DigestEntry } from '../domain/digest.js';
 import { AlreadyExistsError, ConcurrencyError, CorruptDocumentError, partitionKeys, type DocumentStore, type StoredDocument, type VersionedDocument } from './ports.js';
 
 export interface Versioned<T> {
@@ -77,6 +78,44 @@ export class ReminderRepository {
   async due(now: Date, limit: number): Promise<Array<Versioned<ReminderEntry>>> {
     const found = await this.store.scan({ type: 'reminder', where: [{ field: 'dueAt', op: '<=', value: now.toISOString() }], orderBy: { field: 'dueAt', direction: 'asc' }, limit });
     return this.parseAll(found);
+  }
+
+  /** Every reminder entry of a tilbud (one per open deadline and owner, and each deadline's escalation): the weekly digest's read. */
+  async listForInstitution(tenantId: string, teamId: string): Promise<Array<Versioned<ReminderEntry>>> {
+    return this.parseAll(await this.store.query({ pk: partitionKeys.institution(tenantId, teamId), type: 'reminder' }));
+  }
+
+  // -------------------------------------------------------------- the weekly digest's entry
+
+  async getDigest(tenantId: string, teamId: string): Promise<Versioned<DigestEntry> | undefined> {
+    const found = await this.store.read(partitionKeys.institution(tenantId, teamId), DIGEST_ID);
+    return found ? parseWith(DigestEntrySchema, found) : undefined;
+  }
+
+  /** Creates (no etag) or replaces only the version read. */
+  async putDigest(entry: DigestEntry, etag?: string): Promise<Versioned<DigestEntry>> {
+    const doc: StoredDocument = { ...entry, id: DIGEST_ID, pk: partitionKeys.institution(entry.tenantId, entry.teamId), type: 'managerDigest' };
+    const saved = etag === undefined ? await this.store.create(doc) : await this.store.replace(doc, etag);
+    return { value: entry, etag: saved.etag };
+  }
+
+  async removeDigest(entry: DigestEntry, etag: string): Promise<void> {
+    await this.store.delete(partitionKeys.institution(entry.tenantId, entry.teamId), DIGEST_ID, etag);
+  }
+
+  /** The digests due at `now`, earliest first (the engine's scan; one per tilbud with managers). */
+  async dueDigests(now: Date, limit: number): Promise<Array<Versioned<DigestEntry>>> {
+    const found = await this.store.scan({ type: 'managerDigest', where: [{ field: 'dueAt', op: '<=', value: now.toISOString() }], orderBy: { field: 'dueAt', direction: 'asc' }, limit });
+    const out: Array<Versioned<DigestEntry>> = [];
+    for (const row of found) {
+      try {
+        out.push(parseWith(DigestEntrySchema, row));
+      } catch (error) {
+        if (!(error instanceof CorruptDocumentError)) throw error;
+        this.options.onCorrupt?.(error);
+      }
+    }
+    return out;
   }
 
   /** Replaces only the version read (ConcurrencyError otherwise). */
@@ -155,7 +194,7 @@ export class ReminderRepository {
     const existing = new Map((await this.listForPlan(plan.tenantId, plan.teamId, plan.id)).map((e) => [reminderEntryId(e.value.deadlineId, e.value.recipientId), e]));
     for (const [id, { deadline, recipientId }] of wanted) {
       const current = existing.get(id);
-      const change = planEntry(deadline, recipientId, current?.value, now, settings);
+      const change = planEntry(deadline, recipientId, current?.value, now, settingsForRecipient(settings, recipientId));
       if (change.kind === 'write') {
         if (current) await this.replace(change.entry, current.etag);
         else await this.create(change.entry);

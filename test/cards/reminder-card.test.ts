@@ -5,11 +5,11 @@
  * Adaptive Card 1.5, small, no `${` left, no field named `key` in any action's data.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { reminderCard } from '../../src/cards/reminder-views.js';
+import { digestCard, escalationCard, reminderCard } from '../../src/cards/reminder-views.js';
 import { VERBS } from '../../src/cards/verbs.js';
-import type { ReminderView } from '../../src/reminders/delivery.js';
+import type { DigestLine, DigestView, ReminderView } from '../../src/reminders/delivery.js';
 import { closeAdaptiveCardValidator, validateAdaptiveCard } from '../support/adaptive-card-validator.js';
-import { actionsOf, textOf } from '../support/e2e.js';
+import { actionsOf, shown, textOf } from '../support/e2e.js';
 
 const revision: ReminderView = {
   tenantId: 't',
@@ -79,5 +79,64 @@ describe('reminder card', () => {
     expect(textOf(stale)).toContain('no longer applies');
     expect(actionsOf(stale).map((a) => a.verb)).toEqual([VERBS.planShow]);
     for (const card of [done, snoozed, stale]) expect((await validateAdaptiveCard(card)).errors).toEqual([]);
+  });
+});
+
+describe('the managers\' cards', () => {
+  it('escalation: what is overdue, for whom, whose; opens the plan (Execute with a Submit fallback)', async () => {
+    const card = escalationCard({ ...revision, offsetDays: 8, lead: 'overdue', ownerNames: ['Bo *Kollega*'] }, 'da');
+    const text = shown(textOf(card));
+    expect(text).toContain('Overskredet frist');
+    expect(text).toContain('Overskredet med 8 dage (29. mar. 2027)');
+    expect(text).toContain('Ansvarlig');
+    expect(text).toContain('Bo *Kollega*'); // as typed, not emphasis
+    expect(actionsOf(card).map((a) => [a.verb, a.title, a.submitData?.['verb']])).toEqual([[VERBS.planShow, 'Åbn planen', VERBS.planShow]]);
+    const en = escalationCard({ ...revision, offsetDays: 8, lead: 'overdue', ownerNames: [] }, 'en');
+    expect(textOf(en)).toContain('nobody responsible');
+    for (const c of [card, en]) {
+      expect((await validateAdaptiveCard(c)).errors).toEqual([]);
+      expect(fieldsNamed(c, 'key')).toBe(0);
+    }
+  });
+
+  const line = (i: number, daysUntilDue: number): DigestLine => ({
+    citizenId: `c${i}`,
+    alias: `Borger ${i}`,
+    kind: i % 2 ? 'goalRevision' : 'statusReport',
+    deadlineDate: '2027-03-29',
+    daysUntilDue,
+    ownerNames: ['Anna Medarbejder', 'Bo Kollega'],
+    ...(i % 2 ? { goalText: 'x'.repeat(400) } : {}),
+  });
+  const digest = (n: number): DigestView => ({
+    tenantId: 't',
+    teamId: revision.teamId,
+    institutionName: 'Bostedet Solsikken',
+    weekStart: '2027-03-29',
+    weekEnd: '2027-04-04',
+    overdue: { count: n, lines: Array.from({ length: Math.min(n, 10) }, (_, i) => line(i, -3 - i)) },
+    dueThisWeek: { count: 0, lines: [] },
+    unreachable: { count: 1, names: [{ name: 'Bo Kollega', since: '2027-03-20T10:00:00.000Z' }] },
+    failed: { count: 1, lines: [line(99, -1)] },
+  });
+
+  it('digest: the four sections with counts, capped lines and "og N flere", in Danish and English', async () => {
+    const card = digestCard(digest(240), 'da');
+    const text = shown(textOf(card));
+    expect(text).toContain('Ugeoversigt for Bostedet Solsikken');
+    expect(text).toContain('29. mar. 2027 – 4. apr. 2027');
+    expect(text).toContain('Overskredne frister (240)');
+    expect(text).toContain('Borger 0 · Status til myndighed · 29. mar. 2027, 3 dage over fristen · Anna Medarbejder, Bo Kollega');
+    expect(text).toContain('… og 230 flere.');
+    expect(text).toMatch(/Frister i denne uge \(0\)\s*Ingen\./);
+    expect(text).toContain('Bo Kollega (siden 20. mar. 2027)');
+    expect(text).toContain('De får ingen påmindelser, før de skriver til Refleks igen.');
+    expect(text).toContain('Påmindelser, der ikke kunne sendes (1)');
+    const en = digestCard(digest(2), 'en');
+    expect(textOf(en)).toContain('Overdue deadlines (2)');
+    for (const c of [card, en]) {
+      expect((await validateAdaptiveCard(c)).errors).toEqual([]);
+      expect(Buffer.byteLength(JSON.stringify(c))).toBeLessThan(28 * 1024);
+    }
   });
 });

@@ -5,7 +5,7 @@
  * found by the due scan only when due.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_REMINDER_SETTINGS, planDeadlines } from '../../src/domain/deadlines.js';
+import { DEFAULT_REMINDER_SETTINGS, MANAGERS_RECIPIENT, planDeadlines } from '../../src/domain/deadlines.js';
 import { editGoal, transitionGoal } from '../../src/domain/goal-lifecycle.js';
 import type { Plan } from '../../src/domain/model.js';
 import { addGoal, createPlan, recordPurpose } from '../../src/domain/plan.js';
@@ -50,8 +50,12 @@ describe.each(factories)('reminder entries on the %s store', (_name, open) => {
     await opened?.cleanup();
   });
 
-  const entries = async (tenantId: string) =>
+  const all = async (tenantId: string) =>
     (await repos.reminders.listForPlan(tenantId, TEAM, 'c1')).sort((a, b) => reminderEntryId(a.value.deadlineId, a.value.recipientId).localeCompare(reminderEntryId(b.value.deadlineId, b.value.recipientId)));
+  /** The owners' entries. */
+  const entries = async (tenantId: string) => (await all(tenantId)).filter((e) => e.value.recipientId !== MANAGERS_RECIPIENT);
+  /** Each deadline's escalation to the tilbud's ledere. */
+  const escalations = async (tenantId: string) => (await all(tenantId)).filter((e) => e.value.recipientId === MANAGERS_RECIPIENT);
 
   it('writes one entry per open deadline and recipient when a plan is created, each at its next reminder', async () => {
     const tenantId = `t-${process.pid}-${++tenantCounter}`;
@@ -66,6 +70,12 @@ describe.each(factories)('reminder entries on the %s store', (_name, open) => {
       ['statusReport', U2, 'pending', '2027-12-06T06:30:00.000Z'],
     ]);
     expect(found[0]).toMatchObject({ tenantId, teamId: TEAM, planId: 'c1', deadlineId: 'goalRevision:c1:g1', reminderId: 'goalRevision:c1:g1@2027-03-29/-14d', attempts: 0 });
+    // And one escalation per deadline, a week after its due date, in working hours.
+    expect((await escalations(tenantId)).map((e) => [e.value.kind, e.value.reminderId, e.value.dueAt])).toEqual([
+      ['goalRevision', 'goalRevision:c1:g1@2027-03-29/+7d', '2027-04-05T05:30:00.000Z'], // Monday 07:30, summer time
+      ['statusMeetingInvitation', 'statusMeetingInvitation:c1@2028-01-04/+7d', '2028-01-11T06:30:00.000Z'],
+      ['statusReport', 'statusReport:c1@2028-01-04/+7d', '2028-01-11T06:30:00.000Z'],
+    ]);
   });
 
   it('re-plans an entry when its date changes, leaves the others alone, and writes nothing for a change that moves no deadline', async () => {
@@ -96,6 +106,7 @@ describe.each(factories)('reminder entries on the %s store', (_name, open) => {
       ['statusMeetingInvitation', U1],
       ['statusReport', U1],
     ]);
+    expect((await escalations(tenantId)).map((e) => e.value.deadlineId)).toEqual(['statusMeetingInvitation:c1', 'statusReport:c1']);
     expect(planDeadlines(saved.value).map((d) => d.kind).sort()).toEqual(['statusMeetingInvitation', 'statusReport']);
   });
 

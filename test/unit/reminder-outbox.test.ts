@@ -4,7 +4,7 @@
  * fixed dates in Copenhagen time.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_REMINDER_SETTINGS, planDeadlines, type Deadline } from '../../src/domain/deadlines.js';
+import { DEFAULT_REMINDER_SETTINGS, MANAGERS_RECIPIENT, planDeadlines, type Deadline } from '../../src/domain/deadlines.js';
 import type { Plan } from '../../src/domain/model.js';
 import { addGoal, createPlan, recordPurpose } from '../../src/domain/plan.js';
 import {
@@ -47,9 +47,12 @@ function fresh(now = at('2027-01-04T09:00:00Z')): ReminderEntry {
 }
 
 describe('reminder outbox', () => {
-  it('wants one entry per deadline and recipient', () => {
+  it('wants one entry per deadline and recipient, and one per deadline for its escalation to the ledere', () => {
     const ids = [...desiredEntries(planDeadlines(plan())).keys()].sort();
     expect(ids).toEqual([
+      reminderEntryId('goalRevision:c1:g1', MANAGERS_RECIPIENT),
+      reminderEntryId('statusMeetingInvitation:c1', MANAGERS_RECIPIENT),
+      reminderEntryId('statusReport:c1', MANAGERS_RECIPIENT),
       reminderEntryId('goalRevision:c1:g1', 'u1'),
       reminderEntryId('statusMeetingInvitation:c1', 'u1'),
       reminderEntryId('statusMeetingInvitation:c1', 'u2'),
