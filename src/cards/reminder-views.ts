@@ -108,28 +108,31 @@ function noticeOf(s: ReminderStrings, outcome: ReminderCardOutcome, locale: Loca
   return s.stale;
 }
 
+function shortened(text: string): string {
+  return text.length > GOAL_TEXT_MAX ? `${text.slice(0, GOAL_TEXT_MAX - 1)}…` : text;
+}
+
+/** An Adaptive Card 1.5 of these blocks and actions (the cards of this file are built in code). */
+function card(body: Record<string, unknown>[], actions?: Record<string, unknown>[]): Card {
+  return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, ...(actions ? { actions } : {}) };
+}
+
 export function reminderCard(view: ReminderView, locale: Locale, outcome?: ReminderCardOutcome): Card {
   const s = reminderStrings(locale);
   const facts = [
     { title: s.citizen, value: escapeMarkdown(view.alias) },
     { title: s.due, value: escapeMarkdown(s.when(view.offsetDays, formatDate(view.deadlineDate, locale))) },
   ];
-  if (view.goalText) {
-    const text = view.goalText.length > GOAL_TEXT_MAX ? `${view.goalText.slice(0, GOAL_TEXT_MAX - 1)}…` : view.goalText;
-    facts.push({ title: s.goal, value: escapeMarkdown(text) });
-  }
-  return {
-    type: 'AdaptiveCard',
-    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    version: '1.5',
-    body: [
+  if (view.goalText) facts.push({ title: s.goal, value: escapeMarkdown(shortened(view.goalText)) });
+  return card(
+    [
       { type: 'TextBlock', text: s.title, size: 'Small', isSubtle: true, wrap: true },
       { type: 'TextBlock', text: s.kind[view.kind], size: 'Large', weight: 'Bolder', wrap: true },
       { type: 'FactSet', facts },
       ...(outcome ? [{ type: 'TextBlock', text: escapeMarkdown(noticeOf(s, outcome, locale)), wrap: true, color: outcome.kind === 'stale' ? 'Warning' : 'Good' }] : []),
     ],
-    actions: actionsOf(view, s, outcome),
-  };
+    actionsOf(view, s, outcome),
+  );
 }
 
 // ---------------------------------------------------------------- the managers' cards
@@ -195,10 +198,6 @@ function managerStrings(locale: Locale): ManagerStrings {
   return locale === 'en' ? MANAGER_EN : MANAGER_DA;
 }
 
-function shortened(text: string): string {
-  return text.length > GOAL_TEXT_MAX ? `${text.slice(0, GOAL_TEXT_MAX - 1)}…` : text;
-}
-
 /** To the tilbud's ledere when a deadline is a week overdue: what, for whom, whose; opens the plan. */
 export function escalationCard(view: EscalationView, locale: Locale): Card {
   const s = reminderStrings(locale);
@@ -209,18 +208,15 @@ export function escalationCard(view: EscalationView, locale: Locale): Card {
     { title: m.owners, value: escapeMarkdown(view.ownerNames.length > 0 ? view.ownerNames.join(', ') : m.nobody) },
   ];
   if (view.goalText) facts.push({ title: s.goal, value: escapeMarkdown(shortened(view.goalText)) });
-  return {
-    type: 'AdaptiveCard',
-    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    version: '1.5',
-    body: [
+  return card(
+    [
       { type: 'TextBlock', text: m.escalationTitle, size: 'Small', isSubtle: true, wrap: true },
       { type: 'TextBlock', text: s.kind[view.kind], size: 'Large', weight: 'Bolder', wrap: true },
       { type: 'TextBlock', text: m.escalationIntro, wrap: true },
       { type: 'FactSet', facts },
     ],
-    actions: [execute(s.btnOpenPlan, VERBS.planShow, { teamId: view.teamId, citizenId: view.citizenId, [OPENS_NEW_CARD]: '1' })],
-  };
+    [execute(s.btnOpenPlan, VERBS.planShow, { teamId: view.teamId, citizenId: view.citizenId, [OPENS_NEW_CARD]: '1' })],
+  );
 }
 
 function digestLine(line: DigestLine, s: ReminderStrings, m: ManagerStrings, locale: Locale): string {
@@ -242,18 +238,13 @@ export function digestCard(view: DigestView, locale: Locale): Card {
   const s = reminderStrings(locale);
   const m = managerStrings(locale);
   const section = (title: string, count: number, lines: string[]): Record<string, unknown>[] => digestSection(title, count, lines, m);
-  return {
-    type: 'AdaptiveCard',
-    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    version: '1.5',
-    body: [
-      { type: 'TextBlock', text: escapeMarkdown(m.digestTitle(view.institutionName)), size: 'Large', weight: 'Bolder', wrap: true },
-      { type: 'TextBlock', text: escapeMarkdown(m.week(formatDate(view.weekStart, locale), formatDate(view.weekEnd, locale))), isSubtle: true, wrap: true, spacing: 'None' },
-      ...section(m.overdue(view.overdue.count), view.overdue.count, view.overdue.lines.map((l) => digestLine(l, s, m, locale))),
-      ...section(m.dueThisWeek(view.dueThisWeek.count), view.dueThisWeek.count, view.dueThisWeek.lines.map((l) => digestLine(l, s, m, locale))),
-      ...section(m.unreachable(view.unreachable.count), view.unreachable.count, view.unreachable.names.map((u) => `${u.name} (${m.since(formatDate(u.since.slice(0, 10), locale))})`)),
-      ...(view.unreachable.count > 0 ? [{ type: 'TextBlock', text: m.unreachableHint, isSubtle: true, wrap: true, spacing: 'Small' }] : []),
-      ...section(m.failed(view.failed.count), view.failed.count, view.failed.lines.map((l) => digestLine(l, s, m, locale))),
-    ],
-  };
+  return card([
+    { type: 'TextBlock', text: escapeMarkdown(m.digestTitle(view.institutionName)), size: 'Large', weight: 'Bolder', wrap: true },
+    { type: 'TextBlock', text: escapeMarkdown(m.week(formatDate(view.weekStart, locale), formatDate(view.weekEnd, locale))), isSubtle: true, wrap: true, spacing: 'None' },
+    ...section(m.overdue(view.overdue.count), view.overdue.count, view.overdue.lines.map((l) => digestLine(l, s, m, locale))),
+    ...section(m.dueThisWeek(view.dueThisWeek.count), view.dueThisWeek.count, view.dueThisWeek.lines.map((l) => digestLine(l, s, m, locale))),
+    ...section(m.unreachable(view.unreachable.count), view.unreachable.count, view.unreachable.names.map((u) => `${u.name} (${m.since(formatDate(u.since.slice(0, 10), locale))})`)),
+    ...(view.unreachable.count > 0 ? [{ type: 'TextBlock', text: m.unreachableHint, isSubtle: true, wrap: true, spacing: 'Small' }] : []),
+    ...section(m.failed(view.failed.count), view.failed.count, view.failed.lines.map((l) => digestLine(l, s, m, locale))),
+  ]);
 }

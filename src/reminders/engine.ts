@@ -191,8 +191,7 @@ export class ReminderEngine {
    * send to it (measured at the send, not at the job's start), then in a slot of the global limiter.
    */
   private async inTurn(conversation: string, job: () => Promise<void>): Promise<void> {
-    const wait = (this.lastSendAt.get(conversation) ?? 0) + this.settings.perConversationMs - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    await this.waitForTurn(conversation);
     await this.global.schedule(job);
     if (this.lastSendAt.size > 10_000) this.lastSendAt.clear();
   }
@@ -258,7 +257,7 @@ export class ReminderEngine {
       }
       const offsetDays = -schedule.daysUntilDue;
       const reminder = { offsetDays, deadlineDate: schedule.deadline.dueDate, lead: offsetDays < 0 ? 'before' : offsetDays === 0 ? 'onDay' : 'overdue' } as const;
-      await this.send(held, plan.value, schedule.deadline, reminder, settings, summary, () => afterSnoozeSent(held.current.value, this.clock()), log);
+      await this.send({ held, plan: plan.value, deadline: schedule.deadline, reminder, settings, summary, log, whenSent: () => afterSnoozeSent(held.current.value, this.clock()) });
       return;
     }
     const check = isReminderCurrent(plan.value, { id: entry.reminderId, deadlineId: entry.deadlineId, deadlineDate: entry.deadlineDate, offsetDays: entry.offsetDays }, now, settings);
@@ -269,9 +268,9 @@ export class ReminderEngine {
       return;
     }
     const deadline = check.deadline;
-    const whenSent = (): ReminderEntry => afterSent(held.current.value, deadline, this.clock(), settings);
-    if (escalation) await this.escalate(held, plan.value, deadline, check.reminder, settings, summary, whenSent, log);
-    else await this.send(held, plan.value, deadline, check.reminder, settings, summary, whenSent, log);
+    const claimedEntry: Claimed = { held, plan: plan.value, deadline, reminder: check.reminder, settings, summary, log, whenSent: () => afterSent(held.current.value, deadline, this.clock(), settings) };
+    if (escalation) await this.escalate(claimedEntry);
+    else await this.send(claimedEntry);
   }
 
   /** The weekly digests due (one bounded page; they are one per tilbud with managers). */
@@ -315,42 +314,30 @@ export class ReminderEngine {
       return;
     }
     const view = await buildDigest(repos, institution.value, now);
-    let reached = 0;
-    for (const managerId of managers) {
-      if (held.value.deliveredTo.includes(managerId)) continue;
-      if (await repos.reminderControl.reach(held.value.tenantId, managerId)) continue;
-      await this.waitForTurn(`${held.value.tenantId}|${managerId}`);
-      const failure = await this.deliverOnce(held.value.tenantId, held.value.teamId, managerId, { kind: 'digest', view }, log);
-      if (!failure) {
-        reached++;
-        if (!(await save(digestDeliveredTo(held.value, managerId, this.clock())))) return;
-        continue;
-      }
-      const at = this.clock();
-      if (failure.kind === 'unreachable') {
-        await repos.reminderControl.markUnreachable(held.value.tenantId, managerId, failure.code, at);
-        continue;
-      }
-      if (failure.kind === 'throttled') {
-        const until = new Date(at.getTime() + (failure.retryAfterMs ?? this.settings.defaultRetryAfterMs));
-        this.pausedUntil = Math.max(this.pausedUntil, until.getTime());
-        await repos.reminderControl.throttle(until, at);
-        await save(retriedDigest(held.value, until, failure.code, false, at));
-        summary.deferred++;
-        return;
-      }
-      if (failure.kind === 'retryable' && held.value.attempts + 1 < this.settings.maxAttempts) {
-        await save(retriedDigest(held.value, new Date(at.getTime() + this.backoffMs(held.value.attempts + 1)), failure.code, true, at));
-        summary.deferred++;
-        log.warn({ code: failure.code, attempts: held.value.attempts + 1 }, 'weekly digest send failed; retried later');
-        return;
-      }
-      // Given up on for this manager this week; the others still get theirs.
-      log.error({ code: failure.code }, 'weekly digest delivery failed');
-      summary.failed++;
-    }
+    const outcome = await this.toEachManager(held.value.tenantId, held.value.teamId, managers, held.value.deliveredTo, { kind: 'digest', view }, log, {
+      reached: (managerId) => save(digestDeliveredTo(held.value, managerId, this.clock())),
+      failed: async (_managerId, failure) => {
+        const at = this.clock();
+        if (failure.kind === 'throttled') {
+          await save(retriedDigest(held.value, await this.throttledBy(failure, at), failure.code, false, at));
+          summary.deferred++;
+          return 'stop';
+        }
+        if (failure.kind === 'retryable' && held.value.attempts + 1 < this.settings.maxAttempts) {
+          await save(retriedDigest(held.value, new Date(at.getTime() + this.backoffMs(held.value.attempts + 1)), failure.code, true, at));
+          summary.deferred++;
+          log.warn({ code: failure.code, attempts: held.value.attempts + 1 }, 'weekly digest send failed; retried later');
+          return 'stop';
+        }
+        // Given up on for this manager this week; the others still get theirs.
+        log.error({ code: failure.code }, 'weekly digest delivery failed');
+        summary.failed++;
+        return 'continue';
+      },
+    });
+    if (outcome.stopped) return;
     await save(nextWeekDigest(held.value, this.clock()));
-    if (reached > 0) summary.sent++;
+    if (outcome.reached > 0) summary.sent++;
   }
 
   /** The reminder card's content for a claimed entry. */
@@ -385,31 +372,22 @@ export class ReminderEngine {
   }
 
   /** The send of a claimed entry to its owner, after its checks, and what its outcome makes of the entry. */
-  private async send(
-    held: Held,
-    plan: Plan,
-    deadline: Deadline,
-    reminder: Pick<ReminderView, 'offsetDays' | 'deadlineDate' | 'lead'>,
-    settings: ReminderSettings,
-    summary: PassSummary,
-    whenSent: () => ReminderEntry,
-    log: Logger,
-  ): Promise<void> {
+  private async send(c: Claimed): Promise<void> {
     const { repos } = this.deps;
-    const entry = held.current.value;
+    const entry = c.held.current.value;
     const now = this.clock();
     if (await repos.reminderControl.reach(entry.tenantId, entry.recipientId)) {
-      await held.save(afterRetryable(entry, new Date(now.getTime() + this.settings.unreachableRecheckMs), 'unreachable', false, now));
-      summary.deferred++;
+      await c.held.save(afterRetryable(entry, new Date(now.getTime() + this.settings.unreachableRecheckMs), 'unreachable', false, now));
+      c.summary.deferred++;
       return;
     }
-    const failure = await this.deliverOnce(entry.tenantId, entry.teamId, entry.recipientId, { kind: 'reminder', view: this.viewOf(entry, plan, deadline, reminder) }, log);
+    const failure = await this.deliverOnce(entry.tenantId, entry.teamId, entry.recipientId, { kind: 'reminder', view: this.viewOf(entry, c.plan, c.deadline, c.reminder) }, c.log);
     if (failure) {
-      await this.afterFailure(held, failure, entry.recipientId, deadline, settings, summary, log);
+      await this.afterFailure(c, failure, entry.recipientId);
       return;
     }
-    await held.save(whenSent());
-    summary.sent++;
+    await c.held.save(c.whenSent());
+    c.summary.sent++;
   }
 
   /**
@@ -418,49 +396,69 @@ export class ReminderEngine {
    * is tried, so a retry after a failure (or a crash) sends to the others only. Nothing is sent
    * when the tilbud has no managers, or when every owner marked the deadline done for this date.
    */
-  private async escalate(
-    held: Held,
-    plan: Plan,
-    deadline: Deadline,
-    reminder: Pick<ReminderView, 'offsetDays' | 'deadlineDate' | 'lead'>,
-    settings: ReminderSettings,
-    summary: PassSummary,
-    whenSent: () => ReminderEntry,
-    log: Logger,
-  ): Promise<void> {
+  private async escalate(c: Claimed): Promise<void> {
     const { repos } = this.deps;
-    const entry = held.current.value;
+    const entry = c.held.current.value;
     const institution = await repos.institutions.get(entry.tenantId, entry.teamId);
     const members = new Map((institution?.value.members ?? []).map((m) => [m.aadObjectId, m]));
     const managers = managersOf(institution?.value);
-    const owners = await Promise.all(deadline.ownerIds.map((owner) => repos.reminders.get(entry.tenantId, entry.teamId, reminderEntryId(deadline.id, owner))));
-    const allAcknowledged = owners.length > 0 && owners.every((o) => o?.value.acknowledgedDeadlineDate === deadline.dueDate);
+    const owners = await Promise.all(c.deadline.ownerIds.map((owner) => repos.reminders.get(entry.tenantId, entry.teamId, reminderEntryId(c.deadline.id, owner))));
+    const allAcknowledged = owners.length > 0 && owners.every((o) => o?.value.acknowledgedDeadlineDate === c.deadline.dueDate);
     if (managers.length === 0 || allAcknowledged) {
-      await held.save({ ...whenSent(), lastError: managers.length === 0 ? 'no-managers' : 'acknowledged' });
-      summary.deferred++;
+      await c.held.save({ ...c.whenSent(), lastError: managers.length === 0 ? 'no-managers' : 'acknowledged' });
+      c.summary.deferred++;
       return;
     }
-    const view: EscalationView = { ...this.viewOf(entry, plan, deadline, reminder), ownerNames: deadline.ownerIds.map((id) => members.get(id)?.name || '').filter((n) => n !== '') };
+    const view: EscalationView = { ...this.viewOf(entry, c.plan, c.deadline, c.reminder), ownerNames: c.deadline.ownerIds.map((id) => members.get(id)?.name || '').filter((n) => n !== '') };
+    const outcome = await this.toEachManager(entry.tenantId, entry.teamId, managers, entry.deliveredTo ?? [], { kind: 'escalation', view }, c.log, {
+      reached: (managerId) => c.held.save(deliveredToManager(c.held.current.value, managerId, this.clock())),
+      failed: async (managerId, failure) => {
+        await this.afterFailure(c, failure, managerId);
+        return 'stop';
+      },
+    });
+    if (outcome.stopped) return;
+    await c.held.save(c.whenSent());
+    if (outcome.reached > 0) c.summary.sent++;
+    else c.summary.deferred++;
+  }
+
+  /**
+   * A managers' card to each manager not yet reached, one after the other (each conversation in
+   * its turn). Each one reached is remembered (`reached`, a conditional write) before the next is
+   * tried, so a retry after a failure or a crash sends to the others only; a 403 marks that
+   * manager unreachable (they are listed in the digest) and goes on; another failure is the
+   * caller's (`failed`: stop, or go on to the others). Stopped: a write lost to a newer version,
+   * or `failed` said so.
+   */
+  private async toEachManager(
+    tenantId: string,
+    teamId: string,
+    managers: readonly string[],
+    alreadyReached: readonly string[],
+    card: OutgoingCard,
+    log: Logger,
+    on: { reached: (managerId: string) => Promise<boolean>; failed: (managerId: string, failure: DeliveryError) => Promise<'stop' | 'continue'> },
+  ): Promise<{ reached: number; stopped: boolean }> {
+    const { repos } = this.deps;
     let reached = 0;
     for (const managerId of managers) {
-      if (held.current.value.deliveredTo?.includes(managerId)) continue;
-      if (await repos.reminderControl.reach(entry.tenantId, managerId)) continue; // listed in the digest as unreachable
-      await this.waitForTurn(`${entry.tenantId}|${managerId}`);
-      const failure = await this.deliverOnce(entry.tenantId, entry.teamId, managerId, { kind: 'escalation', view }, log);
-      if (failure) {
-        if (failure.kind === 'unreachable') {
-          await repos.reminderControl.markUnreachable(entry.tenantId, managerId, failure.code, this.clock());
-          continue;
-        }
-        await this.afterFailure(held, failure, managerId, deadline, settings, summary, log);
-        return;
+      if (alreadyReached.includes(managerId)) continue;
+      if (await repos.reminderControl.reach(tenantId, managerId)) continue;
+      await this.waitForTurn(`${tenantId}|${managerId}`);
+      const failure = await this.deliverOnce(tenantId, teamId, managerId, card, log);
+      if (!failure) {
+        reached++;
+        if (!(await on.reached(managerId))) return { reached, stopped: true };
+        continue;
       }
-      reached++;
-      if (!(await held.save(deliveredToManager(held.current.value, managerId, this.clock())))) return;
+      if (failure.kind === 'unreachable') {
+        await repos.reminderControl.markUnreachable(tenantId, managerId, failure.code, this.clock());
+        continue;
+      }
+      if ((await on.failed(managerId, failure)) === 'stop') return { reached, stopped: true };
     }
-    await held.save(whenSent());
-    if (reached > 0) summary.sent++;
-    else summary.deferred++;
+    return { reached, stopped: false };
   }
 
   /** Waits until a conversation may have its next message (an escalation's second manager and on). */
@@ -469,16 +467,23 @@ export class ReminderEngine {
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
 
+  /** A 429: every instance waits for Retry-After (the shared throttle); this one stops scanning until then. */
+  private async throttledBy(failure: DeliveryError, now: Date): Promise<Date> {
+    const until = new Date(now.getTime() + (failure.retryAfterMs ?? this.settings.defaultRetryAfterMs));
+    this.pausedUntil = Math.max(this.pausedUntil, until.getTime());
+    await this.deps.repos.reminderControl.throttle(until, now);
+    return until;
+  }
+
   /** What a failed delivery makes of the entry: wait (429), stop for the recipient (403), back off, or give up. */
-  private async afterFailure(held: Held, failure: DeliveryError, recipientId: string, deadline: Deadline, settings: ReminderSettings, summary: PassSummary, log: Logger): Promise<void> {
+  private async afterFailure(c: Claimed, failure: DeliveryError, recipientId: string): Promise<void> {
     const { repos } = this.deps;
+    const { held, summary, log } = c;
     const entry = held.current.value;
     const now = this.clock();
     switch (failure.kind) {
       case 'throttled': {
-        const until = new Date(now.getTime() + (failure.retryAfterMs ?? this.settings.defaultRetryAfterMs));
-        this.pausedUntil = Math.max(this.pausedUntil, until.getTime());
-        await repos.reminderControl.throttle(until, now);
+        const until = await this.throttledBy(failure, now);
         await held.save(afterRetryable(entry, until, failure.code, false, now));
         summary.deferred++;
         log.warn({ code: failure.code, retryAfterMs: failure.retryAfterMs }, 'reminder throttled');
@@ -503,10 +508,23 @@ export class ReminderEngine {
       case 'permanent':
         break;
     }
-    await held.save(afterFailed(entry, deadline, failure.code, now, settings));
+    await held.save(afterFailed(entry, c.deadline, failure.code, now, c.settings));
     summary.failed++;
     log.error({ code: failure.code, attempts: entry.attempts + 1 }, 'reminder delivery failed');
   }
+}
+
+/** A claimed owner's or managers' entry after its checks: what its send needs and what it becomes after. */
+interface Claimed {
+  held: Held;
+  plan: Plan;
+  deadline: Deadline;
+  reminder: Pick<ReminderView, 'offsetDays' | 'deadlineDate' | 'lead'>;
+  settings: ReminderSettings;
+  summary: PassSummary;
+  log: Logger;
+  /** The entry once the send went through. */
+  whenSent: () => ReminderEntry;
 }
 
 /** A claimed entry: the version this instance wrote last, and the conditional write of the next. */

@@ -106,16 +106,7 @@ export class ReminderRepository {
   /** The digests due at `now`, earliest first (the engine's scan; one per tilbud with managers). */
   async dueDigests(now: Date, limit: number): Promise<Array<Versioned<DigestEntry>>> {
     const found = await this.store.scan({ type: 'managerDigest', where: [{ field: 'dueAt', op: '<=', value: now.toISOString() }], orderBy: { field: 'dueAt', direction: 'asc' }, limit });
-    const out: Array<Versioned<DigestEntry>> = [];
-    for (const row of found) {
-      try {
-        out.push(parseWith(DigestEntrySchema, row));
-      } catch (error) {
-        if (!(error instanceof CorruptDocumentError)) throw error;
-        this.options.onCorrupt?.(error);
-      }
-    }
-    return out;
+    return this.parseAll(found, DigestEntrySchema);
   }
 
   /** Replaces only the version read (ConcurrencyError otherwise). */
@@ -207,11 +198,12 @@ export class ReminderRepository {
     }
   }
 
-  private parseAll(found: readonly VersionedDocument[]): Array<Versioned<ReminderEntry>> {
-    const out: Array<Versioned<ReminderEntry>> = [];
+  /** The documents that parse (a corrupt one is reported, not thrown: one bad entry never stops a scan). */
+  private parseAll<S extends z.ZodType = typeof ReminderEntrySchema>(found: readonly VersionedDocument[], schema?: S): Array<Versioned<z.infer<S>>> {
+    const out: Array<Versioned<z.infer<S>>> = [];
     for (const row of found) {
       try {
-        out.push(parseWith(ReminderEntrySchema, row));
+        out.push(parseWith((schema ?? ReminderEntrySchema) as S, row));
       } catch (error) {
         if (!(error instanceof CorruptDocumentError)) throw error;
         this.options.onCorrupt?.(error);

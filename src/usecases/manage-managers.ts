@@ -42,10 +42,10 @@ export async function setManagers(call: Call, teamId: string, wanted: string[]):
       await audit(call, { action: 'managers.set', teamId, resourceType: 'institution', resourceId: teamId, outcome: 'denied', reason: change.reason });
       return { ...change, view: viewOf(institution.value) };
     }
-    const before = managersOf(institution.value);
-    const changed = before.length !== change.managers.length || before.some((id, i) => id !== change.managers[i]);
+    const stored = institution.value.settings.managers ?? [];
+    const changed = stored.length !== change.managers.length || stored.some((id, i) => id !== change.managers[i]);
     try {
-      if (changed || (institution.value.settings.managers ?? []).length !== change.managers.length) {
+      if (changed) {
         institution = await deps.repos.institutions.replace(
           { ...institution.value, settings: { ...institution.value.settings, managers: change.managers }, updatedAt: now.toISOString() },
           institution.etag,
