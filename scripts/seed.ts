@@ -14,13 +14,9 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { repositoryOptionsOf } from '../src/app.js';
 import { isCardId } from '../src/bot/ids.js';
 import { ConfigError, loadConfig } from '../src/config/config.js';
 import { SEED_DEFAULTS, SeedExistsError, seedReminderTilbud } from '../src/dev/seed-reminders.js';
-import { createLogger } from '../src/logger.js';
-import { openConfiguredStore } from '../src/store/open-configured-store.js';
-import { createRepositories } from '../src/store/repositories.js';
 
 const MAX_CITIZENS = 1000;
 
@@ -88,6 +84,13 @@ async function run(argv: string[]): Promise<number> {
     }
     throw error;
   }
+  // Loaded only once the arguments are good: a usage error answers at once.
+  const [{ repositoryOptionsOf }, { createLogger }, { openConfiguredStore }, { createRepositories }] = await Promise.all([
+    import('../src/app.js'),
+    import('../src/logger.js'),
+    import('../src/store/open-configured-store.js'),
+    import('../src/store/repositories.js'),
+  ]);
   const logger = createLogger({ level: config.LOG_LEVEL, destination: process.stderr });
   const store = await openConfiguredStore(config, logger);
   const repos = createRepositories(store, repositoryOptionsOf(config, logger));
