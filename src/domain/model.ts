@@ -260,9 +260,29 @@ export type Evaluation = z.infer<typeof EvaluationSchema>;
  * `intervalMonths`: the interval agreed with the municipality (absent = 12; a two-year agreement
  * is 24 and must be recorded here, seed 001 note 5).
  */
+/**
+ * One registration of the status dates from the plan card ("Registrér status"): what was
+ * recorded, when and by whom. The plan keeps the earlier ones (newest last, a few) as its record
+ * of how the status deadline moved.
+ */
+export const StatusRecordSchema = z.object({
+  lastSentOn: IsoDateSchema.optional(),
+  intervalMonths: z.number().int().min(1).max(36).optional(),
+  lastHeldOn: IsoDateSchema.optional(),
+  invitedOn: IsoDateSchema.optional(),
+  recordedAt: IsoDateTimeSchema,
+  recordedBy: z.string(),
+});
+export type StatusRecord = z.infer<typeof StatusRecordSchema>;
+
 export const StatusReportStateSchema = z.object({
   lastSentOn: IsoDateSchema.optional(),
   intervalMonths: z.number().int().min(1).max(36).optional(),
+  /** The latest registration from the plan card (absent: never registered there). */
+  recordedAt: IsoDateTimeSchema.optional(),
+  recordedBy: z.string().optional(),
+  /** The registrations before the latest one, newest last (see STATUS_HISTORY_MAX in plan.ts). */
+  history: z.array(StatusRecordSchema).optional(),
 });
 export type StatusReportState = z.infer<typeof StatusReportStateSchema>;
 

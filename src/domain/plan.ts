@@ -5,7 +5,7 @@
 import { formatISO, isValid, parseISO } from 'date-fns';
 import { TZDate } from '@date-fns/tz';
 import { ADULT_THEMES, CHILD_THEMES } from './defaults.js';
-import type { Goal, Institution, Plan, RepresentativeRole, TargetGroup, Theme } from './model.js';
+import type { Goal, Institution, Plan, RepresentativeRole, StatusRecord, TargetGroup, Theme } from './model.js';
 import { checkText, collectErrors, MESSAGES, TEXT_LIMITS, toAliasKey, type FieldErrors } from './text.js';
 
 export const ZONE = 'Europe/Copenhagen';
@@ -143,6 +143,105 @@ export function recordPurpose(plan: Plan, input: PurposeInput, actorId: string, 
     value: {
       ...plan,
       purpose: { id: input.id, text: input.text.trim(), receivedOn: input.receivedOn, recordedAt: at, recordedBy: actorId, revisions },
+    },
+  };
+}
+
+// ---------------------------------------------------------------- status til myndighed and statusmøde
+
+/** The intervals the plan card offers (seed 001: at least yearly; a two-year agreement must be recorded, note 5). */
+export const STATUS_INTERVALS = [12, 24] as const;
+/** Earlier status registrations the plan keeps (the latest is the plan's own state). */
+export const STATUS_HISTORY_MAX = 20;
+
+/** What the "Registrér status" form sends: dates yyyy-MM-dd ('' = not given), the interval as text. */
+export interface StatusInput {
+  lastSentOn: string;
+  intervalMonths: string;
+  lastHeldOn: string;
+  invitedOn: string;
+}
+
+const FUTURE_DATE = { da: 'Datoen kan ikke ligge i fremtiden.', en: 'The date cannot be in the future.' };
+const BEFORE_PLAN = { da: 'Datoen ligger før borgerens plan blev oprettet i Refleks.', en: 'The date is before the citizen’s plan was created in Refleks.' };
+
+/** A past date on the plan: a real day, not after today, not before the plan was made. */
+function checkPastDate(value: string, plan: Plan, now: Date, required: boolean) {
+  if (value === '') return required ? { da: 'Skriv datoen.', en: 'Enter the date.' } : undefined;
+  if (!isIsoDate(value)) return MESSAGES.invalidDate;
+  if (value > todayInZone(now)) return FUTURE_DATE;
+  if (value < todayInZone(new Date(plan.createdAt))) return BEFORE_PLAN;
+  return undefined;
+}
+
+/** The intervals a form may send for this plan: 12, 24, and the plan's own when it is another. */
+export function statusIntervalChoices(plan: Plan): number[] {
+  const own = plan.statusReport?.intervalMonths;
+  return own !== undefined && !(STATUS_INTERVALS as readonly number[]).includes(own) ? [...STATUS_INTERVALS, own] : [...STATUS_INTERVALS];
+}
+
+export function validateStatus(plan: Plan, input: StatusInput, now: Date): FieldErrors {
+  return collectErrors({
+    lastSentOn: checkPastDate(input.lastSentOn, plan, now, true),
+    intervalMonths: statusIntervalChoices(plan).map(String).includes(input.intervalMonths) ? undefined : MESSAGES.invalidChoice,
+    lastHeldOn: checkPastDate(input.lastHeldOn, plan, now, false),
+    invitedOn: checkPastDate(input.invitedOn, plan, now, false),
+  });
+}
+
+/** The plan's status dates as one record (what a registration sets). */
+function currentStatus(plan: Plan): Omit<StatusRecord, 'recordedAt' | 'recordedBy'> {
+  const r = plan.statusReport;
+  const m = plan.statusMeeting;
+  return {
+    ...(r?.lastSentOn ? { lastSentOn: r.lastSentOn } : {}),
+    ...(r?.intervalMonths !== undefined ? { intervalMonths: r.intervalMonths } : {}),
+    ...(m?.lastHeldOn ? { lastHeldOn: m.lastHeldOn } : {}),
+    ...(m?.invitedOn ? { invitedOn: m.invitedOn } : {}),
+  };
+}
+
+/** Does the plan already hold exactly these status dates (a repeated registration changes nothing)? */
+export function holdsStatus(plan: Plan, input: StatusInput): boolean {
+  const c = currentStatus(plan);
+  return (
+    (c.lastSentOn ?? '') === input.lastSentOn &&
+    String(c.intervalMonths ?? 12) === input.intervalMonths &&
+    // An empty statusmøde date keeps the stored one.
+    (input.lastHeldOn === '' || c.lastHeldOn === input.lastHeldOn) &&
+    (input.invitedOn === '' || c.invitedOn === input.invitedOn)
+  );
+}
+
+/**
+ * Registers the status til myndighed and the statusmøde from the plan card: the day the latest
+ * status was sent, the agreed interval, the day of the latest statusmøde and of the latest
+ * invitation (the two last may be left empty: then they stay as they were). The registration it
+ * replaces goes into `statusReport.history` (who recorded what, when). The deadlines follow from
+ * these dates (domain/deadlines.ts): the next status is due `intervalMonths` after `lastSentOn`.
+ * The same dates again change nothing.
+ */
+export function recordStatus(plan: Plan, input: StatusInput, actorId: string, now: Date): Outcome<Plan> {
+  const errors = validateStatus(plan, input, now);
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (holdsStatus(plan, input)) return { ok: true, value: plan };
+  const previous = plan.statusReport;
+  const earlier: StatusRecord[] = [...(previous?.history ?? [])];
+  if (previous?.recordedAt) earlier.push({ ...currentStatus(plan), recordedAt: previous.recordedAt, recordedBy: previous.recordedBy ?? '' });
+  const lastHeldOn = input.lastHeldOn || plan.statusMeeting?.lastHeldOn;
+  const invitedOn = input.invitedOn || plan.statusMeeting?.invitedOn;
+  return {
+    ok: true,
+    value: {
+      ...plan,
+      statusReport: {
+        lastSentOn: input.lastSentOn,
+        intervalMonths: Number(input.intervalMonths),
+        recordedAt: isoNow(now),
+        recordedBy: actorId,
+        ...(earlier.length > 0 ? { history: earlier.slice(-STATUS_HISTORY_MAX) } : {}),
+      },
+      ...(lastHeldOn || invitedOn ? { statusMeeting: { ...(lastHeldOn ? { lastHeldOn } : {}), ...(invitedOn ? { invitedOn } : {}) } } : {}),
     },
   };
 }
