@@ -22,6 +22,8 @@ export const VERBS = {
   evalSave: 'eval.save',
   reminderDone: 'reminder.done',
   reminderSnooze: 'reminder.snooze',
+  statusEdit: 'status.edit',
+  statusSave: 'status.save',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

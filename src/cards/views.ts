@@ -8,7 +8,8 @@ import { NOT_ASSESSED } from '../domain/diary.js';
 import type { Assessment, CitizenIndexEntry, Decision, DiaryEntry, Evaluation, Goal, GoalState, Institution, Plan, RepresentativeRole } from '../domain/model.js';
 import { evaluationIndex } from '../domain/evaluation.js';
 import { smorteBadges } from '../domain/goal-wizard.js';
-import { diaryTargets, findGoal, todayInZone } from '../domain/plan.js';
+import { diaryTargets, findGoal, isIsoDate, statusIntervalChoices, todayInZone } from '../domain/plan.js';
+import { DEFAULT_STATUS_INTERVAL_MONTHS, planDeadlines } from '../domain/deadlines.js';
 import type { ScoreSummary, Trend } from '../domain/scores.js';
 import type { FieldErrors } from '../domain/text.js';
 import { TEXT_LIMITS } from '../domain/text.js';
@@ -851,6 +852,8 @@ export function planCard(
       }
     : { style: 'warning', heading: s.purposeTitle, text: s.purposeMissing, meta: '' };
 
+  const status = statusSection(s, locale, plan);
+
   // Each goal's latest evaluation and the GAS T-score, from one pass over the evaluations.
   const { latestOf, gasT } = evaluationIndex(plan);
   const { goals: ordered, rows } = planRows(plan);
@@ -921,6 +924,7 @@ export function planCard(
     subtitle: [truncate(institution.name, 80), plan.targetGroup === 'adult' ? s.targetAdult : s.targetChild].join(' · '),
     ...noticeFields(notice),
     purpose,
+    status,
     goalsHeading: s.planGoals,
     noGoals: s.planNoGoals,
     goals: shown,
@@ -938,6 +942,80 @@ export function planCard(
       action(s.btnNewSubGoal, VERBS.goalNew, { ...ids, kind: 'sub' }),
       action(s.btnEvaluate, VERBS.evalStart, ids),
       action(s.btnPurpose, VERBS.purposeEdit, ids),
+      action(s.btnRecordStatus, VERBS.statusEdit, ids),
+    ],
+  });
+}
+
+/**
+ * The plan card's "Status til myndighed": the latest status sent, the interval, the next status
+ * due and the statusmøde, the due dates from planDeadlines (the dates the reminders use).
+ */
+function statusSection(s: Strings, locale: Locale, plan: Plan): { heading: string; facts: Array<{ title: string; value: string }> } {
+  const deadlines = planDeadlines(plan);
+  const report = deadlines.find((d) => d.kind === 'statusReport');
+  const meeting = deadlines.find((d) => d.kind === 'statusMeetingInvitation');
+  const lastSent = plan.statusReport?.lastSentOn;
+  const interval = plan.statusReport?.intervalMonths ?? DEFAULT_STATUS_INTERVAL_MONTHS;
+  const next = !report ? s.statusNextAfterPurpose : report.kind === 'statusReport' && report.basis === 'purpose' ? s.statusFromPurpose(formatDate(report.dueDate, locale)) : formatDate(report.dueDate, locale);
+  const held = plan.statusMeeting?.lastHeldOn;
+  const invited = plan.statusMeeting?.invitedOn;
+  const facts = [
+    { title: s.statusLastSent, value: lastSent ? formatDate(lastSent, locale) : s.statusNone },
+    { title: s.statusInterval, value: s.statusIntervalValue(interval) },
+    { title: s.statusNextDue, value: next },
+    { title: s.statusMeeting, value: s.statusMeetingValue(held ? formatDate(held, locale) : '', invited ? formatDate(invited, locale) : '') },
+  ];
+  if (meeting) facts.push({ title: s.statusNextInvitation, value: formatDate(meeting.dueDate, locale) });
+  else if (invited) facts.push({ title: s.statusNextInvitation, value: s.statusInvitationDone });
+  return { heading: s.statusTitle, facts };
+}
+
+export interface StatusForm {
+  lastSentOn: string;
+  intervalMonths: string;
+  lastHeldOn: string;
+  invitedOn: string;
+}
+
+/** The "Registrér status" form: filled with the plan's dates (a fresh card) or the user's input (errors, a conflict). */
+export function statusFormCard(
+  locale: Locale,
+  model: { plan: Plan; form: StatusForm; errors: FieldErrors; submissionId: string; baseStatus: string; notice?: Notice },
+): Card {
+  const s = strings(locale);
+  const { plan } = model;
+  const notice = model.notice ?? errorNotice(locale, model.errors);
+  const intervalTitle = (months: number) => (months === 12 ? s.statusFormInterval12 : months === 24 ? s.statusFormInterval24 : s.statusFormIntervalOther(months));
+  const current = statusSection(s, locale, plan);
+  const choices = statusIntervalChoices(plan).map((m) => ({ title: intervalTitle(m), value: String(m) }));
+  // A date input shows a date or nothing; a choice one of its options (crafted input is refused beside the field, not echoed).
+  const date = (value: string) => (isIsoDate(value) ? value : '');
+  const interval = model.form.intervalMonths || String(DEFAULT_STATUS_INTERVAL_MONTHS);
+  return formCard(locale, {
+    demo: plan.demo,
+    title: `${s.statusTitle}: ${plan.alias}`,
+    subtitle: '',
+    intro: s.statusFormIntro,
+    ...(notice ? { notice } : {}),
+    facts: current.facts,
+    fields: [
+      field(locale, model.errors, { kind: 'date', id: 'lastSentOn', label: s.statusFormLastSent, value: date(model.form.lastSentOn), required: true }),
+      field(locale, model.errors, {
+        kind: 'choice',
+        id: 'intervalMonths',
+        label: s.statusFormInterval,
+        value: choices.some((c) => c.value === interval) ? interval : '',
+        style: 'expanded',
+        required: true,
+        choices,
+      }),
+      field(locale, model.errors, { kind: 'date', id: 'lastHeldOn', label: s.statusFormHeld, value: date(model.form.lastHeldOn) }),
+      field(locale, model.errors, { kind: 'date', id: 'invitedOn', label: s.statusFormInvited, value: date(model.form.invitedOn) }),
+    ],
+    actions: [
+      action(s.btnSave, VERBS.statusSave, { teamId: plan.teamId, citizenId: plan.id, baseStatus: model.baseStatus, submissionId: model.submissionId }, { style: 'positive' }),
+      action(s.btnShowPlan, VERBS.planShow, { teamId: plan.teamId, citizenId: plan.id }, { inputs: 'none' }),
     ],
   });
 }

@@ -69,6 +69,17 @@ export class PurposeConflictError extends StaleError {
   }
 }
 
+/** Someone else registered the status dates after the card was drawn; carries the plan as it is now. */
+export class StatusConflictError extends StaleError {
+  override readonly name = 'StatusConflictError';
+  constructor(readonly plan: Plan) {
+    super({
+      da: 'En anden har registreret status, siden kortet blev vist. Her er datoerne, som de er nu – dine indtastninger står i felterne; gem igen, hvis de stadig skal gælde.',
+      en: 'Someone else recorded the status since this card was shown. Here are the dates as they are now – your input is in the fields; save again if it should still apply.',
+    });
+  }
+}
+
 /** A state rule refused the action (e.g. evaluating a closed goal). */
 export class RefusedError extends Error {
   override readonly name = 'RefusedError';

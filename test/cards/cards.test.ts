@@ -32,6 +32,7 @@ import {
   purposeConflictNotice,
   purposeFormCard,
   residentDiaryFormCard,
+  statusFormCard,
   subGoalDiaryFormCard,
   type Card,
   type CitizenItem,
@@ -42,7 +43,7 @@ import { editGoal, EVALUATION_TOUCHES, findGoalConflict, transitionGoal, type Go
 import { applyEvaluation, citizenGasTScore, computeEvidence, periodStart } from '../../src/domain/evaluation.js';
 import { EMPTY_DRAFT, validateStep, WIZARD_STEPS, type GoalDraftFields, type WizardStep } from '../../src/domain/goal-wizard.js';
 import type { DiaryEntry, Evidence, Goal, Institution, Plan, ResidentDiaryEntry, SubGoalDiaryEntry } from '../../src/domain/model.js';
-import { addGoal, createPlan, findGoal, recordPurpose, todayInZone, type Outcome } from '../../src/domain/plan.js';
+import { addGoal, createPlan, findGoal, recordPurpose, recordStatus, todayInZone, validateStatus, type Outcome } from '../../src/domain/plan.js';
 import { summarizeScores, type ScoreSummary } from '../../src/domain/scores.js';
 import { citizenEntryOf } from '../../src/store/repositories.js';
 import { MESSAGES, TEXT_LIMITS, type FieldErrors } from '../../src/domain/text.js';
@@ -368,6 +369,21 @@ function cardsFor(locale: Locale): Case[] {
     s.stateAchieved,
     'SMORTE S⚠',
   ]);
+  // status til myndighed: the plan card's section and the "Registrér status" form
+  const withStatus = must(recordStatus(adultPlan, { lastSentOn: '2026-03-01', intervalMonths: '24', lastHeldOn: '2026-02-20', invitedOn: '' }, ANNE, now));
+  add('plan: status recorded, two-year interval', () => planCard(locale, { institution: bosted, plan: withStatus, scores: scoresFor(withStatus, adultEntries), resident: { entries: 0 }, now }), [
+    s.statusTitle,
+    s.statusIntervalValue(24),
+    s.statusNextDue,
+    s.statusNextInvitation,
+    s.btnRecordStatus,
+  ]);
+  add('status form: nothing recorded yet', () => statusFormCard(locale, { plan: childPlan, form: { lastSentOn: '', intervalMonths: '12', lastHeldOn: '', invitedOn: '' }, errors: noErrors, submissionId: 'st-1', baseStatus: '' }), [s.statusFormLastSent, s.statusFormInterval24, s.statusNone]);
+  add('status form: recorded', () => statusFormCard(locale, { plan: withStatus, form: { lastSentOn: '2026-03-01', intervalMonths: '24', lastHeldOn: '2026-02-20', invitedOn: '' }, errors: noErrors, submissionId: 'st-2', baseStatus: withStatus.statusReport!.recordedAt! }));
+  const badStatus = { lastSentOn: '2099-01-01', intervalMonths: '18', lastHeldOn: '2020-01-01', invitedOn: 'i går' };
+  const statusErrors = validateStatus(adultPlan, badStatus, now);
+  add('status form: errors next to the fields', () => statusFormCard(locale, { plan: adultPlan, form: badStatus, errors: statusErrors, submissionId: 'st-3', baseStatus: '' }), [s.errorFixFields, ...Object.values(statusErrors).map((e) => e[locale])]);
+  add('status form: conflict', () => statusFormCard(locale, { plan: withStatus, form: { lastSentOn: '2026-03-02', intervalMonths: '12', lastHeldOn: '', invitedOn: '' }, errors: noErrors, submissionId: 'st-4', baseStatus: withStatus.statusReport!.recordedAt!, notice: { text: 'En anden har registreret status.', style: 'warning' } }));
   add('plan: child without formål', () => planCard(locale, { institution: ungehus, plan: childPlan, scores: scoresFor(childPlan, []), resident: { entries: 0 }, now }), [s.purposeMissing, s.targetChild]);
   add('plan: no goals', () => planCard(locale, { institution: bosted, plan: emptyPlan, scores: {}, resident: { entries: 0 }, now }), [s.planNoGoals]);
   add('plan: saved notice', () => planCard(locale, { institution: bosted, plan: adultPlan, scores: scoresFor(adultPlan, adultEntries), resident: { entries: 7, latestAt: '2026-11-20T08:00:00.000Z' }, now, notice: { text: s.goalSaved, style: 'good' } }));
