@@ -4,6 +4,7 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'newCitizen' }
   | { kind: 'citizens' }
+  | { kind: 'deadlines' }
   | { kind: 'plan'; alias: string }
   | { kind: 'purpose'; alias: string }
   | { kind: 'newGoal'; alias: string }
@@ -41,6 +42,7 @@ export function parseCommand(raw: string | undefined): Command {
   if (/^(?:hjælp|hjaelp|help|\?|hej|hi|hello|start)$/u.test(lower)) return { kind: 'help' };
   if (/^(?:ny borger|new citizen)$/u.test(lower)) return { kind: 'newCitizen' };
   if (/^(?:borgere|mine borgere|citizens|my citizens)$/u.test(lower)) return { kind: 'citizens' };
+  if (/^(?:frister|mine frister|deadlines|my deadlines)$/u.test(lower)) return { kind: 'deadlines' };
   if (/^(?:opsæt|opsaet|setup|set up)$/u.test(lower)) return { kind: 'setup' };
   const managers = /^(?:ledere|leder|managers|manager)(?:\s+(.*))?$/u.exec(lower);
   if (managers) return { kind: 'managers', clear: /^(?:ingen|none)$/u.test((managers[1] ?? '').trim()) };

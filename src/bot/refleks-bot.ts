@@ -31,6 +31,8 @@ import { BadPayloadError } from './action-types.js';
 import { HANDLERS, openCitizenForm, openDiaryTargets, openGoalForm, refusalCard, startDiary } from './card-actions.js';
 import { parseCommand, type Command } from './commands.js';
 import { openEvaluationList } from './goal-actions.js';
+import { openDeadlines } from './reminder-actions.js';
+import { deadlineStrings } from '../cards/deadline-views.js';
 import { readTeamName, readTeamRoster, turnRosterProvider } from './roster.js';
 import { ConnectorUnavailableError } from './adapter.js';
 import { ConversationRefCache } from './conversation-refs.js';
@@ -216,6 +218,8 @@ export class RefleksBot extends TeamsActivityHandler {
         return helpCard(l);
       case 'citizens':
         return HANDLERS[VERBS.citizenList](call, {});
+      case 'deadlines':
+        return openDeadlines(call);
       case 'newCitizen':
         return openCitizenForm(call);
       case 'plan':
@@ -259,7 +263,8 @@ export class RefleksBot extends TeamsActivityHandler {
       await context.sendActivity(await this.managersReply(context, actor, team.id, command.clear, logger));
       return;
     }
-    await context.sendActivity(s.personalOnly);
+    // A person's deadlines are theirs: never listed where the team reads along.
+    await context.sendActivity(command.kind === 'deadlines' ? deadlineStrings(actor.locale).channelOnly : s.personalOnly);
   }
 
   /** `@Refleks ledere` (show), `@Refleks ledere @navn …` (set to the people mentioned), `@Refleks ledere ingen` (clear). */

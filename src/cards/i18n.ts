@@ -61,6 +61,7 @@ const da = {
   helpCommands: [
     ['dagbog [alias]', 'Skriv i delmålsdagbog eller beboerdagbog'],
     ['borgere', 'Se dine borgere'],
+    ['frister', 'Dine frister de næste 30 dage, overskredne først'],
     ['plan <alias>', 'Se borgerens plan: formål, temaer, mål og delmål'],
     ['ny borger', 'Opret en borger med alias'],
     ['formål <alias>', 'Registrér eller revidér formålet fra handleplanen'],
@@ -254,6 +255,7 @@ const en: Strings = {
   helpCommands: [
     ['log [alias]', 'Write in the delmålsdagbog or beboerdagbog'],
     ['citizens', 'See your citizens'],
+    ['deadlines', 'Your deadlines of the next 30 days, overdue first'],
     ['plan <alias>', 'See the plan: formål, themes, goals and sub-goals'],
     ['new citizen', 'Create a citizen with an alias'],
     ['formål <alias>', 'Record or revise the formål from the handleplan'],

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { renderTemplate } from './render.js';
 
 /** `saved` is the diary's confirmation: the one card of the most frequent turn, kept small so it binds fast. */
-export type TemplateName = 'menu' | 'form' | 'plan' | 'saved';
+export type TemplateName = 'menu' | 'form' | 'plan' | 'saved' | 'deadlines';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** `cards/` at the repository root, from src/cards (tsx) or dist/src/cards (built). */

@@ -45,6 +45,8 @@ export const DOCUMENT_INDEXES: readonly DocumentIndex[] = [
   { type: 'managerDigest', equality: [], order: 'dueAt', scope: 'crossPartition' },
   // ReminderRepository.listForPlan: a plan's reminder entries (the upkeep on every plan write).
   { type: 'reminder', equality: ['planId'] },
+  // ReminderRepository.listForRecipient: a person's open deadlines in a tilbud up to a date ("frister").
+  { type: 'reminder', equality: ['recipientId'], order: 'deadlineDate' },
 ];
 
 /** A stable name for an index: its type and fields (what the index is, not where it sits in the list). */

@@ -74,6 +74,25 @@ export class ReminderRepository {
     return this.parseAll(found);
   }
 
+  /**
+   * A recipient's entries in one tilbud whose deadline falls on or before `untilDate`
+   * (yyyy-MM-dd), earliest first: one partition query on the (pk, recipientId, deadlineDate)
+   * index. Only open deadlines have entries (a done one's are removed), so this reads the
+   * person's open deadlines, not their history.
+   */
+  async listForRecipient(tenantId: string, teamId: string, recipientId: string, untilDate: string): Promise<Array<Versioned<ReminderEntry>>> {
+    const found = await this.store.query({
+      pk: partitionKeys.institution(tenantId, teamId),
+      type: 'reminder',
+      where: [
+        { field: 'recipientId', op: '=', value: recipientId },
+        { field: 'deadlineDate', op: '<=', value: untilDate },
+      ],
+      orderBy: { field: 'deadlineDate', direction: 'asc' },
+    });
+    return this.parseAll(found);
+  }
+
   /** The entries due at `now`, earliest first, at most `limit` (the due scan). */
   async due(now: Date, limit: number): Promise<Array<Versioned<ReminderEntry>>> {
     const found = await this.store.scan({ type: 'reminder', where: [{ field: 'dueAt', op: '<=', value: now.toISOString() }], orderBy: { field: 'dueAt', direction: 'asc' }, limit });

@@ -16,8 +16,10 @@ import {
   type EvaluationForm,
 } from '../../src/cards/goal-views.js';
 import type { Locale } from '../../src/cards/i18n.js';
-import { strings } from '../../src/cards/i18n.js';
+import { formatDate, strings } from '../../src/cards/i18n.js';
 import { cardSizeBytes, templateBindings, useTemplateBinder } from '../../src/cards/render.js';
+import { deadlinesCard, deadlineStrings, DEADLINE_LINES_MAX } from '../../src/cards/deadline-views.js';
+import type { DeadlineLine } from '../../src/usecases/list-deadlines.js';
 import { ALL_VERBS, VERBS } from '../../src/cards/verbs.js';
 import {
   ambiguousCitizenCard,
@@ -384,6 +386,45 @@ function cardsFor(locale: Locale): Case[] {
   const statusErrors = validateStatus(adultPlan, badStatus, now);
   add('status form: errors next to the fields', () => statusFormCard(locale, { plan: adultPlan, form: badStatus, errors: statusErrors, submissionId: 'st-3', baseStatus: '' }), [s.errorFixFields, ...Object.values(statusErrors).map((e) => e[locale])]);
   add('status form: conflict', () => statusFormCard(locale, { plan: withStatus, form: { lastSentOn: '2026-03-02', intervalMonths: '12', lastHeldOn: '', invitedOn: '' }, errors: noErrors, submissionId: 'st-4', baseStatus: withStatus.statusReport!.recordedAt!, notice: { text: 'En anden har registreret status.', style: 'warning' } }));
+  // "frister": the actor's deadlines, overdue first, the reminder card's actions on each line
+  const D = deadlineStrings(locale);
+  const line = (over: Partial<DeadlineLine> & Pick<DeadlineLine, 'deadlineId' | 'kind' | 'deadlineDate' | 'offsetDays'>): DeadlineLine => ({
+    institution: bosted,
+    tenantId: TENANT,
+    teamId: bosted.teamId,
+    citizenId: 'cit-ab',
+    alias: 'AB',
+    lead: over.offsetDays > 0 ? 'overdue' : over.offsetDays === 0 ? 'onDay' : 'before',
+    entryId: `reminder:${over.deadlineId}|${ANNE}`,
+    reminderId: `${over.deadlineId}@${over.deadlineDate}/0d`,
+    ...over,
+  });
+  const someLines = [
+    line({ deadlineId: 'purposeMissing:cit-ab', kind: 'purposeMissing', deadlineDate: '2026-02-28', offsetDays: 10 }),
+    line({ deadlineId: 'goalRevision:cit-ab:g1', kind: 'goalRevision', deadlineDate: '2026-03-10', offsetDays: 0, goalId: 'g1', goalText: goal(adultPlan, 'g1').text }),
+    line({ deadlineId: 'statusReport:cit-ab', kind: 'statusReport', deadlineDate: '2026-03-24', offsetDays: -14, snoozedUntil: '2026-03-11T06:30:00.000Z' }),
+  ];
+  add('deadlines: overdue, today and ahead', () => deadlinesCard(locale, { lines: someLines, total: 3 }), [D.title, D.when(-10, formatDate('2026-02-28', locale)), D.when(14, formatDate('2026-03-24', locale))]);
+  add('deadlines: none', () => deadlinesCard(locale, { lines: [], total: 0 }), [D.empty]);
+  add('deadlines: a line marked done', () => deadlinesCard(locale, { lines: someLines, total: 3, acted: { teamId: bosted.teamId, deadlineId: 'goalRevision:cit-ab:g1', outcome: { kind: 'done' } } }), [D.done]);
+  add('deadlines: a line snoozed', () => deadlinesCard(locale, { lines: someLines, total: 3, acted: { teamId: bosted.teamId, deadlineId: 'statusReport:cit-ab', outcome: { kind: 'snoozed', until: '2026-03-17T06:30:00.000Z' } } }));
+  add('deadlines: gone meanwhile', () => deadlinesCard(locale, { lines: someLines.slice(1), total: 2, notice: { text: D.stale, style: 'warning' } }), [D.stale]);
+  const manyLines = Array.from({ length: 40 }, (_, i) =>
+    line({
+      institution: i % 2 ? ungehus : { ...bosted, name: longest(200) },
+      teamId: i % 2 ? ungehus.teamId : bosted.teamId,
+      alias: longest(TEXT_LIMITS.alias),
+      citizenId: `c${i}`.padEnd(200, 'x'),
+      deadlineId: `goalRevision:${`c${i}`.padEnd(200, 'x')}:${'g'.repeat(200)}`,
+      kind: 'goalRevision',
+      deadlineDate: '2026-03-01',
+      offsetDays: 9,
+      goalId: 'g'.repeat(200),
+      goalText: longest(TEXT_LIMITS.goal),
+    }),
+  );
+  add('deadlines: 40 with the longest texts and ids', () => deadlinesCard(locale, { lines: manyLines, total: 40, notice: { text: D.stale, style: 'warning' } }), ['…']);
+  add('deadlines: more than a card shows', () => deadlinesCard(locale, { lines: Array.from({ length: DEADLINE_LINES_MAX + 5 }, (_, i) => line({ deadlineId: `purposeMissing:c${i}`, citizenId: `c${i}`, kind: 'purposeMissing', deadlineDate: '2026-03-01', offsetDays: 9 })), total: 25 }), [D.more(25 - DEADLINE_LINES_MAX)]);
   add('plan: child without formål', () => planCard(locale, { institution: ungehus, plan: childPlan, scores: scoresFor(childPlan, []), resident: { entries: 0 }, now }), [s.purposeMissing, s.targetChild]);
   add('plan: no goals', () => planCard(locale, { institution: bosted, plan: emptyPlan, scores: {}, resident: { entries: 0 }, now }), [s.planNoGoals]);
   add('plan: saved notice', () => planCard(locale, { institution: bosted, plan: adultPlan, scores: scoresFor(adultPlan, adultEntries), resident: { entries: 7, latestAt: '2026-11-20T08:00:00.000Z' }, now, notice: { text: s.goalSaved, style: 'good' } }));

@@ -154,7 +154,7 @@ describe('the compiled binder', () => {
 
   it('compiles every template the bot uses', async () => {
     const { readFileSync } = await import('node:fs');
-    for (const name of ['menu', 'form', 'plan', 'saved']) expect(compileTemplate(JSON.parse(readFileSync(new URL(`../../cards/${name}.json`, import.meta.url), 'utf8'))), name).toBeDefined();
+    for (const name of ['menu', 'form', 'plan', 'saved', 'deadlines']) expect(compileTemplate(JSON.parse(readFileSync(new URL(`../../cards/${name}.json`, import.meta.url), 'utf8'))), name).toBeDefined();
   });
 
   it.each(datas.map((d, i) => [i, d] as const))('binds data %i exactly as adaptivecards-templating does', (_i, data) => {
