@@ -47,7 +47,12 @@ export interface AppOptions {
 
 /** The engine settings the config gives. */
 export function engineSettingsOf(config: Config): Partial<EngineSettings> {
-  return { ratePerSecond: config.REMINDER_RATE_PER_SECOND, maxAttempts: config.REMINDER_MAX_ATTEMPTS };
+  return {
+    ratePerSecond: config.REMINDER_RATE_PER_SECOND,
+    maxAttempts: config.REMINDER_MAX_ATTEMPTS,
+    claimTimeoutMs: config.REMINDER_CLAIM_TIMEOUT_MS,
+    leaseMs: config.REMINDER_LEASE_MS,
+  };
 }
 
 /** The repositories' options the config and logger give (the bot and the one-off commands alike). */

@@ -67,6 +67,13 @@ export const ConfigSchema = z
     REMINDER_MAX_ATTEMPTS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(50).default(5)),
     /** Global ceiling of reminder messages per second (Teams allows 50 requests/s per app and tenant). */
     REMINDER_RATE_PER_SECOND: z.preprocess(emptyToUndefined, z.coerce.number().min(0.1).max(50).default(30)),
+    /**
+     * How long an instance's claim on a reminder holds (ms): a reminder left "sending" by a crashed
+     * instance is due again after this. Longer than a send may take (the send timeout is 15 s).
+     */
+    REMINDER_CLAIM_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(500).max(3_600_000).default(120_000)),
+    /** How long the reminder scan lease holds without renewal (ms): another instance takes over a crashed one's scan after this. */
+    REMINDER_LEASE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(500).max(3_600_000).default(60_000)),
   })
 ;
 

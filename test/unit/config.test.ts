@@ -49,9 +49,10 @@ describe('configuration', () => {
   });
 
   it('parses the reminder engine settings: interval, attempts and the global rate ceiling', () => {
-    expect(loadConfig({})).toMatchObject({ REMINDER_INTERVAL_MS: 60000, REMINDER_MAX_ATTEMPTS: 5, REMINDER_RATE_PER_SECOND: 30 });
+    expect(loadConfig({})).toMatchObject({ REMINDER_INTERVAL_MS: 60000, REMINDER_MAX_ATTEMPTS: 5, REMINDER_RATE_PER_SECOND: 30, REMINDER_CLAIM_TIMEOUT_MS: 120000, REMINDER_LEASE_MS: 60000 });
+    expect(loadConfig({ REMINDER_CLAIM_TIMEOUT_MS: '3000', REMINDER_LEASE_MS: '1500' })).toMatchObject({ REMINDER_CLAIM_TIMEOUT_MS: 3000, REMINDER_LEASE_MS: 1500 });
     expect(loadConfig({ REMINDER_INTERVAL_MS: '0', REMINDER_MAX_ATTEMPTS: '3', REMINDER_RATE_PER_SECOND: '12.5' })).toMatchObject({ REMINDER_INTERVAL_MS: 0, REMINDER_MAX_ATTEMPTS: 3, REMINDER_RATE_PER_SECOND: 12.5 });
-    for (const env of [{ REMINDER_INTERVAL_MS: '-1' }, { REMINDER_MAX_ATTEMPTS: '0' }, { REMINDER_RATE_PER_SECOND: '51' }, { REMINDER_RATE_PER_SECOND: 'fast' }]) {
+    for (const env of [{ REMINDER_INTERVAL_MS: '-1' }, { REMINDER_MAX_ATTEMPTS: '0' }, { REMINDER_RATE_PER_SECOND: '51' }, { REMINDER_CLAIM_TIMEOUT_MS: '10' }, { REMINDER_LEASE_MS: 'long' }, { REMINDER_RATE_PER_SECOND: 'fast' }]) {
       expect(() => loadConfig(env), JSON.stringify(env)).toThrow(ConfigError);
     }
   });
