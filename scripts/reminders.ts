@@ -54,10 +54,15 @@ async function run(args: string[]): Promise<number> {
     const intervalMs = config.REMINDER_INTERVAL_MS > 0 ? config.REMINDER_INTERVAL_MS : 60_000;
     engine.start(intervalMs);
     logger.info({ intervalMs, instance: engine.instanceId }, 'reminder engine running');
+    // The engine's timer is unref'd (it must not keep the bot alive); here the process lives for
+    // the engine, so a handle holds it until the signal. Without one, a store that keeps no
+    // handle open between passes (Cosmos DB) let the process end silently after its first pass.
+    const keepAlive = setInterval(() => undefined, 1 << 30);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve());
       process.once('SIGTERM', () => resolve());
     });
+    clearInterval(keepAlive);
     return 0;
   } finally {
     await engine.stop();

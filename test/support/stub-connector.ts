@@ -49,6 +49,19 @@ export interface StubConnector {
   faults: StubFault[];
   /** Conversations the bot created. */
   created: CreatedConversation[];
+  /**
+   * Activity POSTs whose client went away (connection closed, e.g. the sending process was
+   * killed) before the stub answered: the requests that were in flight when their sender died.
+   */
+  aborted: RecordedActivity[];
+  /** Every accepted activity POST waits this long before it is answered (a slow connector; default 0). */
+  delayMs: number;
+  /** From now on, activity POSTs are received (recorded in `attempts`) but not answered until `release()`. */
+  hold(): void;
+  /** Answers the held activity POSTs (those whose client is still there) and stops holding. */
+  release(): void;
+  /** How many activity POSTs are received and not yet answered (delayed or held) with their client still connected. */
+  open(): number;
   /** Rosters per team id (the roster calls' conversation id is the team id). */
   rosters: Map<string, StubMember[]>;
   teamNames: Map<string, string>;
@@ -76,8 +89,10 @@ export async function startStubConnector(): Promise<StubConnector> {
   const created: CreatedConversation[] = [];
   const rosters = new Map<string, StubMember[]>();
   const teamNames = new Map<string, string>();
+  const aborted: RecordedActivity[] = [];
   let counter = 0;
   const waiters: Array<() => void> = [];
+  const control = { delayMs: 0, holding: false, released: [] as Array<() => void>, open: new Set<ServerResponse>() };
 
   const server: Server = createServer((req, res) => {
     void (async () => {
@@ -94,6 +109,11 @@ export async function startStubConnector(): Promise<StubConnector> {
           at: Date.now(),
         };
         attempts.push(record);
+        control.open.add(res);
+        res.once('close', () => {
+          control.open.delete(res);
+          if (!res.writableFinished) aborted.push(record);
+        });
         if (req.method === 'POST') {
           const index = faults.findIndex((f) => f.conversationId === undefined || f.conversationId === record.conversationId);
           if (index >= 0) {
@@ -110,6 +130,9 @@ export async function startStubConnector(): Promise<StubConnector> {
             return;
           }
         }
+        if (req.method === 'POST' && control.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, control.delayMs));
+        if (req.method === 'POST' && control.holding) await new Promise<void>((resolve) => control.released.push(resolve));
+        if (res.destroyed) return;
         sent.push(record);
         for (const wake of waiters.splice(0)) wake();
         return json(res, 200, { id: req.method === 'PUT' ? parts[4] : `sent-${++counter}` });
@@ -148,6 +171,21 @@ export async function startStubConnector(): Promise<StubConnector> {
     attempts,
     faults,
     created,
+    aborted,
+    get delayMs() {
+      return control.delayMs;
+    },
+    set delayMs(value: number) {
+      control.delayMs = value;
+    },
+    hold() {
+      control.holding = true;
+    },
+    release() {
+      control.holding = false;
+      for (const wake of control.released.splice(0)) wake();
+    },
+    open: () => [...control.open].filter((res) => !res.destroyed).length,
     rosters,
     teamNames,
     async waitFor(count, timeoutMs = 5000) {
@@ -170,6 +208,7 @@ export async function startStubConnector(): Promise<StubConnector> {
       attempts.length = 0;
       faults.length = 0;
       created.length = 0;
+      aborted.length = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {
