@@ -7,12 +7,14 @@ import { runScaleBenchmark } from './scale.js';
 import { runEmbeddedStoreBenchmark } from './embedded-store.js';
 import { runTurnBenchmark } from './turn.js';
 import { runPlanCardBenchmark } from './plan-card.js';
+import { runRemindersBenchmark } from './reminders.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   turn: runTurnBenchmark,
   scale: runScaleBenchmark,
   embedded: runEmbeddedStoreBenchmark,
   'plan-card': runPlanCardBenchmark,
+  reminders: runRemindersBenchmark,
 };
 
 async function main(): Promise<void> {
