@@ -114,9 +114,29 @@ export const DEFAULT_REMINDER_SETTINGS: ReminderSettings = resolveReminderSettin
 
 // ---------------------------------------------------------------- local time (Copenhagen)
 
+/**
+ * Time-zone arithmetic is most of what planning a reminder costs (the engine plans each one it
+ * sends twice: the check before sending and the next occurrence after), and the same few days
+ * and times come back for every deadline: the results are remembered, as instants (ms), per
+ * input. Pure: the same input always gives the same instant; bounded, cleared when full.
+ */
+const REMEMBERED_LIMIT = 10_000;
+const rememberedDays = new Map<string, number>();
+const rememberedTimes = new Map<string, number>();
+
+function remembered(cache: Map<string, number>, key: string, compute: () => Date): Date {
+  let ms = cache.get(key);
+  if (ms === undefined) {
+    ms = compute().getTime();
+    if (cache.size >= REMEMBERED_LIMIT) cache.clear();
+    cache.set(key, ms);
+  }
+  return new Date(ms);
+}
+
 /** The start of a calendar day in Copenhagen. */
 function localDay(isoDate: string): Date {
-  return parseISO(isoDate, IN_ZONE);
+  return remembered(rememberedDays, isoDate, () => parseISO(isoDate, IN_ZONE));
 }
 
 /** The calendar day of an instant in Copenhagen, yyyy-MM-dd. */
@@ -371,7 +391,8 @@ function* slotsOf(deadline: Deadline, settings: ReminderSettings, from: Date): G
   const due = localDay(deadline.dueDate);
   const opened = new Date(deadline.openedAt);
   const every = lead.overdueEveryDays;
-  const planned = (offset: number): Date => atLocalTime(addDays(due, offset, IN_ZONE), settings.sendTime);
+  const planned = (offset: number): Date =>
+    remembered(rememberedTimes, `${deadline.dueDate}|${offset}|${settings.sendTime}`, () => atLocalTime(addDays(due, offset, IN_ZONE), settings.sendTime));
   const before = [...lead.before].map((days) => 0 - days).sort((a, b) => a - b); // 0 - 0 is +0, not -0
 
   // The latest lead on or after the due date that had passed when the deadline opened: sent at `openedAt`.

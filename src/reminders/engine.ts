@@ -14,8 +14,14 @@
  * - **Failures**: 429 waits for Retry-After, shared with every instance (a throttle document
  *   the scan reads first); 5xx, 412 and timeouts back off exponentially with jitter and fail
  *   after `maxAttempts`; 403 marks the recipient unreachable until they write to the bot again.
- * - **Rate**: at most one message per conversation per `perConversationMs` and a global ceiling
- *   of `ratePerSecond` (bottleneck: a limiter per conversation, chained to a global one). The
+ * - **Rate**: at most one message per conversation per `perConversationMs` (bottleneck: a
+ *   limiter per conversation) and a global ceiling of `ratePerSecond`: start slots `1000 /
+ *   ratePerSecond` ms apart, each taken in turn, and at most `ceil(ratePerSecond)` jobs at once.
+ *   The global part is the engine's own, not a bottleneck limiter: one bottleneck limiter
+ *   yields to the event loop (a `setTimeout(0)`, ≥ 1 ms) several times per job behind its
+ *   submit lock, which capped the whole engine near 300 jobs/s with the CPU two-thirds idle,
+ *   and its `minTime`, counted from each actual start, let every late start push back all
+ *   later ones (300/s gave 250/s at best). The
  *   claim happens when a message's turn comes, so waiting in the limiter never eats the claim.
  */
 import { randomUUID } from 'node:crypto';
@@ -102,12 +108,16 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** An entry's key in a pass: its tilbud and document id. */
+function queueKey(entry: ReminderEntry): string {
+  return `${entry.tenantId}|${entry.teamId}|${reminderEntryId(entry.deadlineId, entry.recipientId)}`;
+}
+
 export class ReminderEngine {
   readonly instanceId: string;
   readonly settings: EngineSettings;
   private readonly clock: () => Date;
   private readonly random: () => number;
-  private readonly global: Bottleneck;
   private readonly perConversation: Bottleneck.Group;
   private pausedUntil = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -119,7 +129,8 @@ export class ReminderEngine {
     this.settings = { ...DEFAULT_ENGINE_SETTINGS, ...deps.settings };
     this.clock = deps.clock ?? (() => new Date());
     this.random = deps.random ?? Math.random;
-    this.global = new Bottleneck({ minTime: Math.ceil(1000 / this.settings.ratePerSecond), maxConcurrent: Math.max(1, Math.ceil(this.settings.ratePerSecond)) });
+    this.maxInFlight = Math.max(1, Math.ceil(this.settings.ratePerSecond));
+    this.slotMs = 1000 / this.settings.ratePerSecond;
     // One job at a time per conversation; each waits for its conversation's spacing, then for a global slot.
     this.perConversation = new Bottleneck.Group({ maxConcurrent: 1 });
   }
@@ -132,6 +143,18 @@ export class ReminderEngine {
     if (!(await repos.reminderControl.acquireLease(this.instanceId, start, new Date(start.getTime() + this.settings.leaseMs)))) {
       return { ...summary, leased: false };
     }
+    const jobs: Array<Promise<unknown>> = [];
+    // Entries of this pass scheduled and not yet past their claim: a later scan still finds them
+    // (pending, due) and leaves them to the job that has them.
+    const queued = new Set<string>();
+    let wake: (() => void) | undefined;
+    const pastClaim = (key: string): void => {
+      if (queued.delete(key)) wake?.();
+    };
+    const waitUntil = async (condition: () => boolean): Promise<void> => {
+      while (!condition()) await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    };
     try {
       for (let page = 0; page < this.settings.maxPages && !this.stopped; page++) {
         const now = this.clock();
@@ -141,20 +164,35 @@ export class ReminderEngine {
           break;
         }
         if (page > 0 && !(await repos.reminderControl.acquireLease(this.instanceId, now, new Date(now.getTime() + this.settings.leaseMs)))) break;
-        const due = await repos.reminders.due(now, this.settings.pageSize);
-        if (due.length === 0) break;
-        await Promise.all(
-          due.map((entry) =>
+        const due = await repos.reminders.due(now, this.settings.pageSize + queued.size);
+        const fresh = due.filter((entry) => !queued.has(queueKey(entry.value)));
+        if (fresh.length === 0) {
+          if (queued.size === 0) break;
+          // Only entries already scheduled are due: scan again once they are claimed.
+          await waitUntil(() => queued.size === 0);
+          continue;
+        }
+        for (const entry of fresh) {
+          const key = queueKey(entry.value);
+          const conversation = `${entry.value.tenantId}|${entry.value.recipientId}`;
+          queued.add(key);
+          jobs.push(
             this.perConversation
-              .key(`${entry.value.tenantId}|${entry.value.recipientId}`)
-              .schedule(() => this.inTurn(`${entry.value.tenantId}|${entry.value.recipientId}`, () => this.process(entry, summary)))
-              .catch((error: unknown) => this.deps.logger.error({ err: error, tenantId: entry.value.tenantId }, 'reminder not processed')),
-          ),
-        );
+              .key(conversation)
+              .schedule(() => this.inTurn(conversation, () => this.process(entry, summary, () => pastClaim(key))))
+              .catch((error: unknown) => this.deps.logger.error({ err: error, tenantId: entry.value.tenantId }, 'reminder not processed'))
+              .finally(() => pastClaim(key)),
+          );
+        }
+        // The next page is scanned while half of this one still waits for its start slots, so
+        // the global rate's slots follow on without a gap for the scan (a claimed entry is out
+        // of the scan: its dueAt is the end of the claim). The pass waits for every job.
+        await waitUntil(() => queued.size <= Math.floor(this.settings.pageSize / 2));
         if (this.pausedUntil > this.clock().getTime()) break;
       }
       if (!this.stopped && this.pausedUntil <= this.clock().getTime()) await this.digests(summary);
     } finally {
+      await Promise.allSettled(jobs);
       await repos.reminderControl.releaseLease(this.instanceId).catch((error: unknown) => this.deps.logger.warn({ err: error }, 'reminder lease not released'));
     }
     this.deps.logger.info({ instance: this.instanceId, ...summary }, 'reminder pass');
@@ -180,7 +218,37 @@ export class ReminderEngine {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;
-    await this.global.stop({ dropWaitingJobs: false }).catch(() => undefined);
+  }
+
+  /** The global spacing: ms between two start slots, and the next free slot (wall clock, ms). */
+  private readonly slotMs: number;
+  private nextSlot = 0;
+  /** The global bound on jobs at once: how many run, and those waiting for one to end. */
+  private readonly maxInFlight: number;
+  private inFlight = 0;
+  private readonly waitingForRoom: Array<() => void> = [];
+
+  private async enterGlobal(): Promise<void> {
+    if (this.inFlight < this.maxInFlight) {
+      this.inFlight++;
+      return;
+    }
+    // Woken by a job that ends: its place is handed over, the count stays.
+    await new Promise<void>((resolve) => this.waitingForRoom.push(resolve));
+  }
+
+  private leaveGlobal(): void {
+    const next = this.waitingForRoom.shift();
+    if (next) next();
+    else this.inFlight--;
+  }
+
+  /** Waits for the next global start slot: slots are `slotMs` apart whenever the jobs start. */
+  private async globalSlot(): Promise<void> {
+    const now = Date.now();
+    const slot = Math.max(now, this.nextSlot);
+    this.nextSlot = slot + this.slotMs;
+    if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
   }
 
   /** When each conversation last had a message sent (wall clock), for its spacing. */
@@ -188,11 +256,17 @@ export class ReminderEngine {
 
   /**
    * Runs a conversation's job when its turn comes: at least `perConversationMs` after the last
-   * send to it (measured at the send, not at the job's start), then in a slot of the global limiter.
+   * send to it (measured at the send, not at the job's start), then in a global start slot.
    */
   private async inTurn(conversation: string, job: () => Promise<void>): Promise<void> {
     await this.waitForTurn(conversation);
-    await this.global.schedule(job);
+    await this.enterGlobal();
+    try {
+      await this.globalSlot();
+      await job();
+    } finally {
+      this.leaveGlobal();
+    }
     if (this.lastSendAt.size > 10_000) this.lastSendAt.clear();
   }
 
@@ -201,7 +275,8 @@ export class ReminderEngine {
     return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
   }
 
-  private async process(found: Versioned<ReminderEntry>, summary: PassSummary): Promise<void> {
+  /** `claimDone` is told once the entry is claimed or will not be (the next page may be scanned). */
+  private async process(found: Versioned<ReminderEntry>, summary: PassSummary, claimDone: () => void): Promise<void> {
     const { repos, logger } = this.deps;
     const entry = found.value;
     const log = logger.child({ tenantId: entry.tenantId, entry: reminderEntryId(entry.deadlineId, isEscalation(entry) ? 'managers' : entry.recipientId) });
@@ -217,6 +292,8 @@ export class ReminderEngine {
     } catch (error) {
       if (error instanceof ConcurrencyError) return;
       throw error;
+    } finally {
+      claimDone();
     }
     summary.claimed++;
 
@@ -446,6 +523,8 @@ export class ReminderEngine {
       if (alreadyReached.includes(managerId)) continue;
       if (await repos.reminderControl.reach(tenantId, managerId)) continue;
       await this.waitForTurn(`${tenantId}|${managerId}`);
+      // Each manager's message is a send of its own: it takes a global start slot too.
+      await this.globalSlot();
       const failure = await this.deliverOnce(tenantId, teamId, managerId, card, log);
       if (!failure) {
         reached++;
