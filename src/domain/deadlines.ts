@@ -32,7 +32,7 @@
  * schedule functions take any `Deadline` and `isReminderCurrentAmong` checks against any list.
  */
 import { addDays, addMonths, differenceInCalendarDays, format, isWeekend, nextMonday, parse, parseISO } from 'date-fns';
-import { tz } from '@date-fns/tz';
+import { TZDate, tz } from '@date-fns/tz';
 import type { DeadlineKind, Goal, LocalTime, Plan, QuietHours, ReminderOverrides, WeekendPolicy } from './model.js';
 import { DeadlineKindSchema, QuietHoursSchema } from './model.js';
 import { latestEvaluation } from './evaluation.js';
@@ -118,7 +118,9 @@ export const DEFAULT_REMINDER_SETTINGS: ReminderSettings = resolveReminderSettin
  * Time-zone arithmetic is most of what planning a reminder costs (the engine plans each one it
  * sends twice: the check before sending and the next occurrence after), and the same few days
  * and times come back for every deadline: the results are remembered, as instants (ms), per
- * input. Pure: the same input always gives the same instant; bounded, cleared when full.
+ * input. Pure: the same input always gives the same instant; bounded, cleared when full. They
+ * come back as Copenhagen dates (TZDate), so getDay() and the like read Copenhagen's calendar
+ * whatever the process's own zone.
  */
 const REMEMBERED_LIMIT = 10_000;
 const rememberedDays = new Map<string, number>();
@@ -131,7 +133,7 @@ function remembered(cache: Map<string, number>, key: string, compute: () => Date
     if (cache.size >= REMEMBERED_LIMIT) cache.clear();
     cache.set(key, ms);
   }
-  return new Date(ms);
+  return new TZDate(ms, ZONE);
 }
 
 /** The start of a calendar day in Copenhagen. */

@@ -78,8 +78,9 @@ describe.each([embeddedCase(), cosmosCase()])('npm run seed, then npm run remind
     expect(seeded.code, seeded.stderr).toBe(0);
     expect(seeded.lines).toHaveLength(1);
     const summary = JSON.parse(seeded.lines[0]!) as Record<string, unknown>;
-    // Three deadlines per citizen (the goal's revisionsdato, status til myndighed, the statusmøde invitation), one owner each.
-    expect(summary).toEqual({ tenantId: expect.any(String), teamId: 'seed-tilbud', store: store.name, citizens: CITIZENS, due: DUE, reminderEntries: 3 * CITIZENS, dueNow: DUE });
+    // Three deadlines per citizen (the goal's revisionsdato, status til myndighed, the statusmøde invitation),
+    // each with one entry for its owner and one for its escalation to the ledere (none due yet).
+    expect(summary).toEqual({ tenantId: expect.any(String), teamId: 'seed-tilbud', store: store.name, citizens: CITIZENS, due: DUE, reminderEntries: 2 * 3 * CITIZENS, dueNow: DUE });
 
     const sent = await run('scripts/reminders.ts', ['--once'], store.env());
     expect(sent.code, sent.stderr).toBe(0);
@@ -119,7 +120,7 @@ describe.each([embeddedCase(), cosmosCase()])('npm run seed, then npm run remind
 
     const other = await run('scripts/seed.ts', ['--citizens', '2', '--due', '2', '--service-url', connector.url, '--team', 'seed-tilbud-2'], store.env());
     expect(other.code, other.stderr).toBe(0);
-    expect(JSON.parse(other.lines[0]!)).toMatchObject({ teamId: 'seed-tilbud-2', citizens: 2, due: 2, reminderEntries: 6, dueNow: 2 });
+    expect(JSON.parse(other.lines[0]!)).toMatchObject({ teamId: 'seed-tilbud-2', citizens: 2, due: 2, reminderEntries: 12, dueNow: 2 });
   }, 180_000);
 });
 
