@@ -19,8 +19,13 @@ describe('npm run reminders -- --once', () => {
     dataDir = started.opened.dataDir!;
     await h.setupTeam(USERS.anna, [USERS.anna, USERS.bo]);
     await h.message(USERS.anna, 'hjælp');
-    // The command runs on the real clock: no quiet hours or weekends, so it passes at any hour.
+    // The command runs on the real clock: no quiet hours or weekends, and the citizens below are made
+    // a day ago (madeYesterday), so their formål reminder (on the day, at the 07:30 send time) is
+    // due now at any hour of the day.
   }, { env: QUIET_OFF });
+
+  /** A day before the real clock: a formål missing since then is due now, whatever the hour. */
+  const madeYesterday = () => new Date(Date.now() - 24 * 60 * 60 * 1000);
 
   async function runOnce(): Promise<{ code: number | null; lines: string[]; stderr: string }> {
     const child = spawnTs('scripts/reminders.ts', ['--once'], { env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'info', COSMOS_ENDPOINT: '', MicrosoftAppId: '', ...QUIET_OFF } });
@@ -29,8 +34,8 @@ describe('npm run reminders -- --once', () => {
   }
 
   it('runs one pass to completion, prints one JSON summary line and exits 0; a second run sends nothing', async () => {
-    // A citizen without a formål: "formål mangler" is reminded at once (the real clock: it was made just now).
-    h.now.value = new Date();
+    // A citizen without a formål, made yesterday: "formål mangler" is due.
+    h.now.value = madeYesterday();
     const form = cardOf((await h.message(USERS.anna, 'ny borger')).replies[0]);
     invokeCardOf(await h.invoke(USERS.anna, VERBS.citizenSave, { ...findAction(form, VERBS.citizenSave).data, alias: 'KX', targetGroup: 'adult', representative: 'none', contactPersons: USERS.anna.aadObjectId }));
     h.connector.clear();
@@ -53,7 +58,7 @@ describe('npm run reminders -- --once', () => {
   it('without --once runs a pass every REMINDER_INTERVAL_MS until SIGTERM, then exits 0', async () => {
     const child = spawnTs('scripts/reminders.ts', [], { env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'info', COSMOS_ENDPOINT: '', MicrosoftAppId: '', REMINDER_INTERVAL_MS: '200', ...QUIET_OFF } });
     try {
-      h.now.value = new Date();
+      h.now.value = madeYesterday();
       const form = cardOf((await h.message(USERS.anna, 'ny borger')).replies[0]);
       invokeCardOf(await h.invoke(USERS.anna, VERBS.citizenSave, { ...findAction(form, VERBS.citizenSave).data, alias: 'KY', targetGroup: 'adult', representative: 'none', contactPersons: USERS.anna.aadObjectId }));
       const deadline = Date.now() + 30_000;
