@@ -80,7 +80,8 @@ describe('three reminder engines as separate processes on one Cosmos store', () 
   async function seed(prefix: string, count: number): Promise<Seeded[]> {
     const seeded: Seeded[] = [];
     for (let i = 0; i < count; i++) {
-      const now = new Date();
+      // Made a day before the real clock: the formål reminder (on the day, at the 07:30 send time) is due at any hour.
+      const now = new Date(Date.now() - 24 * 60 * 60 * 1000);
       const recipientId = `aad-${prefix}-${i}`;
       const conversationId = `a:personal-${recipientId}`;
       await repos.users.putConversationRef({ tenantId: TENANT, aadObjectId: recipientId, conversationId, conversationType: 'personal', serviceUrl: connector.url, channelId: 'msteams', updatedAt: now.toISOString() });
