@@ -106,9 +106,16 @@ async function main(): Promise<void> {
   // 1. The bot.
   const custom = process.env['REFLEKS_DEV_BOT_CMD']?.trim();
   const [botExe, ...botArgs] = (custom ? custom.split(/\s+/) : [process.execPath, '--import', 'tsx', 'src/main.ts']) as [string, ...string[]];
-  // Reminders stay off in the Playground unless REMINDER_INTERVAL_MS is set: the acceptance suite
-  // (which drives this) has not been run with proactive cards arriving in its chat.
-  start('bot', botExe, botArgs, { UI_LOCALE: 'da', LOG_FORMAT: 'pretty', REMINDER_INTERVAL_MS: '0', ...process.env, REFLEKS_DEMO_SEED: '1', PORT: String(botPort), NO_PROXY: noProxy }, false);
+  // A reminder pass every 10 s (unless REMINDER_INTERVAL_MS is set), so the demo's due reminder
+  // (src/dev/seed-demo.ts) shows in the Playground's personal chat shortly after start.
+  const playgroundServiceUrl = `http://127.0.0.1:${playgroundPort}/_connector`;
+  start(
+    'bot',
+    botExe,
+    botArgs,
+    { UI_LOCALE: 'da', LOG_FORMAT: 'pretty', REMINDER_INTERVAL_MS: '10000', ...process.env, REFLEKS_DEMO_SEED: '1', REFLEKS_DEMO_SERVICE_URL: playgroundServiceUrl, PORT: String(botPort), NO_PROXY: noProxy },
+    false,
+  );
   const readyz = `http://127.0.0.1:${botPort}/readyz`;
   await waitFor('Botten (' + readyz + ')', async () => (await fetch(readyz)).status === 200, 60_000);
 
@@ -133,7 +140,7 @@ async function main(): Promise<void> {
       '--import', LOOPBACK_ONLY, cli, 'start',
       '--app-endpoint', `http://127.0.0.1:${botPort}/api/messages`,
       '--port', String(playgroundPort),
-      '--service-url', `http://127.0.0.1:${playgroundPort}/_connector`,
+      '--service-url', playgroundServiceUrl,
       '--conversation-id', PLAYGROUND.personalChatId,
       '--disable-telemetry',
     ],

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const store = await openConfiguredStore(config, logger);
   if (config.REFLEKS_DEMO_SEED && store.kind === 'embedded') {
     const { seedDemoIfEmpty } = await import('./dev/seed-demo.js');
-    await seedDemoIfEmpty(store, new Date(), logger);
+    await seedDemoIfEmpty(store, new Date(), logger, config.REFLEKS_DEMO_SERVICE_URL ? { serviceUrl: config.REFLEKS_DEMO_SERVICE_URL } : {});
   }
   const app = await startApp({ config, logger, store });
   // The start-up this process did on top of loading its code: the store (with its checks) and the app.

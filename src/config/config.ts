@@ -53,6 +53,8 @@ export const ConfigSchema = z
     /** How long one turn may spend on the Bot Connector in all (replies, card updates, roster reads); each call is tried once. */
     CONNECTOR_BUDGET_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(60000).default(4000)),
     REFLEKS_DEMO_SEED: booleanFlag,
+    /** The Playground's connector, for the demo seed: Alex's personal chat is stored as reachable there (`npm run dev` sets it). */
+    REFLEKS_DEMO_SERVICE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
     UI_LOCALE: z.preprocess(emptyToUndefined, z.enum(['auto', 'da', 'en']).default('auto')),
     /**
      * Reminders' quiet hours in Copenhagen time, HH:mm-HH:mm (may run over midnight) or off; a

@@ -2,24 +2,39 @@
  * A clearly marked demo tilbud for `npm run dev`: the Playground's team ("My Team") with its
  * users as staff, and two made-up citizens with a formål, goals, sub-goals and a few diary
  * entries, so a newcomer can log a diary entry at once. Only on an empty embedded store.
+ *
+ * One deadline is due at once: Demo AB's first delmål, owned by Alex Wilber (the Playground's
+ * user), has its revisionsdato today. With the Playground's service URL (`serviceUrl`, which
+ * scripts/dev.ts passes on), Alex's personal chat is stored as a conversation reference, so the
+ * bot's first reminder pass puts that reminder card in the Playground. The demo tilbud sends
+ * reminders at any hour and on weekends (ALWAYS_DUE_REMINDERS), so this works whenever the demo
+ * is started. Every other demo deadline is more than 14 days (the longest lead) away, so no other
+ * reminder arrives while someone tries the demo.
  */
-import { addDays, formatISO, subDays } from 'date-fns';
+import { addDays, subDays } from 'date-fns';
 import { createDefaultSettings } from '../domain/defaults.js';
 import type { Plan, SubGoalDiaryEntry } from '../domain/model.js';
-import { addGoal, createPlan, recordPurpose, type Outcome } from '../domain/plan.js';
+import { addGoal, createPlan, recordPurpose, todayInZone, type Outcome } from '../domain/plan.js';
 import type { Logger } from '../logger.js';
 import type { DocumentStore } from '../store/ports.js';
 import { createRepositories } from '../store/repositories.js';
 import { PLAYGROUND } from './playground-defaults.js';
+import { ALWAYS_DUE_REMINDERS } from './seed-reminders.js';
 
 function must<T>(outcome: Outcome<T>): T {
   if (!outcome.ok) throw new Error(`demo seed is invalid: ${Object.keys(outcome.errors).join(',')}`);
   return outcome.value;
 }
 
-const day = (date: Date): string => formatISO(date, { representation: 'date' });
+/** The calendar day in Copenhagen (the bot's process may run in another zone). */
+const day = (date: Date): string => todayInZone(date);
 
-export async function seedDemoIfEmpty(store: DocumentStore, now: Date, logger: Logger): Promise<boolean> {
+export interface DemoSeedOptions {
+  /** The Playground's connector (`--service-url`): Alex's personal chat is stored as reachable there. */
+  serviceUrl?: string;
+}
+
+export async function seedDemoIfEmpty(store: DocumentStore, now: Date, logger: Logger, options: DemoSeedOptions = {}): Promise<boolean> {
   const repos = createRepositories(store);
   if ((await repos.institutions.listAll()).length > 0) return false;
   const tenantId = PLAYGROUND.tenantId;
@@ -34,13 +49,28 @@ export async function seedDemoIfEmpty(store: DocumentStore, now: Date, logger: L
     demo: true,
     members: staff.map((m) => ({ aadObjectId: m.aadObjectId, teamsUserId: m.id, name: m.name, role: 'member' as const })),
     membersRefreshedAt: at,
-    settings: createDefaultSettings(),
+    settings: { ...createDefaultSettings(), reminders: ALWAYS_DUE_REMINDERS },
     createdAt: at,
     createdBy: owner,
     updatedAt: at,
   });
   for (const m of staff) {
     await repos.users.putMembership({ tenantId, aadObjectId: m.aadObjectId, teamId, teamName: `${PLAYGROUND.teamName} (DEMO)`, updatedAt: at });
+  }
+  if (options.serviceUrl) {
+    // What Alex's first message in the personal chat would store: the demo reminder can go out before it.
+    await repos.users.putConversationRef({
+      tenantId,
+      aadObjectId: owner,
+      teamsUserId: PLAYGROUND.user.id,
+      conversationId: PLAYGROUND.personalChatId,
+      conversationType: 'personal',
+      serviceUrl: options.serviceUrl,
+      channelId: PLAYGROUND.activityChannelId,
+      locale: 'da-DK',
+      updatedAt: at,
+    });
+    await repos.reminderControl.putEndpoint({ tenantId, serviceUrl: options.serviceUrl, channelId: PLAYGROUND.activityChannelId, updatedAt: at });
   }
 
   const citizens: Array<{ alias: string; targetGroup: 'adult' | 'child'; purpose: string; goals: Array<{ theme: string; text: string; subs: string[] }> }> = [
@@ -70,12 +100,14 @@ export async function seedDemoIfEmpty(store: DocumentStore, now: Date, logger: L
     const subIds: string[] = [];
     for (const [gi, g] of c.goals.entries()) {
       const goalId = `${citizenId}-goal-${gi + 1}`;
-      plan = must(addGoal(plan, { id: goalId, themeId: g.theme, text: g.text, ownerId: owner, revisionDate: day(addDays(now, 10 + gi * 30)), endDate: day(addDays(now, 180)) }, owner, madeAt));
+      plan = must(addGoal(plan, { id: goalId, themeId: g.theme, text: g.text, ownerId: owner, revisionDate: day(addDays(now, 30 + gi * 30)), endDate: day(addDays(now, 180)) }, owner, madeAt));
       for (const [si, text] of g.subs.entries()) {
         const subId = `${goalId}-sub-${si + 1}`;
         subIds.push(subId);
-        const ownerId = staff[(si + 1) % staff.length]!.aadObjectId;
-        plan = must(addGoal(plan, { id: subId, parentId: goalId, themeId: g.theme, text, ownerId, revisionDate: day(addDays(now, 7 + si * 14)) }, owner, madeAt));
+        // Demo AB's first delmål is Alex's and due for revision today: the demo reminder.
+        const dueToday = index === 0 && gi === 0 && si === 0;
+        const ownerId = dueToday ? owner : staff[(si + 1) % staff.length]!.aadObjectId;
+        plan = must(addGoal(plan, { id: subId, parentId: goalId, themeId: g.theme, text, ownerId, revisionDate: day(dueToday ? now : addDays(now, 21 + si * 14)) }, owner, madeAt));
       }
     }
     await repos.plans.create(plan);

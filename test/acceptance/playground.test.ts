@@ -5,7 +5,7 @@
  * shows; each saves a PNG of its final card in test/acceptance/screenshots/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Chat, SCREENSHOTS, startPlayground, type Playground } from './playground.js';
+import { CARD_SELECTOR, Chat, SCREENSHOTS, startPlayground, type Playground } from './playground.js';
 
 const CPR = '010190-1234';
 
@@ -21,6 +21,33 @@ describe('Refleks in the Agents Playground (headless Chromium)', { timeout: 120_
 
   afterAll(async () => {
     await playground?.close();
+  });
+
+  it('puts the demo reminder in the personal chat; Markér som klaret updates it in place, and it does not come again', async () => {
+    // The demo's due deadline (Demo AB's first delmål, Alex's, revisionsdato today) reaches the
+    // personal chat on the bot's first reminder passes, without anyone writing to the bot first.
+    const reminder = playground.page.locator(CARD_SELECTOR).filter({ hasText: 'Påmindelse' });
+    await reminder.first().waitFor({ timeout: 60_000 });
+    expect(await reminder.count()).toBe(1);
+    const text = await chat.cardText();
+    expect(text).toContain('Revision af mål');
+    expect(text).toContain('Demo AB');
+    expect(text).toContain('AB skriver selv en indkøbsliste hver søndag');
+    expect(text).toMatch(/I dag \(\d{1,2}\. \S+ \d{4}\)/);
+    for (const button of ['Markér som klaret', 'Udsæt 1 dag', 'Udsæt 1 uge', 'Åbn planen', 'Evaluér nu']) {
+      await expect(chat.card().getByRole('button', { name: button, exact: true }).count()).resolves.toBe(1);
+    }
+    await chat.screenshot('reminder');
+    const cardsBefore = await chat.cardCount();
+    await chat.click('Markér som klaret', 'Markeret som klaret.');
+    // In place: the same card now says what was done, and it cannot be acted on again.
+    expect(await chat.cardCount()).toBe(cardsBefore);
+    expect(await chat.card().getByRole('button', { name: 'Markér som klaret' }).count()).toBe(0);
+    await chat.screenshot('reminder-done');
+    // Two more reminder passes (every 10 s in npm run dev): no second reminder of it.
+    await playground.page.waitForTimeout(22_000);
+    expect(await reminder.count()).toBe(1);
+    expect(await chat.cardCount()).toBe(cardsBefore);
   });
 
   it('answers hjælp with what it can do', async () => {
@@ -139,18 +166,6 @@ describe('Refleks in the Agents Playground (headless Chromium)', { timeout: 120_
     await chat.screenshot('evaluation-saved');
   });
 
-  it('creates a citizen with ny borger and opens the new plan (after an Annullér that saves nothing)', async () => {
-    await chat.send('ny borger', 'Brug et alias');
-    await chat.click('Annullér', 'Mine borgere');
-    expect(await chat.cardText()).not.toContain('Stue 7');
-    await chat.send('ny borger', 'Brug et alias');
-    await chat.fill(/^Alias/, 'Stue 7');
-    await chat.choose('Voksen (VUM-temaer)');
-    await chat.click('Gem', 'Plan: Stue 7');
-    expect(await chat.cardText()).toContain('Formål fra handleplanen mangler');
-    await chat.screenshot('new-citizen');
-  });
-
   it('refuses a CPR number in a note, says so next to the field, and keeps the rest of the note', async () => {
     // A word of the alias is enough: "cd" finds "Demo CD".
     await chat.send('dagbog cd', 'Hvad vil du skrive om?');
@@ -172,5 +187,24 @@ describe('Refleks in the Agents Playground (headless Chromium)', { timeout: 120_
     await chat.post('opsæt', /Tilbuddet "My Team \(DEMO\)" er opdateret/);
     await playground.page.screenshot({ path: `${SCREENSHOTS}/channel-setup.png` });
     await chat.open('Personal Chat');
+  });
+
+  // Last: the new citizen has no formål, so its contact person (Alex) gets a "formål mangler"
+  // reminder on a later pass, a card that would otherwise land in the middle of another flow.
+  it('creates a citizen with ny borger and opens the new plan (after an Annullér that saves nothing)', async () => {
+    await chat.send('ny borger', 'Brug et alias');
+    await chat.click('Annullér', 'Mine borgere');
+    expect(await chat.cardText()).not.toContain('Stue 7');
+    await chat.send('ny borger', 'Brug et alias');
+    await chat.fill(/^Alias/, 'Stue 7');
+    await chat.choose('Voksen (VUM-temaer)');
+    await chat.click('Gem', 'Plan: Stue 7');
+    const plan = playground.page.locator(CARD_SELECTOR).filter({ hasText: 'Plan: Stue 7' }).last();
+    expect(await plan.innerText()).toContain('Formål fra handleplanen mangler');
+    await plan.screenshot({ path: `${SCREENSHOTS}/new-citizen.png` });
+    // Its contact person (Alex, who made it) is reminded to get the formål from the municipality.
+    const reminder = playground.page.locator(CARD_SELECTOR).filter({ hasText: 'Markér som klaret' }).filter({ hasText: 'Stue 7' });
+    await reminder.first().waitFor({ timeout: 30_000 });
+    expect(await reminder.first().innerText()).toContain('Formål fra handleplanen mangler');
   });
 });

@@ -17,7 +17,9 @@ export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 /** Where each flow's final card is saved as a PNG. */
 export const SCREENSHOTS = join(REPO_ROOT, 'test', 'acceptance', 'screenshots');
 
-const CARD = '.ac-adaptiveCard';
+/** A card the bot sent, as the Playground renders it. */
+export const CARD_SELECTOR = '.ac-adaptiveCard';
+const CARD = CARD_SELECTOR;
 
 async function freePort(): Promise<number> {
   const server = createServer();
