@@ -2,7 +2,7 @@
  * Pure operations on the individual plan. Each takes the current plan and returns either
  * the new plan or field errors; time comes in as `now`, ids come in from the caller.
  */
-import { formatISO, isValid, parseISO } from 'date-fns';
+import { formatISO, isValid, parseISO, subYears } from 'date-fns';
 import { TZDate } from '@date-fns/tz';
 import { ADULT_THEMES, CHILD_THEMES } from './defaults.js';
 import type { Goal, Institution, Plan, RepresentativeRole, StatusRecord, TargetGroup, Theme } from './model.js';
@@ -163,14 +163,23 @@ export interface StatusInput {
 }
 
 const FUTURE_DATE = { da: 'Datoen kan ikke ligge i fremtiden.', en: 'The date cannot be in the future.' };
-const BEFORE_PLAN = { da: 'Datoen ligger før borgerens plan blev oprettet i Refleks.', en: 'The date is before the citizen’s plan was created in Refleks.' };
+/** How far back a status date may lie: a plan moved into Refleks brings its last status with it, but not from decades ago. */
+export const STATUS_DATE_MAX_YEARS_BACK = 10;
+const TOO_OLD = {
+  da: `Datoen ligger mere end ${STATUS_DATE_MAX_YEARS_BACK} år tilbage. Tjek årstallet.`,
+  en: `The date is more than ${STATUS_DATE_MAX_YEARS_BACK} years ago. Check the year.`,
+};
 
-/** A past date on the plan: a real day, not after today, not before the plan was made. */
-function checkPastDate(value: string, plan: Plan, now: Date, required: boolean) {
+/**
+ * A past date of the status or the statusmøde: a real day, not after today. It may lie before the
+ * plan was made in Refleks (a citizen who moves into Refleks has had statusser before), but not
+ * more than STATUS_DATE_MAX_YEARS_BACK years back.
+ */
+function checkPastDate(value: string, now: Date, required: boolean) {
   if (value === '') return required ? { da: 'Skriv datoen.', en: 'Enter the date.' } : undefined;
   if (!isIsoDate(value)) return MESSAGES.invalidDate;
   if (value > todayInZone(now)) return FUTURE_DATE;
-  if (value < todayInZone(new Date(plan.createdAt))) return BEFORE_PLAN;
+  if (value < todayInZone(subYears(new TZDate(now.getTime(), ZONE), STATUS_DATE_MAX_YEARS_BACK))) return TOO_OLD;
   return undefined;
 }
 
@@ -182,10 +191,10 @@ export function statusIntervalChoices(plan: Plan): number[] {
 
 export function validateStatus(plan: Plan, input: StatusInput, now: Date): FieldErrors {
   return collectErrors({
-    lastSentOn: checkPastDate(input.lastSentOn, plan, now, true),
+    lastSentOn: checkPastDate(input.lastSentOn, now, true),
     intervalMonths: statusIntervalChoices(plan).map(String).includes(input.intervalMonths) ? undefined : MESSAGES.invalidChoice,
-    lastHeldOn: checkPastDate(input.lastHeldOn, plan, now, false),
-    invitedOn: checkPastDate(input.invitedOn, plan, now, false),
+    lastHeldOn: checkPastDate(input.lastHeldOn, now, false),
+    invitedOn: checkPastDate(input.invitedOn, now, false),
   });
 }
 
