@@ -162,6 +162,9 @@ export async function startStubConnector(): Promise<StubConnector> {
       json(res, 404, { error: 'not found' });
     })().catch((error: unknown) => json(res, 500, { error: String(error) }));
   });
+  // Idle keep-alive sockets stay open a minute (Node's default is 5 s): a client that reuses a
+  // socket the server is just closing gets ECONNRESET, a race of loopback tests, not of the bot.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
 
