@@ -13,6 +13,8 @@
  */
 import { addMonths, differenceInCalendarDays, parseISO } from 'date-fns';
 import { tz } from '@date-fns/tz';
+import { z } from 'zod';
+import { IsoDateSchema, IsoDateTimeSchema } from './model.js';
 import { isIsoDate, todayInZone, ZONE } from './plan.js';
 import { checkText, collectErrors, MESSAGES, TEXT_LIMITS, type FieldErrors, type LocalizedText } from './text.js';
 
@@ -406,3 +408,63 @@ export function checklistState(ticks: readonly MeetingTick[]): Map<string, Meeti
   }
   return state;
 }
+
+// ---------------------------------------------------------------- stored forms
+
+const DialogStepSchema = z.enum(DIALOG_STEPS);
+const IdText = z.string().min(1).max(200);
+
+export const AgreementActionSchema = z.object({
+  id: IdText,
+  what: z.string().max(TEXT_LIMITS.short),
+  ownerIds: z.array(IdText).min(1).max(20),
+  followUpBy: IdText,
+  dueDate: IsoDateSchema,
+  doneAt: IsoDateTimeSchema.optional(),
+  doneBy: IdText.optional(),
+}) satisfies z.ZodType<AgreementAction>;
+
+export const AgreementSchema = z.object({
+  shortTermGoal: z.string().max(TEXT_LIMITS.goal),
+  longTermGoal: z.string().max(TEXT_LIMITS.goal),
+  longTermMonths: z.number().int().min(1).max(36),
+  progressData: z.string().max(TEXT_LIMITS.goal),
+  actions: z.array(AgreementActionSchema).max(AGREEMENT_ACTIONS_MAX),
+}) satisfies z.ZodType<Agreement>;
+
+export const MeetingSchema = z.object({
+  id: IdText,
+  tenantId: IdText,
+  teamId: IdText,
+  level: z.enum(['citizen', 'indsats', 'organisation']),
+  citizenId: IdText.optional(),
+  leaderId: IdText,
+  participantIds: z.array(IdText).max(200),
+  phase: z.enum(['preparation', 'dialog', 'action', 'finished']),
+  step: DialogStepSchema,
+  closedSteps: z.array(DialogStepSchema).max(DIALOG_STEPS.length),
+  hideNotesUntilClosed: z.boolean(),
+  agreement: AgreementSchema.optional(),
+  createdAt: IsoDateTimeSchema,
+  createdBy: IdText,
+  finishedAt: IsoDateTimeSchema.optional(),
+  previousMeetingId: IdText.optional(),
+}) satisfies z.ZodType<Meeting>;
+
+export const MeetingTickSchema = z.object({
+  meetingId: IdText,
+  itemId: IdText,
+  tickedBy: IdText,
+  tickedByName: z.string().max(TEXT_LIMITS.short),
+  tickedAt: IsoDateTimeSchema,
+}) satisfies z.ZodType<MeetingTick>;
+
+export const MeetingNoteSchema = z.object({
+  id: IdText,
+  meetingId: IdText,
+  step: DialogStepSchema,
+  text: z.string().max(TEXT_LIMITS.note),
+  authorId: IdText,
+  authorName: z.string().max(TEXT_LIMITS.short),
+  createdAt: IsoDateTimeSchema,
+}) satisfies z.ZodType<MeetingNote>;

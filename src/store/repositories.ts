@@ -2,6 +2,8 @@
  * Typed repositories over a DocumentStore. Every stored document is parsed with its
  * zod schema on the way out, and the tenant id is part of every partition key.
  */
+import { MeetingNoteSchema, MeetingSchema, MeetingTickSchema } from '../domain/reflection-meeting.js';
+import { MeetingRepository } from './meeting-repository.js';
 import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import {
@@ -162,6 +164,9 @@ const DOCUMENT_TYPES: Record<string, { schema: z.ZodType; idField?: string }> = 
   planArchive: { schema: PlanArchiveSchema },
   recentCitizens: { schema: RecentCitizensSchema },
   reminder: { schema: ReminderEntrySchema },
+  meeting: { schema: MeetingSchema, idField: 'meetingRef' },
+  meetingTick: { schema: MeetingTickSchema },
+  meetingNote: { schema: MeetingNoteSchema, idField: 'noteId' },
 };
 
 /** Types without which the bot must not run: a tilbud or a plan that cannot be read is never skipped. */
@@ -769,6 +774,7 @@ export interface Repositories {
   /** Reminder entries (kept current on every plan write) and the reminder engine's shared documents. */
   reminders: ReminderRepository;
   reminderControl: ReminderControlRepository;
+  meetings: MeetingRepository;
 }
 
 export interface RepositoryOptions {
@@ -817,5 +823,6 @@ export function createRepositories(store: DocumentStore, options: RepositoryOpti
     audit: new AuditRepository(store, options.onAuditError, 50, report),
     reminders,
     reminderControl: new ReminderControlRepository(store),
+    meetings: new MeetingRepository(store),
   };
 }
