@@ -38,6 +38,7 @@ import { ListPayload, pageNumber } from './list-payload.js';
 import { GOAL_HANDLERS, openWizard } from './goal-actions.js';
 import { REMINDER_HANDLERS } from './reminder-actions.js';
 import { STATUS_HANDLERS } from './status-actions.js';
+import { MEETING_HANDLERS } from './meeting-actions.js';
 
 // Payload schemas are built once (zod compiles them on first use).
 /** A beboerdagbog's "kontekst/type" choice: two ids joined by a slash, or nothing. */
@@ -317,6 +318,7 @@ export const HANDLERS: Record<Verb, Handler> = {
   ...GOAL_HANDLERS,
   ...REMINDER_HANDLERS,
   ...STATUS_HANDLERS,
+  ...MEETING_HANDLERS,
 };
 
 /** Turns a use-case refusal into the card the user sees; anything else is rethrown. */

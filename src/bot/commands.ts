@@ -14,6 +14,8 @@ export type Command =
   | { kind: 'setup' }
   /** `ledere` (show), `ledere @navn …` (set, the names are the message's mentions), `ledere ingen` (clear). */
   | { kind: 'managers'; clear: boolean }
+  /** `refleksionsmøde borger <alias>` | `indsats` | `organisation` (in a team channel; participants are the mentions). */
+  | { kind: 'meeting'; level?: 'citizen' | 'indsats' | 'organisation'; alias: string }
   | { kind: 'aliasMissing' }
   | { kind: 'unknown' };
 
@@ -46,6 +48,15 @@ export function parseCommand(raw: string | undefined): Command {
   if (/^(?:opsæt|opsaet|setup|set up)$/u.test(lower)) return { kind: 'setup' };
   const managers = /^(?:ledere|leder|managers|manager)(?:\s+(.*))?$/u.exec(lower);
   if (managers) return { kind: 'managers', clear: /^(?:ingen|none)$/u.test((managers[1] ?? '').trim()) };
+  const meeting = /^(?:refleksionsmøde|refleksionsmode|refleksionsmoede|reflection meeting)(?:\s+(.*))?$/iu.exec(text);
+  if (meeting) {
+    const rest = (meeting[1] ?? '').trim();
+    const citizen = /^(?:borger|citizen)(?:\s+(.*))?$/iu.exec(rest);
+    if (citizen) return { kind: 'meeting', level: 'citizen', alias: (citizen[1] ?? '').trim() };
+    if (/^(?:indsats|indsatsniveau|service)$/iu.test(rest)) return { kind: 'meeting', level: 'indsats', alias: '' };
+    if (/^(?:organisation|organization)$/iu.test(rest)) return { kind: 'meeting', level: 'organisation', alias: '' };
+    return { kind: 'meeting', alias: rest };
+  }
   for (const [pattern, kind] of WITH_ALIAS) {
     const match = pattern.exec(text);
     if (!match) continue;

@@ -3,6 +3,9 @@
  * the Action.Submit fallback), team registration and roster events, and conversation
  * references for the reminders. All real work happens in the use cases.
  */
+import { meetingStrings } from '../cards/meeting-views.js';
+import { meetingAnswer, sharedCardOf } from './meeting-actions.js';
+import { startReflectionMeeting } from '../usecases/run-meeting.js';
 import {
   ActivityTypes,
   CardFactory,
@@ -20,6 +23,7 @@ import { isVerb, VERBS, type Verb } from '../cards/verbs.js';
 import { CorruptDocumentError } from '../store/ports.js';
 import type { Repositories } from '../store/repositories.js';
 import type { Actor, Call, Deps } from '../usecases/context.js';
+import { deriveId, newId } from '../usecases/context.js';
 import type { RetryPolicy } from '../store/retry.js';
 import { findCitizensByAlias } from '../usecases/manage-citizens.js';
 import { registerInstitution, updateRoster } from '../usecases/manage-institution.js';
@@ -238,6 +242,7 @@ export class RefleksBot extends TeamsActivityHandler {
         return this.resolveAlias(call, command.alias, VERBS.evalStart, (teamId, citizenId) => openEvaluationList(call, teamId, citizenId));
       case 'setup':
       case 'managers':
+      case 'meeting':
         return s.teamOnly;
       case 'aliasMissing':
         return s.errorAliasMissing;
@@ -263,8 +268,85 @@ export class RefleksBot extends TeamsActivityHandler {
       await context.sendActivity(await this.managersReply(context, actor, team.id, command.clear, logger));
       return;
     }
+    if (command.kind === 'meeting' && team) {
+      await this.startMeetingInChannel(context, actor, team.id, command, logger);
+      return;
+    }
     // A person's deadlines are theirs: never listed where the team reads along.
     await context.sendActivity(command.kind === 'deadlines' ? deadlineStrings(actor.locale).channelOnly : s.personalOnly);
+  }
+
+  /**
+   * `@Refleks refleksionsmøde borger <alias>` | `indsats` | `organisation`: posts the meeting's card
+   * in the channel; the people mentioned are the participants, the one who starts it the
+   * mødeleder. The meeting's id comes from the message, so a retried message starts it once.
+   */
+  private async startMeetingInChannel(context: TurnContext, actor: Actor, teamId: string, command: Extract<Command, { kind: 'meeting' }>, logger: Logger): Promise<void> {
+    const m = meetingStrings(actor.locale);
+    const call = this.call(context, actor, logger);
+    const usage = actor.locale === 'en'
+      ? 'Start a reflection meeting with @Refleks refleksionsmøde borger <alias>, … indsats or … organisation, and @mention the participants.'
+      : 'Start et refleksionsmøde med @Refleks refleksionsmøde borger <alias>, … indsats eller … organisation, og @nævn deltagerne.';
+    if (!command.level || (command.level === 'citizen' && command.alias === '')) {
+      await context.sendActivity(usage);
+      return;
+    }
+    try {
+      let citizenId: string | undefined;
+      if (command.level === 'citizen') {
+        const found = (await findCitizensByAlias(call, command.alias)).filter((c) => c.institution.teamId === teamId);
+        if (found.length !== 1) {
+          await context.sendActivity(
+            found.length === 0
+              ? actor.locale === 'en' ? 'No citizen of this team has that alias. Check it with borgere in your chat with Refleks.' : 'Ingen borger i dette tilbud har det alias. Tjek det med borgere i din chat med Refleks.'
+              : actor.locale === 'en' ? 'Several citizens match. Write more of the alias.' : 'Flere borgere passer. Skriv mere af aliaset.',
+          );
+          return;
+        }
+        citizenId = found[0]!.citizen.id;
+      }
+      const institution = await call.deps.repos.institutions.get(actor.tenantId, teamId);
+      const botId = context.activity.recipient?.id;
+      const mentioned = (context.activity.entities ?? [])
+        .filter((e) => e.type === 'mention')
+        .map((e) => (e as { mentioned?: { id?: unknown } }).mentioned?.id)
+        .filter((id): id is string => typeof id === 'string' && id !== '' && id !== botId);
+      const participantIds = (institution?.value.members ?? []).filter((x) => mentioned.includes(x.teamsUserId ?? '') || mentioned.includes(x.aadObjectId)).map((x) => x.aadObjectId);
+      const state = await startReflectionMeeting(call, {
+        teamId,
+        meetingId: deriveId('meeting', actor.tenantId, teamId, context.activity.id ?? newId()),
+        level: command.level,
+        ...(citizenId ? { citizenId } : {}),
+        participantIds,
+      });
+      const card = meetingAnswer(call, state);
+      await context.sendActivity({ attachments: [CardFactory.adaptiveCard(sharedCardOf(card) ?? card)] });
+      logger.info({ meetingId: state.meeting.value.id, level: command.level, participants: participantIds.length }, 'meeting card posted');
+    } catch (error) {
+      if (error instanceof ConnectorUnavailableError) throw error;
+      const refusal = refusalCard(call, error);
+      if (refusal) {
+        await context.sendActivity({ attachments: [CardFactory.adaptiveCard(refusal)] });
+        return;
+      }
+      logger.error({ err: error }, 'meeting not started');
+      await context.sendActivity(`${m.title}: ${strings(actor.locale).errorGeneric}`);
+    }
+  }
+
+  /** Puts the shared view of a channel card in place of the posted one (everyone else sees it). */
+  private async updateSharedCard(context: TurnContext, card: Card, logger: Logger): Promise<boolean> {
+    const shared = sharedCardOf(card);
+    const replyToId = context.activity.replyToId;
+    if (!shared || !replyToId) return false;
+    try {
+      await context.updateActivity({ id: replyToId, type: ActivityTypes.Message, attachments: [CardFactory.adaptiveCard(shared)] } as Partial<Activity>);
+      return true;
+    } catch (error) {
+      if (error instanceof ConnectorUnavailableError) throw error;
+      logger.warn({ err: error }, 'shared card not updated');
+      return false;
+    }
   }
 
   /** `@Refleks ledere` (show), `@Refleks ledere @navn …` (set to the people mentioned), `@Refleks ledere ingen` (clear). */
@@ -427,6 +509,8 @@ export class RefleksBot extends TeamsActivityHandler {
         }
         return invokeMessage(strings(actor.locale).openedBelow);
       }
+      // A shared channel card (a meeting): everyone else's copy is brought up to date too.
+      await this.updateSharedCard(context, card, logger);
       return invokeCard(card);
     } catch (error) {
       if (error instanceof BadPayloadError) {
@@ -464,6 +548,8 @@ export class RefleksBot extends TeamsActivityHandler {
       await context.sendActivity(strings(locale).errorGeneric);
       return;
     }
+    // A shared channel card: the shared view replaces the posted card (the clicker's own view would show their hidden notes to all).
+    if (await this.updateSharedCard(context, card, logger)) return;
     const attachment = CardFactory.adaptiveCard(card);
     const replyToId = context.activity.replyToId;
     if (replyToId && !opensNew) {

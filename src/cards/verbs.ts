@@ -24,6 +24,13 @@ export const VERBS = {
   reminderSnooze: 'reminder.snooze',
   statusEdit: 'status.edit',
   statusSave: 'status.save',
+  meetingView: 'meeting.view',
+  meetingTick: 'meeting.tick',
+  meetingMove: 'meeting.move',
+  meetingHide: 'meeting.hide',
+  meetingNote: 'meeting.note',
+  meetingAgreement: 'meeting.agreement',
+  meetingFinish: 'meeting.finish',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

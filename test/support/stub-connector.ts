@@ -13,6 +13,8 @@ export interface RecordedActivity {
   body: Record<string, unknown>;
   /** When it arrived (ms, wall clock). */
   at?: number;
+  /** The id the stub answered a POST with (what a later update of that message names). */
+  sentId?: string;
 }
 
 export interface StubMember {
@@ -133,9 +135,10 @@ export async function startStubConnector(): Promise<StubConnector> {
         if (req.method === 'POST' && control.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, control.delayMs));
         if (req.method === 'POST' && control.holding) await new Promise<void>((resolve) => control.released.push(resolve));
         if (res.destroyed) return;
+        if (req.method === 'POST') record.sentId = `sent-${++counter}`;
         sent.push(record);
         for (const wake of waiters.splice(0)) wake();
-        return json(res, 200, { id: req.method === 'PUT' ? parts[4] : `sent-${++counter}` });
+        return json(res, 200, { id: req.method === 'PUT' ? parts[4] : record.sentId });
       }
       // /v3/conversations/{teamId}/pagedmembers
       if (parts[0] === 'v3' && parts[1] === 'conversations' && parts[3] === 'pagedmembers' && req.method === 'GET') {

@@ -1,0 +1,179 @@
+/**
+ * Card actions of the refleksionsmøde's channel card. Each answers with the clicker's own view
+ * of the meeting, and carries the shared view (what everyone else in the channel sees) for the
+ * bot to put in place of the posted card (`updateActivity`). The shared card refreshes itself
+ * for up to 60 members (Universal Actions `refresh.userIds`), each getting their own view;
+ * anyone else has the shared card and its Opdatér button.
+ */
+import { z } from 'zod';
+import { AGREEMENT_FORM_ROWS, meetingCard, meetingStrings } from '../cards/meeting-views.js';
+import { newSubmissionId, type Card, type Notice } from '../cards/views.js';
+import { VERBS } from '../cards/verbs.js';
+import type { AgreementInput } from '../domain/reflection-meeting.js';
+import type { FieldErrors } from '../domain/text.js';
+import type { Call } from '../usecases/context.js';
+import { ContentionError, InputError } from '../usecases/errors.js';
+import {
+  addMeetingNote,
+  AgreementConflictError,
+  agreementVersion,
+  finishReflectionMeeting,
+  hideMeetingNotes,
+  moveMeeting,
+  saveAgreement,
+  tickPreparation,
+  viewMeeting,
+  type MeetingState,
+} from '../usecases/run-meeting.js';
+import { id, input, parse, withoutCpr, type Handler } from './action-types.js';
+
+/** The most members a card's refresh names (Teams takes at most 60). */
+export const REFRESH_USERS_MAX = 60;
+
+const SHARED = Symbol('shared meeting card');
+
+/** The shared card that goes with a clicker's card (a symbol key: never serialised with the card). */
+export function sharedCardOf(card: Card): Card | undefined {
+  return (card as { [SHARED]?: Card })[SHARED];
+}
+
+const MeetingRef = z.object({ teamId: id, meetingId: id });
+const TickPayload = MeetingRef.extend({ itemId: id, ticked: z.enum(['0', '1']) });
+const MovePayload = MeetingRef.extend({ direction: z.enum(['next', 'back']), basePhase: id, baseStep: id });
+const NotePayload = MeetingRef.extend({ noteId: id, noteText: input });
+const HidePayload = MeetingRef.extend({ hidden: z.enum(['0', '1']) });
+const agreementFields: Record<string, typeof input> = { shortTermGoal: input, longTermGoal: input, longTermMonths: input, progressData: input };
+for (let i = 0; i < AGREEMENT_FORM_ROWS; i++) Object.assign(agreementFields, { [`action${i}What`]: input, [`action${i}Who`]: input, [`action${i}FollowUp`]: input, [`action${i}When`]: input });
+const AgreementPayload = MeetingRef.extend({ baseVersion: z.string().max(64), ...agreementFields });
+
+interface Drawn {
+  notice?: Notice;
+  form?: Record<string, string>;
+  errors?: FieldErrors;
+}
+
+function draw(call: Call, state: MeetingState, viewerId: string, drawn: Drawn = {}): Card {
+  const members = state.institution.members.map((m) => ({ aadObjectId: m.aadObjectId, name: m.name }));
+  const meeting = state.meeting.value;
+  // The citizen's alias is shown to members only: every action here passed the member check.
+  const alias = state.alias;
+  return meetingCard(
+    {
+      meeting,
+      agreementVersion: agreementVersion(meeting),
+      ticks: state.ticks,
+      notes: state.notes,
+      ...(state.previous ? { previous: state.previous } : {}),
+      members,
+      ...(alias ? { alias } : {}),
+      viewerId,
+      now: call.now,
+      noteSubmissionId: newSubmissionId(),
+      ...drawn,
+    },
+    call.actor.locale,
+  );
+}
+
+/** The clicker's card with the shared one attached. */
+export function meetingAnswer(call: Call, state: MeetingState, drawn: Drawn = {}): Card {
+  const own = draw(call, state, call.actor.aadObjectId, drawn);
+  const shared = draw(call, state, '', drawn.notice && !drawn.errors ? { notice: drawn.notice } : {});
+  const userIds = state.institution.members.flatMap((m) => (m.teamsUserId ? [m.teamsUserId] : [])).slice(0, REFRESH_USERS_MAX);
+  const ref = { teamId: state.meeting.value.teamId, meetingId: state.meeting.value.id };
+  if (state.meeting.value.phase !== 'finished') {
+    shared['refresh'] = { action: { type: 'Action.Execute', title: meetingStrings(call.actor.locale).btnRefresh, verb: VERBS.meetingView, data: ref }, userIds };
+  }
+  Object.defineProperty(own, SHARED, { value: shared, enumerable: false });
+  return own;
+}
+
+const meetingView: Handler = async (call, data) => {
+  const d = parse(MeetingRef, data);
+  return meetingAnswer(call, await viewMeeting(call, d.teamId, d.meetingId));
+};
+
+const meetingTick: Handler = async (call, data) => {
+  const d = parse(TickPayload, data);
+  return meetingAnswer(call, await tickPreparation(call, { teamId: d.teamId, meetingId: d.meetingId, itemId: d.itemId, ticked: d.ticked === '1' }));
+};
+
+const meetingMove: Handler = async (call, data) => {
+  const d = parse(MovePayload, data);
+  return meetingAnswer(call, await moveMeeting(call, d));
+};
+
+const meetingHide: Handler = async (call, data) => {
+  const d = parse(HidePayload, data);
+  return meetingAnswer(call, await hideMeetingNotes(call, { teamId: d.teamId, meetingId: d.meetingId, hidden: d.hidden === '1' }));
+};
+
+const meetingNote: Handler = async (call, data) => {
+  const d = parse(NotePayload, data);
+  try {
+    return meetingAnswer(call, await addMeetingNote(call, { teamId: d.teamId, meetingId: d.meetingId, noteId: d.noteId, text: d.noteText }));
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    // The note comes back in its field (without a CPR number), the error beside it.
+    const kept = withoutCpr({ noteText: d.noteText }, { noteText: error.errors['note'] ?? { da: '', en: '' } });
+    return meetingAnswer(call, await viewMeeting(call, d.teamId, d.meetingId), { form: kept, errors: error.errors });
+  }
+};
+
+function agreementInputOf(d: Record<string, string>): AgreementInput {
+  const actions: AgreementInput['actions'] = [];
+  for (let i = 0; i < AGREEMENT_FORM_ROWS; i++) {
+    const what = (d[`action${i}What`] ?? '').trim();
+    const who = (d[`action${i}Who`] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+    const followUpBy = (d[`action${i}FollowUp`] ?? '').trim();
+    const dueDate = (d[`action${i}When`] ?? '').trim();
+    // A row left empty is no action.
+    if (what === '' && who.length === 0 && followUpBy === '' && dueDate === '') continue;
+    actions.push({ id: `a${i + 1}`, what, ownerIds: who, followUpBy, dueDate });
+  }
+  return { shortTermGoal: d['shortTermGoal'] ?? '', longTermGoal: d['longTermGoal'] ?? '', longTermMonths: (d['longTermMonths'] ?? '').trim(), progressData: d['progressData'] ?? '', actions };
+}
+
+const meetingAgreement: Handler = async (call, data) => {
+  const d = parse(AgreementPayload, data) as Record<string, string> & { teamId: string; meetingId: string; baseVersion: string };
+  const form: Record<string, string> = {};
+  for (const key of Object.keys(agreementFields)) form[key] = d[key] ?? '';
+  const s = meetingStrings(call.actor.locale);
+  try {
+    const state = await saveAgreement(call, { teamId: d.teamId, meetingId: d.meetingId, baseVersion: d.baseVersion, agreement: agreementInputOf(d) });
+    return meetingAnswer(call, state, { notice: { text: s.agreementSaved, style: 'good' } });
+  } catch (error) {
+    const current = async (): Promise<MeetingState> => viewMeeting(call, d.teamId, d.meetingId);
+    if (error instanceof InputError) {
+      // Errors of action row i are shown beside that row's fields; the form keeps what was typed (no CPR number).
+      const byField: FieldErrors = {};
+      const rows = agreementInputOf(d).actions.map((a) => Number(a.id.slice(1)) - 1);
+      for (const [key, message] of Object.entries(error.errors)) {
+        const match = /^actions\.(\d+)\.(\w+)$/.exec(key);
+        byField[match ? `actions.${rows[Number(match[1])] ?? match[1]}.${match[2]}` : key] = message;
+      }
+      return meetingAnswer(call, await current(), { form: withoutCpr(form, {}), errors: byField });
+    }
+    if (error instanceof AgreementConflictError) return meetingAnswer(call, await current(), { form: withoutCpr(form, {}), notice: { text: error.notice[call.actor.locale], style: 'warning' } });
+    if (error instanceof ContentionError) return meetingAnswer(call, await current(), { form: withoutCpr(form, {}), notice: { text: call.actor.locale === 'en' ? 'Many are saving at once. Try again.' : 'Mange gemmer på én gang. Prøv igen.', style: 'warning' } });
+    throw error;
+  }
+};
+
+const meetingFinish: Handler = async (call, data) => {
+  const d = parse(MeetingRef, data);
+  return meetingAnswer(call, await finishReflectionMeeting(call, d));
+};
+
+export const MEETING_HANDLERS: Record<
+  typeof VERBS.meetingView | typeof VERBS.meetingTick | typeof VERBS.meetingMove | typeof VERBS.meetingHide | typeof VERBS.meetingNote | typeof VERBS.meetingAgreement | typeof VERBS.meetingFinish,
+  Handler
+> = {
+  [VERBS.meetingView]: meetingView,
+  [VERBS.meetingTick]: meetingTick,
+  [VERBS.meetingMove]: meetingMove,
+  [VERBS.meetingHide]: meetingHide,
+  [VERBS.meetingNote]: meetingNote,
+  [VERBS.meetingAgreement]: meetingAgreement,
+  [VERBS.meetingFinish]: meetingFinish,
+};

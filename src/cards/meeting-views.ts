@@ -1,0 +1,364 @@
+/**
+ * The refleksionsmøde's card in the team channel: one card for the whole meeting, updated in
+ * place for everyone. Built in code (its parts depend on the phase), with its own Danish and
+ * English strings. Every action is Action.Execute with an Action.Submit fallback; its data holds
+ * ids and the version the card was drawn at (phase and step, the aftalepapir's version), never
+ * content. A viewer's own card shows their hidden notes; the shared card shows none of them.
+ */
+import {
+  checklistState,
+  DIALOG_STEP_TEXT,
+  DIALOG_STEPS,
+  PREPARATION_ITEMS,
+  sinceLast,
+  visibleNotes,
+  type Agreement,
+  type DialogStep,
+  type Meeting,
+  type MeetingNote,
+  type MeetingTick,
+} from '../domain/reflection-meeting.js';
+import type { FieldErrors } from '../domain/text.js';
+import { formatDate, type Locale } from './i18n.js';
+import { escapeMarkdown } from './templates.js';
+import { VERBS } from './verbs.js';
+import type { Card, Notice } from './views.js';
+
+interface MeetingStrings {
+  title: string;
+  level: Record<Meeting['level'], string>;
+  leader: string;
+  participants: string;
+  preparation: string;
+  forAll: string;
+  forLeader: string;
+  forParticipants: string;
+  tickedBy: (name: string) => string;
+  btnTick: string;
+  btnUntick: string;
+  step: (n: number, name: string) => string;
+  questions: string;
+  notes: string;
+  noNotes: string;
+  hiddenNotes: (n: number) => string;
+  noteLabel: string;
+  btnAddNote: string;
+  btnNext: string;
+  btnBack: string;
+  btnStartDialog: string;
+  btnHide: string;
+  btnShow: string;
+  hiddenOn: string;
+  leaderOnly: string;
+  sinceLastTitle: string;
+  sinceLastNone: string;
+  actionState: Record<'done' | 'open' | 'overdue', string>;
+  agreement: string;
+  shortTerm: string;
+  longTerm: string;
+  months: string;
+  progressData: string;
+  action: (n: number) => string;
+  what: string;
+  who: string;
+  followUp: string;
+  when: string;
+  btnSaveAgreement: string;
+  btnFinish: string;
+  btnRefresh: string;
+  finished: (date: string) => string;
+  agreementSaved: string;
+}
+
+const DA: MeetingStrings = {
+  title: 'Refleksionsmøde',
+  level: { citizen: 'Borger', indsats: 'Indsats', organisation: 'Organisation' },
+  leader: 'Mødeleder',
+  participants: 'Deltagere',
+  preparation: 'Forberedelse',
+  forAll: 'Det praktiske',
+  forLeader: 'Mødelederen',
+  forParticipants: 'Deltagerne',
+  tickedBy: (name) => `✓ ${name}`,
+  btnTick: 'Afkryds',
+  btnUntick: 'Fjern',
+  step: (n, name) => `Dialog, trin ${n} af 4: ${name}`,
+  questions: 'Støttespørgsmål',
+  notes: 'Noter',
+  noNotes: 'Ingen noter endnu.',
+  hiddenNotes: (n) => `${n} ${n === 1 ? 'note er skjult' : 'noter er skjult'}, til trinnet lukkes.`,
+  noteLabel: 'Din note',
+  btnAddNote: 'Tilføj note',
+  btnNext: 'Næste trin',
+  btnBack: 'Tilbage',
+  btnStartDialog: 'Start dialogen',
+  btnHide: 'Skjul noter til trinnet lukkes',
+  btnShow: 'Vis noter med det samme',
+  hiddenOn: 'Noterne på dette trin er skjult for de andre, til trinnet lukkes.',
+  leaderOnly: 'Kun mødelederen går videre eller tilbage.',
+  sinceLastTitle: 'Aftaler fra sidste møde',
+  sinceLastNone: 'Intet sidste møde om dette emne.',
+  actionState: { done: 'gjort', open: 'åben', overdue: 'overskredet' },
+  agreement: 'Aftalepapir',
+  shortTerm: 'Hvad vil vi opnå inden næste møde?',
+  longTerm: 'Hvad vil vi opnå på længere sigt?',
+  months: 'Om hvor mange måneder?',
+  progressData: 'Hvilke data viser, at vi er på rette vej?',
+  action: (n) => `Tiltag ${n}`,
+  what: 'Hvad skal gøres?',
+  who: 'Hvem gør det?',
+  followUp: 'Hvem følger op?',
+  when: 'Hvornår?',
+  btnSaveAgreement: 'Gem aftalepapir',
+  btnFinish: 'Afslut mødet',
+  btnRefresh: 'Opdatér',
+  finished: (date) => `Mødet blev afsluttet ${date}. Tiltagene er nu frister for dem, der har dem.`,
+  agreementSaved: 'Aftalepapiret er gemt.',
+};
+
+const EN: MeetingStrings = {
+  title: 'Reflection meeting',
+  level: { citizen: 'Citizen', indsats: 'Service', organisation: 'Organisation' },
+  leader: 'Meeting leader',
+  participants: 'Participants',
+  preparation: 'Preparation',
+  forAll: 'Practicalities',
+  forLeader: 'The meeting leader',
+  forParticipants: 'The participants',
+  tickedBy: (name) => `✓ ${name}`,
+  btnTick: 'Tick',
+  btnUntick: 'Untick',
+  step: (n, name) => `Dialogue, step ${n} of 4: ${name}`,
+  questions: 'Support questions',
+  notes: 'Notes',
+  noNotes: 'No notes yet.',
+  hiddenNotes: (n) => `${n} ${n === 1 ? 'note is' : 'notes are'} hidden until the step closes.`,
+  noteLabel: 'Your note',
+  btnAddNote: 'Add note',
+  btnNext: 'Next step',
+  btnBack: 'Back',
+  btnStartDialog: 'Start the dialogue',
+  btnHide: 'Hide notes until the step closes',
+  btnShow: 'Show notes at once',
+  hiddenOn: 'Notes on this step are hidden from the others until it closes.',
+  leaderOnly: 'Only the meeting leader moves on or back.',
+  sinceLastTitle: 'Agreed at the last meeting',
+  sinceLastNone: 'No earlier meeting on this subject.',
+  actionState: { done: 'done', open: 'open', overdue: 'overdue' },
+  agreement: 'Agreement',
+  shortTerm: 'What do we want to reach by the next meeting?',
+  longTerm: 'What do we want to reach in the longer term?',
+  months: 'In how many months?',
+  progressData: 'Which data will show we are on track?',
+  action: (n) => `Action ${n}`,
+  what: 'What is to be done?',
+  who: 'Who does it?',
+  followUp: 'Who follows up?',
+  when: 'When?',
+  btnSaveAgreement: 'Save agreement',
+  btnFinish: 'Finish the meeting',
+  btnRefresh: 'Refresh',
+  finished: (date) => `The meeting finished on ${date}. The actions are now deadlines for their owners.`,
+  agreementSaved: 'The agreement is saved.',
+};
+
+export function meetingStrings(locale: Locale): MeetingStrings {
+  return locale === 'en' ? EN : DA;
+}
+
+/** How many action rows the aftalepapir form offers. */
+export const AGREEMENT_FORM_ROWS = 3;
+
+export interface MeetingCardView {
+  meeting: Meeting;
+  agreementVersion: string;
+  ticks: readonly MeetingTick[];
+  notes: readonly MeetingNote[];
+  previous?: Meeting;
+  /** The tilbud's members (aad id → name), for names and the who/follow-up choices. */
+  members: ReadonlyArray<{ aadObjectId: string; name: string }>;
+  /** The citizen's alias, for a meeting about a citizen (shown only to members). */
+  alias?: string;
+  /** Whose card this is ('' = the shared card in the channel: no hidden notes, no one's own). */
+  viewerId: string;
+  now: Date;
+  notice?: Notice;
+  /** The aftalepapir form's input when it comes back with errors (field id → text). */
+  form?: Record<string, string>;
+  errors?: FieldErrors;
+  /** A new submission id for the note input (a retry of the same card stores the note once). */
+  noteSubmissionId: string;
+}
+
+function execute(title: string, verb: string, data: Record<string, string>, style?: 'positive'): Record<string, unknown> {
+  return { type: 'Action.Execute', title, verb, data, ...(style ? { style } : {}), fallback: { type: 'Action.Submit', title, data: { ...data, verb } } };
+}
+
+function text(value: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { type: 'TextBlock', text: escapeMarkdown(value), wrap: true, ...extra };
+}
+
+function errorBlock(errors: FieldErrors | undefined, field: string, locale: Locale): Record<string, unknown>[] {
+  const error = errors?.[field];
+  return error ? [{ type: 'TextBlock', text: escapeMarkdown(error[locale]), color: 'Attention', size: 'Small', spacing: 'None', wrap: true }] : [];
+}
+
+const NOTE_FOLD = 400;
+
+function noteBlock(note: MeetingNote): Record<string, unknown> {
+  const long = note.text.length > NOTE_FOLD;
+  return {
+    type: 'Container',
+    spacing: 'Small',
+    items: [
+      text(`${note.authorName}: ${long ? `${note.text.slice(0, NOTE_FOLD - 1)}…` : note.text}`),
+      ...(long ? [{ type: 'TextBlock', id: `more-${note.id}`, text: escapeMarkdown(note.text), wrap: true, isVisible: false }] : []),
+    ],
+    ...(long ? { selectAction: { type: 'Action.ToggleVisibility', targetElements: [`more-${note.id}`] } } : {}),
+  };
+}
+
+export function meetingCard(view: MeetingCardView, locale: Locale): Card {
+  const s = meetingStrings(locale);
+  const m = view.meeting;
+  const ref = { teamId: m.teamId, meetingId: m.id };
+  const names = new Map(view.members.map((x) => [x.aadObjectId, x.name]));
+  const nameOf = (id: string): string => names.get(id) ?? '?';
+  const body: Record<string, unknown>[] = [
+    text(s.title, { size: 'Small', isSubtle: true }),
+    text(`${s.level[m.level]}${m.level === 'citizen' && view.alias ? `: ${view.alias}` : ''}`, { size: 'Large', weight: 'Bolder' }),
+    { type: 'FactSet', facts: [
+      { title: s.leader, value: escapeMarkdown(nameOf(m.leaderId)) },
+      { title: s.participants, value: escapeMarkdown(m.participantIds.map(nameOf).join(', ')) },
+    ] },
+  ];
+  if (view.notice) body.push(text(view.notice.text, { color: view.notice.style === 'good' ? 'Good' : view.notice.style === 'warning' ? 'Warning' : 'Default' }));
+  const actions: Record<string, unknown>[] = [];
+  const base = { ...ref, basePhase: m.phase, baseStep: m.step };
+
+  if (m.phase === 'preparation') {
+    body.push(text(s.preparation, { weight: 'Bolder', spacing: 'Medium' }));
+    const ticked = checklistState(view.ticks);
+    for (const role of ['all', 'leader', 'participant'] as const) {
+      body.push(text(role === 'all' ? s.forAll : role === 'leader' ? s.forLeader : s.forParticipants, { isSubtle: true, spacing: 'Small' }));
+      for (const item of PREPARATION_ITEMS.filter((i) => i.role === role)) {
+        const tick = ticked.get(item.id);
+        body.push({
+          type: 'ColumnSet',
+          spacing: 'Small',
+          columns: [
+            { type: 'Column', width: 'stretch', items: [text(`${tick ? '☑' : '☐'} ${item.text[locale]}`), ...(tick ? [text(s.tickedBy(tick.tickedByName), { isSubtle: true, size: 'Small', spacing: 'None' })] : [])] },
+            { type: 'Column', width: 'auto', items: [{ type: 'ActionSet', actions: [execute(tick ? s.btnUntick : s.btnTick, VERBS.meetingTick, { ...ref, itemId: item.id, ticked: tick ? '0' : '1' })] }] },
+          ],
+        });
+      }
+    }
+    actions.push(execute(s.btnStartDialog, VERBS.meetingMove, { ...base, direction: 'next' }, 'positive'));
+  }
+
+  if (m.phase === 'dialog') {
+    const index = DIALOG_STEPS.indexOf(m.step);
+    const step = DIALOG_STEP_TEXT[m.step];
+    body.push(text(s.step(index + 1, step.name[locale]), { weight: 'Bolder', spacing: 'Medium', size: 'Medium' }));
+    if (m.step === 'sinceLast') body.push(...sinceLastBlocks(view, s, locale, nameOf));
+    body.push(text(s.questions, { isSubtle: true, spacing: 'Small' }));
+    for (const q of step.questions) body.push(text(`• ${q[locale]}`, { spacing: 'None' }));
+    body.push(...notesBlocks(view, m.step, s));
+    body.push({ type: 'Input.Text', id: 'noteText', label: s.noteLabel, isMultiline: true, maxLength: 4000, value: view.form?.['noteText'] ?? '' }, ...errorBlock(view.errors, 'note', locale));
+    body.push({ type: 'ActionSet', actions: [execute(s.btnAddNote, VERBS.meetingNote, { ...ref, noteId: view.noteSubmissionId })] });
+    if (m.hideNotesUntilClosed) body.push(text(s.hiddenOn, { isSubtle: true, size: 'Small' }));
+    if (m.step === 'prepareAction') body.push(...agreementBlocks(view, s, locale));
+    actions.push(execute(s.btnBack, VERBS.meetingMove, { ...base, direction: 'back' }));
+    actions.push(execute(s.btnNext, VERBS.meetingMove, { ...base, direction: 'next' }, 'positive'));
+    actions.push(execute(m.hideNotesUntilClosed ? s.btnShow : s.btnHide, VERBS.meetingHide, { ...ref, hidden: m.hideNotesUntilClosed ? '0' : '1' }));
+  }
+
+  if (m.phase === 'action') {
+    body.push(...agreementBlocks(view, s, locale));
+    actions.push(execute(s.btnBack, VERBS.meetingMove, { ...base, direction: 'back' }));
+    actions.push(execute(s.btnFinish, VERBS.meetingFinish, ref, 'positive'));
+  }
+
+  if (m.phase === 'finished') {
+    body.push(text(s.finished(formatDate((m.finishedAt ?? m.createdAt).slice(0, 10), locale)), { color: 'Good', spacing: 'Medium' }));
+    if (m.agreement) body.push(...agreementSummary(m.agreement, s, locale, nameOf));
+    for (const stepName of DIALOG_STEPS) {
+      const shown = view.notes.filter((n) => n.step === stepName);
+      if (shown.length === 0) continue;
+      body.push(text(DIALOG_STEP_TEXT[stepName].name[locale], { weight: 'Bolder', spacing: 'Small' }));
+      body.push(...shown.map(noteBlock));
+    }
+  } else {
+    body.push(text(s.leaderOnly, { isSubtle: true, size: 'Small', spacing: 'Medium' }));
+    actions.push(execute(s.btnRefresh, VERBS.meetingView, ref));
+  }
+  return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, actions };
+}
+
+function sinceLastBlocks(view: MeetingCardView, s: MeetingStrings, locale: Locale, nameOf: (id: string) => string): Record<string, unknown>[] {
+  const blocks: Record<string, unknown>[] = [text(s.sinceLastTitle, { isSubtle: true, spacing: 'Small' })];
+  const items = sinceLast(view.previous, view.now);
+  if (items.length === 0) return [...blocks, text(s.sinceLastNone, { spacing: 'None' })];
+  for (const a of items) blocks.push(text(`${a.what} · ${a.ownerIds.map(nameOf).join(', ')} · ${formatDate(a.dueDate, locale)} · ${s.actionState[a.state]}`, { spacing: 'None' }));
+  return blocks;
+}
+
+function notesBlocks(view: MeetingCardView, step: DialogStep, s: MeetingStrings): Record<string, unknown>[] {
+  const { shown, hidden } = visibleNotes(view.meeting, view.notes, step, view.viewerId);
+  const blocks: Record<string, unknown>[] = [text(s.notes, { isSubtle: true, spacing: 'Small' })];
+  if (shown.length === 0 && hidden === 0) blocks.push(text(s.noNotes, { spacing: 'None' }));
+  blocks.push(...shown.map(noteBlock));
+  if (hidden > 0) blocks.push(text(s.hiddenNotes(hidden), { isSubtle: true, spacing: 'Small' }));
+  return blocks;
+}
+
+function agreementSummary(a: Agreement, s: MeetingStrings, locale: Locale, nameOf: (id: string) => string): Record<string, unknown>[] {
+  return [
+    text(s.agreement, { weight: 'Bolder', spacing: 'Medium' }),
+    { type: 'FactSet', facts: [
+      { title: s.shortTerm, value: escapeMarkdown(a.shortTermGoal) },
+      { title: `${s.longTerm} (${a.longTermMonths})`, value: escapeMarkdown(a.longTermGoal) },
+      { title: s.progressData, value: escapeMarkdown(a.progressData) },
+    ] },
+    ...a.actions.map((x, i) =>
+      text(`${s.action(i + 1)}: ${x.what} · ${x.ownerIds.map(nameOf).join(', ')} · ${s.followUp} ${nameOf(x.followUpBy)} · ${formatDate(x.dueDate, locale)}${x.doneAt ? ` · ${s.actionState.done}` : ''}`, { spacing: 'Small' }),
+    ),
+  ];
+}
+
+/** The aftalepapir form: prefilled from what is saved, or with the input that came back with errors. */
+function agreementBlocks(view: MeetingCardView, s: MeetingStrings, locale: Locale): Record<string, unknown>[] {
+  const saved = view.meeting.agreement;
+  const form = view.form ?? {};
+  const value = (id: string, fallback: string): string => form[id] ?? fallback;
+  const choices = view.members.map((x) => ({ title: x.name, value: x.aadObjectId }));
+  const ref = { teamId: view.meeting.teamId, meetingId: view.meeting.id, baseVersion: view.agreementVersion };
+  const blocks: Record<string, unknown>[] = [
+    text(s.agreement, { weight: 'Bolder', spacing: 'Medium', size: 'Medium' }),
+    { type: 'Input.Text', id: 'shortTermGoal', label: s.shortTerm, isMultiline: true, value: value('shortTermGoal', saved?.shortTermGoal ?? '') },
+    ...errorBlock(view.errors, 'shortTermGoal', locale),
+    { type: 'Input.Text', id: 'longTermGoal', label: s.longTerm, isMultiline: true, value: value('longTermGoal', saved?.longTermGoal ?? '') },
+    ...errorBlock(view.errors, 'longTermGoal', locale),
+    { type: 'Input.Number', id: 'longTermMonths', label: s.months, min: 1, max: 36, value: Number(value('longTermMonths', String(saved?.longTermMonths ?? 6))) || 6 },
+    ...errorBlock(view.errors, 'longTermMonths', locale),
+    { type: 'Input.Text', id: 'progressData', label: s.progressData, isMultiline: true, value: value('progressData', saved?.progressData ?? '') },
+    ...errorBlock(view.errors, 'progressData', locale),
+    ...errorBlock(view.errors, 'actions', locale),
+  ];
+  for (let i = 0; i < AGREEMENT_FORM_ROWS; i++) {
+    const a = saved?.actions[i];
+    blocks.push(
+      text(s.action(i + 1), { weight: 'Bolder', spacing: 'Small' }),
+      { type: 'Input.Text', id: `action${i}What`, label: s.what, value: value(`action${i}What`, a?.what ?? '') },
+      ...errorBlock(view.errors, `actions.${i}.what`, locale),
+      { type: 'Input.ChoiceSet', id: `action${i}Who`, label: s.who, isMultiSelect: true, style: 'compact', choices, value: value(`action${i}Who`, a?.ownerIds.join(',') ?? '') },
+      ...errorBlock(view.errors, `actions.${i}.ownerIds`, locale),
+      { type: 'Input.ChoiceSet', id: `action${i}FollowUp`, label: s.followUp, style: 'compact', choices, value: value(`action${i}FollowUp`, a?.followUpBy ?? '') },
+      ...errorBlock(view.errors, `actions.${i}.followUpBy`, locale),
+      { type: 'Input.Date', id: `action${i}When`, label: s.when, value: value(`action${i}When`, a?.dueDate ?? '') },
+      ...errorBlock(view.errors, `actions.${i}.dueDate`, locale),
+    );
+  }
+  blocks.push({ type: 'ActionSet', actions: [execute(s.btnSaveAgreement, VERBS.meetingAgreement, ref)] });
+  return blocks;
+}

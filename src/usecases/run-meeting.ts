@@ -1,0 +1,224 @@
+/**
+ * Running a refleksionsmøde from the channel (rules in domain/reflection-meeting.ts): start it,
+ * tick the preparation, write notes, move through the steps, write the aftalepapir and finish.
+ *
+ * - Every call checks that the actor is a member of the tilbud (team) the meeting belongs to; a
+ *   meeting about a citizen also needs the citizen's plan in that tilbud.
+ * - Ticks and notes are documents of their own: twenty people at once do not contend, and a
+ *   note carries the id of the card's submission, so a retry stores it once.
+ * - Moving a step carries the step the card was drawn at: a second click on an old card (or two
+ *   people at once) does not move the meeting twice; it answers with the meeting as it is.
+ * - The aftalepapir carries the version it was drawn from: saved over someone else's newer
+ *   version it is a real conflict, answered with theirs and the user's input kept.
+ */
+import { createHash } from 'node:crypto';
+import type { Institution } from '../domain/model.js';
+import {
+  finishMeeting,
+  markActionDone,
+  meetingSubject,
+  MeetingStateError,
+  nextStep,
+  previousStep,
+  recordAgreement,
+  setNotesHidden,
+  startMeeting,
+  tickItem,
+  writeNote,
+  type AgreementInput,
+  type Meeting,
+  type MeetingLevel,
+  type MeetingNote,
+  type MeetingTick,
+} from '../domain/reflection-meeting.js';
+import { ConcurrencyError } from '../store/ports.js';
+import { ContentionError } from '../store/retry.js';
+import type { Versioned } from '../store/repositories.js';
+import { requireMember } from './access.js';
+import type { Call } from './context.js';
+import { InputError, NotFoundError, RefusedError, StaleError } from './errors.js';
+import { loadPlan } from './plan-access.js';
+
+const ATTEMPTS = 8;
+
+/** A meeting with what its card shows. */
+export interface MeetingState {
+  meeting: Versioned<Meeting>;
+  ticks: MeetingTick[];
+  notes: MeetingNote[];
+  /** The previous meeting on the same subject (its actions open "siden sidst"). */
+  previous?: Meeting;
+  institution: Institution;
+  /** For a meeting about a citizen: the citizen's alias (the actor is a member of the owning team). */
+  alias?: string;
+}
+
+/** The version of an aftalepapir a card was drawn from ('' = none yet). */
+export function agreementVersion(meeting: Meeting): string {
+  return meeting.agreement ? createHash('sha256').update(JSON.stringify(meeting.agreement)).digest('base64url').slice(0, 16) : '';
+}
+
+function nameIn(institution: Institution, aadObjectId: string, fallback?: string): string {
+  return institution.members.find((m) => m.aadObjectId === aadObjectId)?.name ?? fallback ?? '';
+}
+
+async function guarded<T>(run: () => T | Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof MeetingStateError) throw new RefusedError(error.reason);
+    throw error;
+  }
+}
+
+async function loadMeeting(call: Call, teamId: string, meetingId: string, action: string): Promise<{ institution: Versioned<Institution>; meeting: Versioned<Meeting> }> {
+  const institution = await requireMember(call, teamId, { action, resourceType: 'meeting', resourceId: meetingId });
+  const meeting = await call.deps.repos.meetings.get(call.actor.tenantId, teamId, meetingId);
+  if (!meeting) throw new NotFoundError('institution');
+  return { institution, meeting };
+}
+
+/** The meeting as its card shows it. */
+export async function viewMeeting(call: Call, teamId: string, meetingId: string): Promise<MeetingState> {
+  const { institution, meeting } = await loadMeeting(call, teamId, meetingId, 'meeting.view');
+  return stateOf(call, institution.value, meeting);
+}
+
+async function stateOf(call: Call, institution: Institution, meeting: Versioned<Meeting>): Promise<MeetingState> {
+  const { repos } = call.deps;
+  const tenantId = call.actor.tenantId;
+  const citizenId = meeting.value.level === 'citizen' ? meeting.value.citizenId : undefined;
+  const [ticks, notes, previous, plan] = await Promise.all([
+    repos.meetings.ticks(tenantId, meeting.value.teamId, meeting.value.id),
+    repos.meetings.notes(tenantId, meeting.value.teamId, meeting.value.id),
+    meeting.value.previousMeetingId ? repos.meetings.get(tenantId, meeting.value.teamId, meeting.value.previousMeetingId) : Promise.resolve(undefined),
+    citizenId ? repos.plans.get(tenantId, meeting.value.teamId, citizenId, { maxAgeMs: 60_000 }) : Promise.resolve(undefined),
+  ]);
+  return { meeting, ticks, notes, institution, ...(previous ? { previous: previous.value } : {}), ...(plan ? { alias: plan.value.alias } : {}) };
+}
+
+export interface StartMeetingInput {
+  teamId: string;
+  meetingId: string;
+  level: MeetingLevel;
+  citizenId?: string;
+  participantIds: string[];
+}
+
+/** Starts a meeting in the team's channel; the same start again (a retry) answers with the meeting made the first time. */
+export async function startReflectionMeeting(call: Call, input: StartMeetingInput): Promise<MeetingState> {
+  const { repos } = call.deps;
+  const { tenantId, aadObjectId } = call.actor;
+  const institution = input.citizenId
+    ? (await loadPlan(call, input.teamId, input.citizenId, 'meeting.start')).institution
+    : await requireMember(call, input.teamId, { action: 'meeting.start', resourceType: 'meeting', resourceId: input.meetingId });
+  const existing = await repos.meetings.get(tenantId, input.teamId, input.meetingId);
+  if (existing) return stateOf(call, institution.value, existing);
+  const members = new Set(institution.value.members.map((m) => m.aadObjectId));
+  const subject = meetingSubject({ level: input.level, ...(input.citizenId ? { citizenId: input.citizenId } : {}) });
+  const previous = await repos.meetings.latestOnSubject(tenantId, input.teamId, subject);
+  const meeting = await guarded(() =>
+    startMeeting(
+      {
+        id: input.meetingId,
+        tenantId,
+        teamId: input.teamId,
+        level: input.level,
+        ...(input.citizenId ? { citizenId: input.citizenId } : {}),
+        participantIds: input.participantIds.filter((id) => members.has(id)),
+        actorId: aadObjectId,
+        ...(previous ? { previousMeetingId: previous.value.id } : {}),
+      },
+      call.now,
+    ),
+  );
+  const created = await repos.meetings.create(meeting);
+  call.deps.logger.info({ tenantId, teamId: input.teamId, meetingId: meeting.id, level: meeting.level }, 'meeting started');
+  return stateOf(call, institution.value, created);
+}
+
+/** Ticks or unticks a preparation item (anyone in the tilbud). */
+export async function tickPreparation(call: Call, input: { teamId: string; meetingId: string; itemId: string; ticked: boolean }): Promise<MeetingState> {
+  const { institution, meeting } = await loadMeeting(call, input.teamId, input.meetingId, 'meeting.tick');
+  const actor = { id: call.actor.aadObjectId, name: nameIn(institution.value, call.actor.aadObjectId, call.actor.name) };
+  const tick = await guarded(() => tickItem(meeting.value, input.itemId, actor, call.now));
+  if (input.ticked) await call.deps.repos.meetings.putTick(call.actor.tenantId, input.teamId, tick);
+  else await call.deps.repos.meetings.removeTick(call.actor.tenantId, input.teamId, input.meetingId, input.itemId);
+  return stateOf(call, institution.value, meeting);
+}
+
+/** A note on the current step (anyone); refused input comes back as field errors. */
+export async function addMeetingNote(call: Call, input: { teamId: string; meetingId: string; noteId: string; text: string }): Promise<MeetingState> {
+  const { institution, meeting } = await loadMeeting(call, input.teamId, input.meetingId, 'meeting.note');
+  const author = { id: call.actor.aadObjectId, name: nameIn(institution.value, call.actor.aadObjectId, call.actor.name) };
+  const note = await guarded(() => writeNote(meeting.value, { id: input.noteId, text: input.text }, author, call.now));
+  if (!note.ok) throw new InputError(note.errors);
+  await call.deps.repos.meetings.addNote(call.actor.tenantId, input.teamId, note.value);
+  return stateOf(call, institution.value, meeting);
+}
+
+type MeetingChange = (meeting: Meeting, institution: Institution) => Meeting;
+
+/** Applies a change of the meeting document with its etag, re-applied on the newest version on a conflict. */
+async function changeMeeting(call: Call, teamId: string, meetingId: string, action: string, change: MeetingChange): Promise<MeetingState> {
+  const loaded = await loadMeeting(call, teamId, meetingId, action);
+  let meeting = loaded.meeting;
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const next = await guarded(() => change(meeting.value, loaded.institution.value));
+    if (next === meeting.value) return stateOf(call, loaded.institution.value, meeting);
+    try {
+      const saved = await call.deps.repos.meetings.replace(next, meeting.etag);
+      return stateOf(call, loaded.institution.value, saved);
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+      const fresh = await call.deps.repos.meetings.get(call.actor.tenantId, teamId, meetingId);
+      if (!fresh) throw new NotFoundError('institution');
+      meeting = fresh;
+    }
+  }
+  throw new ContentionError(ATTEMPTS, 0);
+}
+
+const MOVED: { da: string; en: string } = { da: 'Mødet er allerede gået videre. Her er det, som det er nu.', en: 'The meeting has already moved on. Here it is as it is now.' };
+
+/** Next or back, by the mødeleder, from the step the card was drawn at. */
+export async function moveMeeting(call: Call, input: { teamId: string; meetingId: string; direction: 'next' | 'back'; basePhase: string; baseStep: string }): Promise<MeetingState> {
+  return changeMeeting(call, input.teamId, input.meetingId, `meeting.${input.direction}`, (meeting) => {
+    if (meeting.phase !== input.basePhase || meeting.step !== input.baseStep) throw new StaleError(MOVED);
+    return input.direction === 'next' ? nextStep(meeting, call.actor.aadObjectId) : previousStep(meeting, call.actor.aadObjectId);
+  });
+}
+
+export async function hideMeetingNotes(call: Call, input: { teamId: string; meetingId: string; hidden: boolean }): Promise<MeetingState> {
+  return changeMeeting(call, input.teamId, input.meetingId, 'meeting.hide', (meeting) => setNotesHidden(meeting, input.hidden, call.actor.aadObjectId));
+}
+
+const AGREEMENT_CHANGED = {
+  da: 'En anden har gemt aftalepapiret, mens du skrev. Her er deres version – dine indtastninger står i felterne; gem igen, hvis de skal gælde.',
+  en: 'Someone else saved the agreement while you were writing. Here is their version – your input is in the fields; save again if it should apply.',
+};
+
+/** A real conflict on the aftalepapir: theirs is on the card, the user's input kept. */
+export class AgreementConflictError extends StaleError {
+  override readonly name = 'AgreementConflictError';
+  constructor(readonly meeting: Meeting) {
+    super(AGREEMENT_CHANGED);
+  }
+}
+
+export async function saveAgreement(call: Call, input: { teamId: string; meetingId: string; baseVersion: string; agreement: AgreementInput }): Promise<MeetingState> {
+  return changeMeeting(call, input.teamId, input.meetingId, 'meeting.agreement', (meeting, institution) => {
+    if (agreementVersion(meeting) !== input.baseVersion) throw new AgreementConflictError(meeting);
+    const outcome = recordAgreement(meeting, input.agreement, institution.members.map((m) => m.aadObjectId), call.now);
+    if (!outcome.ok) throw new InputError(outcome.errors);
+    return outcome.value;
+  });
+}
+
+export async function finishReflectionMeeting(call: Call, input: { teamId: string; meetingId: string }): Promise<MeetingState> {
+  return changeMeeting(call, input.teamId, input.meetingId, 'meeting.finish', (meeting) => (meeting.phase === 'finished' ? meeting : finishMeeting(meeting, call.actor.aadObjectId, call.now)));
+}
+
+export async function markMeetingActionDone(call: Call, input: { teamId: string; meetingId: string; actionId: string }): Promise<MeetingState> {
+  return changeMeeting(call, input.teamId, input.meetingId, 'meeting.actionDone', (meeting) => markActionDone(meeting, input.actionId, call.actor.aadObjectId, call.now));
+}
