@@ -20,6 +20,7 @@ import {
 } from '../domain/reflection-meeting.js';
 import type { FieldErrors } from '../domain/text.js';
 import { formatDate, type Locale } from './i18n.js';
+import { cardSizeBytes } from './render.js';
 import { escapeMarkdown } from './templates.js';
 import { VERBS } from './verbs.js';
 import type { Card, Notice } from './views.js';
@@ -68,6 +69,8 @@ interface MeetingStrings {
   btnRefresh: string;
   finished: (date: string) => string;
   agreementSaved: string;
+  moreNotes: (n: number) => string;
+  moreNames: (n: number) => string;
 }
 
 const DA: MeetingStrings = {
@@ -114,6 +117,8 @@ const DA: MeetingStrings = {
   btnRefresh: 'Opdatér',
   finished: (date) => `Mødet blev afsluttet ${date}. Tiltagene er nu frister for dem, der har dem.`,
   agreementSaved: 'Aftalepapiret er gemt.',
+  moreNames: (n) => `og ${n} flere`,
+  moreNotes: (n) => `${n} ældre ${n === 1 ? 'note' : 'noter'} vises ikke her, så kortet kan vises i Teams.`,
 };
 
 const EN: MeetingStrings = {
@@ -160,6 +165,8 @@ const EN: MeetingStrings = {
   btnRefresh: 'Refresh',
   finished: (date) => `The meeting finished on ${date}. The actions are now deadlines for their owners.`,
   agreementSaved: 'The agreement is saved.',
+  moreNames: (n) => `and ${n} more`,
+  moreNotes: (n) => `${n} older ${n === 1 ? 'note is' : 'notes are'} not shown here, so that Teams can show the card.`,
 };
 
 export function meetingStrings(locale: Locale): MeetingStrings {
@@ -203,22 +210,48 @@ function errorBlock(errors: FieldErrors | undefined, field: string, locale: Loca
   return error ? [{ type: 'TextBlock', text: escapeMarkdown(error[locale]), color: 'Attention', size: 'Small', spacing: 'None', wrap: true }] : [];
 }
 
-const NOTE_FOLD = 400;
+/** How much of each note a card holds, by detail level (the card is drawn again with less until it fits). */
+const DETAIL = [
+  { fold: 400, fullUpTo: 2000, perStep: Infinity, names: 30 },
+  { fold: 200, fullUpTo: 0, perStep: Infinity, names: 20 },
+  { fold: 120, fullUpTo: 0, perStep: 10, names: 12 },
+  { fold: 80, fullUpTo: 0, perStep: 4, names: 6 },
+] as const;
+type Detail = (typeof DETAIL)[number];
+/** Teams takes 28 KB; the card stays under this. */
+export const MEETING_CARD_MAX_BYTES = 26_000;
 
-function noteBlock(note: MeetingNote): Record<string, unknown> {
-  const long = note.text.length > NOTE_FOLD;
+function noteBlock(note: MeetingNote, detail: Detail): Record<string, unknown> {
+  const long = note.text.length > detail.fold;
+  const full = long && note.text.length <= detail.fullUpTo;
   return {
     type: 'Container',
     spacing: 'Small',
     items: [
-      text(`${note.authorName}: ${long ? `${note.text.slice(0, NOTE_FOLD - 1)}…` : note.text}`),
-      ...(long ? [{ type: 'TextBlock', id: `more-${note.id}`, text: escapeMarkdown(note.text), wrap: true, isVisible: false }] : []),
+      text(`${note.authorName}: ${long ? `${note.text.slice(0, detail.fold - 1)}…` : note.text}`),
+      ...(full ? [{ type: 'TextBlock', id: `more-${note.id}`, text: escapeMarkdown(note.text), wrap: true, isVisible: false }] : []),
     ],
-    ...(long ? { selectAction: { type: 'Action.ToggleVisibility', targetElements: [`more-${note.id}`] } } : {}),
+    ...(full ? { selectAction: { type: 'Action.ToggleVisibility', title: 'vis mere', targetElements: [`more-${note.id}`] } } : {}),
   };
 }
 
+/** A step's notes as the detail level allows: the newest when not all fit, and how many are left out. */
+function noteBlocks(notes: readonly MeetingNote[], detail: Detail, more: (n: number) => string): Record<string, unknown>[] {
+  const kept = notes.length > detail.perStep ? notes.slice(notes.length - detail.perStep) : notes;
+  return [...(kept.length < notes.length ? [text(more(notes.length - kept.length), { isSubtle: true, size: 'Small', spacing: 'Small' })] : []), ...kept.map((n) => noteBlock(n, detail))];
+}
+
+/** The meeting card, as detailed as fits under MEETING_CARD_MAX_BYTES. */
 export function meetingCard(view: MeetingCardView, locale: Locale): Card {
+  let card: Card = {};
+  for (const detail of DETAIL) {
+    card = drawMeetingCard(view, locale, detail);
+    if (cardSizeBytes(card) <= MEETING_CARD_MAX_BYTES) return card;
+  }
+  return card;
+}
+
+function drawMeetingCard(view: MeetingCardView, locale: Locale, detail: Detail): Card {
   const s = meetingStrings(locale);
   const m = view.meeting;
   const ref = { teamId: m.teamId, meetingId: m.id };
@@ -229,7 +262,7 @@ export function meetingCard(view: MeetingCardView, locale: Locale): Card {
     text(`${s.level[m.level]}${m.level === 'citizen' && view.alias ? `: ${view.alias}` : ''}`, { size: 'Large', weight: 'Bolder' }),
     { type: 'FactSet', facts: [
       { title: s.leader, value: escapeMarkdown(nameOf(m.leaderId)) },
-      { title: s.participants, value: escapeMarkdown(m.participantIds.map(nameOf).join(', ')) },
+      { title: s.participants, value: escapeMarkdown(namesUpTo(m.participantIds.map(nameOf), detail.names, s)) },
     ] },
   ];
   if (view.notice) body.push(text(view.notice.text, { color: view.notice.style === 'good' ? 'Good' : view.notice.style === 'warning' ? 'Warning' : 'Default' }));
@@ -263,18 +296,18 @@ export function meetingCard(view: MeetingCardView, locale: Locale): Card {
     if (m.step === 'sinceLast') body.push(...sinceLastBlocks(view, s, locale, nameOf));
     body.push(text(s.questions, { isSubtle: true, spacing: 'Small' }));
     for (const q of step.questions) body.push(text(`• ${q[locale]}`, { spacing: 'None' }));
-    body.push(...notesBlocks(view, m.step, s));
+    body.push(...notesBlocks(view, m.step, s, detail));
     body.push({ type: 'Input.Text', id: 'noteText', label: s.noteLabel, isMultiline: true, maxLength: 4000, value: view.form?.['noteText'] ?? '' }, ...errorBlock(view.errors, 'note', locale));
     body.push({ type: 'ActionSet', actions: [execute(s.btnAddNote, VERBS.meetingNote, { ...ref, noteId: view.noteSubmissionId })] });
     if (m.hideNotesUntilClosed) body.push(text(s.hiddenOn, { isSubtle: true, size: 'Small' }));
-    if (m.step === 'prepareAction') body.push(...agreementBlocks(view, s, locale));
+    if (m.step === 'prepareAction') body.push(...agreementBlocks(view, s, locale, detail));
     actions.push(execute(s.btnBack, VERBS.meetingMove, { ...base, direction: 'back' }));
     actions.push(execute(s.btnNext, VERBS.meetingMove, { ...base, direction: 'next' }, 'positive'));
     actions.push(execute(m.hideNotesUntilClosed ? s.btnShow : s.btnHide, VERBS.meetingHide, { ...ref, hidden: m.hideNotesUntilClosed ? '0' : '1' }));
   }
 
   if (m.phase === 'action') {
-    body.push(...agreementBlocks(view, s, locale));
+    body.push(...agreementBlocks(view, s, locale, detail));
     actions.push(execute(s.btnBack, VERBS.meetingMove, { ...base, direction: 'back' }));
     actions.push(execute(s.btnFinish, VERBS.meetingFinish, ref, 'positive'));
   }
@@ -286,13 +319,18 @@ export function meetingCard(view: MeetingCardView, locale: Locale): Card {
       const shown = view.notes.filter((n) => n.step === stepName);
       if (shown.length === 0) continue;
       body.push(text(DIALOG_STEP_TEXT[stepName].name[locale], { weight: 'Bolder', spacing: 'Small' }));
-      body.push(...shown.map(noteBlock));
+      body.push(...noteBlocks(shown, detail, s.moreNotes));
     }
   } else {
     body.push(text(s.leaderOnly, { isSubtle: true, size: 'Small', spacing: 'Medium' }));
     actions.push(execute(s.btnRefresh, VERBS.meetingView, ref));
   }
   return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, actions };
+}
+
+/** Names, the first `max` of them and how many more. */
+function namesUpTo(names: string[], max: number, s: MeetingStrings): string {
+  return names.length > max ? `${names.slice(0, max).join(', ')} ${s.moreNames(names.length - max)}` : names.join(', ');
 }
 
 function sinceLastBlocks(view: MeetingCardView, s: MeetingStrings, locale: Locale, nameOf: (id: string) => string): Record<string, unknown>[] {
@@ -303,11 +341,11 @@ function sinceLastBlocks(view: MeetingCardView, s: MeetingStrings, locale: Local
   return blocks;
 }
 
-function notesBlocks(view: MeetingCardView, step: DialogStep, s: MeetingStrings): Record<string, unknown>[] {
+function notesBlocks(view: MeetingCardView, step: DialogStep, s: MeetingStrings, detail: Detail): Record<string, unknown>[] {
   const { shown, hidden } = visibleNotes(view.meeting, view.notes, step, view.viewerId);
   const blocks: Record<string, unknown>[] = [text(s.notes, { isSubtle: true, spacing: 'Small' })];
   if (shown.length === 0 && hidden === 0) blocks.push(text(s.noNotes, { spacing: 'None' }));
-  blocks.push(...shown.map(noteBlock));
+  blocks.push(...noteBlocks(shown, detail, s.moreNotes));
   if (hidden > 0) blocks.push(text(s.hiddenNotes(hidden), { isSubtle: true, spacing: 'Small' }));
   return blocks;
 }
@@ -327,11 +365,15 @@ function agreementSummary(a: Agreement, s: MeetingStrings, locale: Locale, nameO
 }
 
 /** The aftalepapir form: prefilled from what is saved, or with the input that came back with errors. */
-function agreementBlocks(view: MeetingCardView, s: MeetingStrings, locale: Locale): Record<string, unknown>[] {
+function agreementBlocks(view: MeetingCardView, s: MeetingStrings, locale: Locale, detail: Detail): Record<string, unknown>[] {
   const saved = view.meeting.agreement;
   const form = view.form ?? {};
   const value = (id: string, fallback: string): string => form[id] ?? fallback;
-  const choices = view.members.map((x) => ({ title: x.name, value: x.aadObjectId }));
+  // The participants (and anyone already chosen) are offered: a picker of a whole large team six times over would not fit a card.
+  const chosen = new Set((saved?.actions ?? []).flatMap((a) => [...a.ownerIds, a.followUpBy]));
+  for (let i = 0; i < AGREEMENT_FORM_ROWS; i++) for (const id of [...(form[`action${i}Who`] ?? '').split(','), form[`action${i}FollowUp`] ?? '']) if (id) chosen.add(id);
+  const offered = new Set([view.meeting.leaderId, ...view.meeting.participantIds.slice(0, detail.names), ...chosen]);
+  const choices = view.members.filter((x) => offered.has(x.aadObjectId)).map((x) => ({ title: x.name, value: x.aadObjectId }));
   const ref = { teamId: view.meeting.teamId, meetingId: view.meeting.id, baseVersion: view.agreementVersion };
   const blocks: Record<string, unknown>[] = [
     text(s.agreement, { weight: 'Bolder', spacing: 'Medium', size: 'Medium' }),

@@ -289,6 +289,8 @@ export interface AgreementInput {
 
 /** The most actions one aftalepapir holds (a card shows them all). */
 export const AGREEMENT_ACTIONS_MAX = 10;
+/** The most people who do one action (who follows up is one more). */
+export const ACTION_OWNERS_MAX = 5;
 /** How far ahead an action's date may lie. */
 export const ACTION_MAX_MONTHS_AHEAD = 24;
 
@@ -315,7 +317,9 @@ export function validateAgreement(input: AgreementInput, members: readonly strin
     checks[`actions.${i}.ownerIds`] =
       action.ownerIds.length === 0
         ? { da: 'Vælg, hvem der gør det.', en: 'Pick who does it.' }
-        : action.ownerIds.every((id) => members.includes(id))
+        : new Set(action.ownerIds).size > ACTION_OWNERS_MAX
+          ? { da: `Højst ${ACTION_OWNERS_MAX} personer pr. tiltag.`, en: `At most ${ACTION_OWNERS_MAX} people per action.` }
+          : action.ownerIds.every((id) => members.includes(id))
           ? undefined
           : { da: 'Vælg blandt teamets medlemmer.', en: 'Pick among the team’s members.' };
     checks[`actions.${i}.followUpBy`] =
@@ -417,7 +421,7 @@ const IdText = z.string().min(1).max(200);
 export const AgreementActionSchema = z.object({
   id: IdText,
   what: z.string().max(TEXT_LIMITS.short),
-  ownerIds: z.array(IdText).min(1).max(20),
+  ownerIds: z.array(IdText).min(1).max(ACTION_OWNERS_MAX),
   followUpBy: IdText,
   dueDate: IsoDateSchema,
   doneAt: IsoDateTimeSchema.optional(),

@@ -189,6 +189,36 @@ describe('Refleks in the Agents Playground (headless Chromium)', { timeout: 120_
     await chat.open('Personal Chat');
   });
 
+  it('runs a short refleksionsmøde in the team channel: start, tick, a note, the next steps, the aftalepapir and finish', async () => {
+    await chat.open('General');
+    await chat.post('refleksionsmøde indsats', 'Forberedelse');
+    expect(await chat.cardText()).toContain('Der er reserveret lokale.');
+    // Each item is ticked by itself, and the card says by whom.
+    await chat.click('Afkryds', '✓ Alex Wilber');
+    await chat.screenshot('meeting-preparation');
+    await chat.click('Start dialogen', 'Dialog, trin 1 af 4: Siden sidst');
+    expect(await chat.cardText()).toContain('Hvad blev der aftalt sidst?');
+    await chat.fill(/Din note/, 'Madplanen blev fulgt tre af fire uger.');
+    await chat.click('Tilføj note', 'Alex Wilber: Madplanen blev fulgt tre af fire uger.');
+    await chat.click('Næste trin', 'Dialog, trin 2 af 4: Udforsk');
+    await chat.click('Næste trin', 'Dialog, trin 3 af 4: Fortolk');
+    await chat.click('Næste trin', 'Dialog, trin 4 af 4: Forbered handling');
+    await chat.screenshot('meeting-dialog');
+    await chat.fill(/Hvad vil vi opnå inden næste møde/, 'Flere borgere laver selv madplan');
+    await chat.fill(/Hvad vil vi opnå på længere sigt/, 'Alle borgere handler selv ind en gang om ugen');
+    await chat.fill(/Hvilke data viser/, 'Delmålsdagbøgernes støttebehov ved indkøb');
+    await chat.fill(/Hvad skal gøres/, 'Madplan med hver borger søndag');
+    await chat.choose('Alex Wilber', { in: /Hvem gør det/ });
+    await chat.choose('Alex Wilber', { in: /Hvem følger op/ });
+    await chat.pickDate(/Hvornår/, 1);
+    await chat.click('Gem aftalepapir', 'Aftalepapiret er gemt.');
+    await chat.click('Næste trin', 'Afslut mødet');
+    await chat.click('Afslut mødet', 'Mødet blev afsluttet');
+    expect(await chat.cardText()).toContain('Madplan med hver borger søndag');
+    await chat.screenshot('meeting-finished');
+    await chat.open('Personal Chat');
+  });
+
   // Last: the new citizen has no formål, so its contact person (Alex) gets a "formål mangler"
   // reminder on a later pass, a card that would otherwise land in the middle of another flow.
   it('creates a citizen with ny borger and opens the new plan (after an Annullér that saves nothing)', async () => {

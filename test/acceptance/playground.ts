@@ -162,7 +162,11 @@ export class Chat {
   async choose(choice: string | RegExp, options: { in?: string | RegExp } = {}): Promise<void> {
     if (options.in !== undefined) {
       await this.card().getByLabel(options.in).first().click();
-      await this.page.getByRole('option', { name: choice, exact: typeof choice === 'string' }).first().click();
+      const exact = typeof choice === 'string';
+      // A single choice is an option; a multi-select lists check boxes (menuitemcheckbox) and stays open.
+      const multi = this.page.getByRole('menuitemcheckbox', { name: choice, exact });
+      await this.page.getByRole('option', { name: choice, exact }).or(multi).first().click();
+      if ((await multi.count()) > 0) await this.page.keyboard.press('Escape');
       return;
     }
     await this.card().getByLabel(choice, { exact: typeof choice === 'string' }).first().check();

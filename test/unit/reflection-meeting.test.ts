@@ -165,6 +165,9 @@ describe('a refleksionsmøde', () => {
       'actions.0.dueDate': 'Datoen er passeret. Vælg en dato fra i dag.',
     });
     expect(Object.keys(validateAgreement(agreement({ actions: [] }), MEMBERS, now))).toEqual(['actions']);
+    const six = Array.from({ length: 6 }, (_, i) => `aad-m${i}`);
+    const crowd = agreement({ actions: [{ id: 'a1', what: 'x', ownerIds: six, followUpBy: LEAD, dueDate: '2026-12-01' }] });
+    expect(validateAgreement(crowd, [...MEMBERS, ...six], now)['actions.0.ownerIds']?.da).toBe('Højst 5 personer pr. tiltag.');
     const far = agreement({ actions: [{ id: 'a1', what: 'x', ownerIds: [ANNE.id], followUpBy: LEAD, dueDate: '2029-01-01' }] });
     expect(validateAgreement(far, MEMBERS, now)['actions.0.dueDate']?.da).toBe('Vælg en dato inden for 24 måneder.');
     // Today is a valid date (Copenhagen's today, late in the evening UTC).
