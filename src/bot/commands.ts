@@ -16,6 +16,8 @@ export type Command =
   | { kind: 'managers'; clear: boolean }
   /** `refleksionsmøde borger <alias>` | `indsats` | `organisation` (in a team channel; participants are the mentions). */
   | { kind: 'meeting'; level?: 'citizen' | 'indsats' | 'organisation'; alias: string }
+  /** `aftaler`: the open actions of the tilbud's meetings (in a team channel). */
+  | { kind: 'agreements' }
   | { kind: 'aliasMissing' }
   | { kind: 'unknown' };
 
@@ -48,6 +50,7 @@ export function parseCommand(raw: string | undefined): Command {
   if (/^(?:opsæt|opsaet|setup|set up)$/u.test(lower)) return { kind: 'setup' };
   const managers = /^(?:ledere|leder|managers|manager)(?:\s+(.*))?$/u.exec(lower);
   if (managers) return { kind: 'managers', clear: /^(?:ingen|none)$/u.test((managers[1] ?? '').trim()) };
+  if (/^(?:aftaler|agreements|actions)$/u.test(lower)) return { kind: 'agreements' };
   const meeting = /^(?:refleksionsmøde|refleksionsmode|refleksionsmoede|reflection meeting)(?:\s+(.*))?$/iu.exec(text);
   if (meeting) {
     const rest = (meeting[1] ?? '').trim();

@@ -6,7 +6,7 @@
  * anyone else has the shared card and its Opdatér button.
  */
 import { z } from 'zod';
-import { AGREEMENT_FORM_ROWS, meetingCard, meetingStrings } from '../cards/meeting-views.js';
+import { AGREEMENT_FORM_ROWS, meetingCard, meetingStrings, openActionsCard } from '../cards/meeting-views.js';
 import { newSubmissionId, type Card, type Notice } from '../cards/views.js';
 import { VERBS } from '../cards/verbs.js';
 import type { AgreementInput } from '../domain/reflection-meeting.js';
@@ -19,6 +19,8 @@ import {
   agreementVersion,
   finishReflectionMeeting,
   hideMeetingNotes,
+  listOpenActions,
+  markMeetingActionDone,
   moveMeeting,
   saveAgreement,
   tickPreparation,
@@ -165,10 +167,52 @@ const meetingFinish: Handler = async (call, data) => {
   return meetingAnswer(call, await finishReflectionMeeting(call, d));
 };
 
+const TeamRef = z.object({ teamId: id });
+const ActionDonePayload = MeetingRef.extend({ actionId: id });
+
+/** `@Refleks aftaler`: the open actions as a card; the same card is everyone's in the channel. */
+export async function openActionsAnswer(call: Call, teamId: string, notice?: Notice): Promise<Card> {
+  const { institution, actions } = await listOpenActions(call, teamId);
+  const names = new Map(institution.members.map((m) => [m.aadObjectId, m.name]));
+  const lines = actions.map((a) => ({
+    meetingId: a.meetingId,
+    level: a.level,
+    ...(a.alias ? { alias: a.alias } : {}),
+    actionId: a.actionId,
+    what: a.what,
+    ownerNames: a.ownerIds.map((x) => names.get(x) ?? '?'),
+    followUpName: names.get(a.followUpBy) ?? '?',
+    dueDate: a.dueDate,
+  }));
+  const card = openActionsCard({ teamId, now: call.now, lines, ...(notice ? { notice } : {}) }, call.actor.locale);
+  // The list is the same for everyone: the posted one is brought up to date, without the clicker's notice.
+  const shared = notice ? openActionsCard({ teamId, now: call.now, lines }, call.actor.locale) : card;
+  Object.defineProperty(card, SHARED, { value: shared, enumerable: false });
+  return card;
+}
+
+const meetingActions: Handler = async (call, data) => openActionsAnswer(call, parse(TeamRef, data).teamId);
+
+const meetingActionDone: Handler = async (call, data) => {
+  const d = parse(ActionDonePayload, data);
+  await markMeetingActionDone(call, d);
+  return openActionsAnswer(call, d.teamId, { text: meetingStrings(call.actor.locale).actionDone, style: 'good' });
+};
+
 export const MEETING_HANDLERS: Record<
-  typeof VERBS.meetingView | typeof VERBS.meetingTick | typeof VERBS.meetingMove | typeof VERBS.meetingHide | typeof VERBS.meetingNote | typeof VERBS.meetingAgreement | typeof VERBS.meetingFinish,
+  | typeof VERBS.meetingView
+  | typeof VERBS.meetingTick
+  | typeof VERBS.meetingMove
+  | typeof VERBS.meetingHide
+  | typeof VERBS.meetingNote
+  | typeof VERBS.meetingAgreement
+  | typeof VERBS.meetingFinish
+  | typeof VERBS.meetingActions
+  | typeof VERBS.meetingActionDone,
   Handler
 > = {
+  [VERBS.meetingActions]: meetingActions,
+  [VERBS.meetingActionDone]: meetingActionDone,
   [VERBS.meetingView]: meetingView,
   [VERBS.meetingTick]: meetingTick,
   [VERBS.meetingMove]: meetingMove,

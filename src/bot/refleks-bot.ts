@@ -4,7 +4,7 @@
  * references for the reminders. All real work happens in the use cases.
  */
 import { meetingStrings } from '../cards/meeting-views.js';
-import { meetingAnswer, sharedCardOf } from './meeting-actions.js';
+import { meetingAnswer, openActionsAnswer, sharedCardOf } from './meeting-actions.js';
 import { startReflectionMeeting } from '../usecases/run-meeting.js';
 import {
   ActivityTypes,
@@ -243,6 +243,7 @@ export class RefleksBot extends TeamsActivityHandler {
       case 'setup':
       case 'managers':
       case 'meeting':
+      case 'agreements':
         return s.teamOnly;
       case 'aliasMissing':
         return s.errorAliasMissing;
@@ -266,6 +267,18 @@ export class RefleksBot extends TeamsActivityHandler {
     }
     if (command.kind === 'managers' && team) {
       await context.sendActivity(await this.managersReply(context, actor, team.id, command.clear, logger));
+      return;
+    }
+    if (command.kind === 'agreements' && team) {
+      const call = this.call(context, actor, logger);
+      try {
+        await context.sendActivity({ attachments: [CardFactory.adaptiveCard(await openActionsAnswer(call, team.id))] });
+      } catch (error) {
+        if (error instanceof ConnectorUnavailableError) throw error;
+        const refusal = refusalCard(call, error);
+        if (!refusal) throw error;
+        await context.sendActivity({ attachments: [CardFactory.adaptiveCard(refusal)] });
+      }
       return;
     }
     if (command.kind === 'meeting' && team) {

@@ -18,6 +18,7 @@ import {
   type MeetingNote,
   type MeetingTick,
 } from '../domain/reflection-meeting.js';
+import { todayInZone } from '../domain/plan.js';
 import type { FieldErrors } from '../domain/text.js';
 import { formatDate, type Locale } from './i18n.js';
 import { cardSizeBytes } from './render.js';
@@ -71,6 +72,11 @@ interface MeetingStrings {
   agreementSaved: string;
   moreNotes: (n: number) => string;
   moreNames: (n: number) => string;
+  openActionsTitle: string;
+  openActionsNone: string;
+  btnActionDone: string;
+  moreActions: (n: number) => string;
+  actionDone: string;
 }
 
 const DA: MeetingStrings = {
@@ -118,6 +124,11 @@ const DA: MeetingStrings = {
   finished: (date) => `Mødet blev afsluttet ${date}. Tiltagene er nu frister for dem, der har dem.`,
   agreementSaved: 'Aftalepapiret er gemt.',
   moreNames: (n) => `og ${n} flere`,
+  openActionsTitle: 'Åbne aftaler fra møderne',
+  openActionsNone: 'Ingen åbne aftaler.',
+  btnActionDone: 'Markér som gjort',
+  moreActions: (n) => `… og ${n} flere.`,
+  actionDone: 'Tiltaget er markeret som gjort.',
   moreNotes: (n) => `${n} ældre ${n === 1 ? 'note' : 'noter'} vises ikke her, så kortet kan vises i Teams.`,
 };
 
@@ -166,6 +177,11 @@ const EN: MeetingStrings = {
   finished: (date) => `The meeting finished on ${date}. The actions are now deadlines for their owners.`,
   agreementSaved: 'The agreement is saved.',
   moreNames: (n) => `and ${n} more`,
+  openActionsTitle: 'Open actions from the meetings',
+  openActionsNone: 'No open actions.',
+  btnActionDone: 'Mark as done',
+  moreActions: (n) => `… and ${n} more.`,
+  actionDone: 'The action is marked as done.',
   moreNotes: (n) => `${n} older ${n === 1 ? 'note is' : 'notes are'} not shown here, so that Teams can show the card.`,
 };
 
@@ -403,4 +419,47 @@ function agreementBlocks(view: MeetingCardView, s: MeetingStrings, locale: Local
   }
   blocks.push({ type: 'ActionSet', actions: [execute(s.btnSaveAgreement, VERBS.meetingAgreement, ref)] });
   return blocks;
+}
+
+/** The most open actions one card lists (the earliest due). */
+export const OPEN_ACTIONS_MAX = 25;
+
+export interface OpenActionLine {
+  meetingId: string;
+  level: Meeting['level'];
+  alias?: string;
+  actionId: string;
+  what: string;
+  ownerNames: string[];
+  followUpName: string;
+  dueDate: string;
+}
+
+/** `@Refleks aftaler`: the tilbud's open actions from its meetings, each with *Markér som gjort*. */
+export function openActionsCard(view: { teamId: string; lines: OpenActionLine[]; now: Date; notice?: Notice }, locale: Locale): Card {
+  const s = meetingStrings(locale);
+  const today = todayInZone(view.now);
+  const body: Record<string, unknown>[] = [text(s.openActionsTitle, { size: 'Large', weight: 'Bolder' })];
+  if (view.notice) body.push(text(view.notice.text, { color: view.notice.style === 'good' ? 'Good' : view.notice.style === 'warning' ? 'Warning' : 'Default' }));
+  if (view.lines.length === 0) body.push(text(s.openActionsNone));
+  for (const line of view.lines.slice(0, OPEN_ACTIONS_MAX)) {
+    const subject = `${s.level[line.level]}${line.alias ? `: ${line.alias}` : ''}`;
+    body.push({
+      type: 'ColumnSet',
+      spacing: 'Medium',
+      columns: [
+        {
+          type: 'Column',
+          width: 'stretch',
+          items: [
+            text(line.what, { weight: 'Bolder' }),
+            text(`${subject} · ${line.ownerNames.join(', ')} · ${s.followUp} ${line.followUpName} · ${formatDate(line.dueDate, locale)}${line.dueDate < today ? ` · ${s.actionState.overdue}` : ''}`, { isSubtle: true, spacing: 'None' }),
+          ],
+        },
+        { type: 'Column', width: 'auto', items: [{ type: 'ActionSet', actions: [execute(s.btnActionDone, VERBS.meetingActionDone, { teamId: view.teamId, meetingId: line.meetingId, actionId: line.actionId })] }] },
+      ],
+    });
+  }
+  if (view.lines.length > OPEN_ACTIONS_MAX) body.push(text(s.moreActions(view.lines.length - OPEN_ACTIONS_MAX), { isSubtle: true }));
+  return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, actions: [execute(s.btnRefresh, VERBS.meetingActions, { teamId: view.teamId })] };
 }

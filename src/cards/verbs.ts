@@ -31,6 +31,8 @@ export const VERBS = {
   meetingNote: 'meeting.note',
   meetingAgreement: 'meeting.agreement',
   meetingFinish: 'meeting.finish',
+  meetingActions: 'meeting.actions',
+  meetingActionDone: 'meeting.actionDone',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

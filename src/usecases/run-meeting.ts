@@ -222,3 +222,37 @@ export async function finishReflectionMeeting(call: Call, input: { teamId: strin
 export async function markMeetingActionDone(call: Call, input: { teamId: string; meetingId: string; actionId: string }): Promise<MeetingState> {
   return changeMeeting(call, input.teamId, input.meetingId, 'meeting.actionDone', (meeting) => markActionDone(meeting, input.actionId, call.actor.aadObjectId, call.now));
 }
+
+/** One open action of a finished meeting, for `@Refleks aftaler`. */
+export interface OpenAction {
+  meetingId: string;
+  level: MeetingLevel;
+  alias?: string;
+  actionId: string;
+  what: string;
+  ownerIds: readonly string[];
+  followUpBy: string;
+  dueDate: string;
+}
+
+/** The tilbud's open actions (of its finished meetings), the earliest due first. */
+export async function listOpenActions(call: Call, teamId: string): Promise<{ institution: Institution; actions: OpenAction[] }> {
+  const institution = await requireMember(call, teamId, { action: 'meeting.actions', resourceType: 'institution', resourceId: teamId });
+  const meetings = await call.deps.repos.meetings.withOpenActions(call.actor.tenantId, teamId);
+  const aliases = new Map<string, string>();
+  for (const citizenId of new Set(meetings.flatMap((m) => (m.value.level === 'citizen' && m.value.citizenId ? [m.value.citizenId] : [])))) {
+    const plan = await call.deps.repos.plans.get(call.actor.tenantId, teamId, citizenId, { maxAgeMs: 60_000 });
+    if (plan) aliases.set(citizenId, plan.value.alias);
+  }
+  const actions = meetings
+    .flatMap(({ value: m }) =>
+      (m.agreement?.actions ?? [])
+        .filter((a) => !a.doneAt)
+        .map((a) => {
+          const alias = m.citizenId ? aliases.get(m.citizenId) : undefined;
+          return { meetingId: m.id, level: m.level, ...(alias ? { alias } : {}), actionId: a.id, what: a.what, ownerIds: a.ownerIds, followUpBy: a.followUpBy, dueDate: a.dueDate };
+        }),
+    )
+    .sort((x, y) => x.dueDate.localeCompare(y.dueDate) || x.meetingId.localeCompare(y.meetingId) || x.actionId.localeCompare(y.actionId));
+  return { institution: institution.value, actions };
+}

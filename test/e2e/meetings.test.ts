@@ -142,6 +142,22 @@ describe.each(KINDS)('a refleksionsmøde in the channel on the %s store', (kind)
     expect(textOf(dialog)).toMatch(/Madplan med AB hver søndag · Bo Kollega · \d+\. dec\. 2026 · åben/);
   });
 
+  it('lists the open actions with @Refleks aftaler; only the owner or the follow-up marks one done, and the list says so', async () => {
+    const [list] = await inChannel(h, USERS.anna, 'aftaler');
+    expect(textOf(list!.card)).toContain('Åbne aftaler fra møderne');
+    expect(textOf(list!.card)).toMatch(/Madplan med AB hver søndag\nBorger: Mødeborger AB · Bo Kollega · Hvem følger op\? Anna Medarbejder · 7\. dec\. 2026/);
+    const done = findAction(list!.card, VERBS.meetingActionDone);
+    expect(textOf(invokeCardOf(await act(h, CROWD[0]!, list!.id, VERBS.meetingActionDone, done.data)))).toContain('Kun den, der har tiltaget');
+    const after = invokeCardOf(await act(h, USERS.bo, list!.id, VERBS.meetingActionDone, done.data));
+    expect(textOf(after)).toContain('Tiltaget er markeret som gjort.');
+    expect(textOf(after)).not.toContain('Madplan med AB hver søndag');
+    expect(textOf(sharedCard(h, list!.id, list!.card))).not.toContain('Madplan med AB hver søndag');
+    // A second click on the old card: nothing changes, no error.
+    expect(textOf(invokeCardOf(await act(h, USERS.bo, list!.id, VERBS.meetingActionDone, done.data)))).toContain('Tiltaget er markeret som gjort.');
+    const outsider = await inChannel(h, USERS.carl, 'aftaler');
+    expect(JSON.stringify(outsider.map((c) => c.card))).not.toContain('Mødeborger');
+  });
+
   it('works with Action.Submit too: the posted card is replaced by the shared view', async () => {
     const [posted] = await inChannel(h, USERS.anna, 'refleksionsmøde indsats');
     expect(textOf(posted!.card)).toContain('Indsats');
