@@ -18,6 +18,7 @@ import {
   AgreementConflictError,
   agreementVersion,
   finishReflectionMeeting,
+  chooseParticipants,
   hideMeetingNotes,
   listOpenActions,
   markMeetingActionDone,
@@ -168,6 +169,19 @@ const meetingFinish: Handler = async (call, data) => {
 };
 
 const TeamRef = z.object({ teamId: id });
+const ParticipantsPayload = MeetingRef.extend({ participantIds: input, leaderId: input });
+
+const meetingParticipants: Handler = async (call, data) => {
+  const d = parse(ParticipantsPayload, data);
+  const participantIds = d.participantIds.split(',').map((x) => x.trim()).filter(Boolean);
+  try {
+    const state = await chooseParticipants(call, { teamId: d.teamId, meetingId: d.meetingId, leaderId: d.leaderId.trim(), participantIds });
+    return meetingAnswer(call, state, { notice: { text: meetingStrings(call.actor.locale).participantsSaved, style: 'good' } });
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return meetingAnswer(call, await viewMeeting(call, d.teamId, d.meetingId), { form: { participantIds: d.participantIds, leaderId: d.leaderId }, errors: error.errors });
+  }
+};
 const ActionDonePayload = MeetingRef.extend({ actionId: id });
 
 /** `@Refleks aftaler`: the open actions as a card; the same card is everyone's in the channel. */
@@ -208,9 +222,11 @@ export const MEETING_HANDLERS: Record<
   | typeof VERBS.meetingAgreement
   | typeof VERBS.meetingFinish
   | typeof VERBS.meetingActions
-  | typeof VERBS.meetingActionDone,
+  | typeof VERBS.meetingActionDone
+  | typeof VERBS.meetingParticipants,
   Handler
 > = {
+  [VERBS.meetingParticipants]: meetingParticipants,
   [VERBS.meetingActions]: meetingActions,
   [VERBS.meetingActionDone]: meetingActionDone,
   [VERBS.meetingView]: meetingView,

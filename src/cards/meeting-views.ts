@@ -72,6 +72,10 @@ interface MeetingStrings {
   agreementSaved: string;
   moreNotes: (n: number) => string;
   moreNames: (n: number) => string;
+  whoTakesPart: string;
+  tooManyToPick: string;
+  btnSaveParticipants: string;
+  participantsSaved: string;
   openActionsTitle: string;
   openActionsNone: string;
   btnActionDone: string;
@@ -124,6 +128,10 @@ const DA: MeetingStrings = {
   finished: (date) => `Mødet blev afsluttet ${date}. Tiltagene er nu frister for dem, der har dem.`,
   agreementSaved: 'Aftalepapiret er gemt.',
   moreNames: (n) => `og ${n} flere`,
+  whoTakesPart: 'Hvem deltager?',
+  tooManyToPick: 'Der er for mange deltagere til at vælge dem her: start mødet igen med de deltagere, der skal være med, @nævnt.',
+  btnSaveParticipants: 'Gem deltagere',
+  participantsSaved: 'Deltagerne er gemt.',
   openActionsTitle: 'Åbne aftaler fra møderne',
   openActionsNone: 'Ingen åbne aftaler.',
   btnActionDone: 'Markér som gjort',
@@ -177,6 +185,10 @@ const EN: MeetingStrings = {
   finished: (date) => `The meeting finished on ${date}. The actions are now deadlines for their owners.`,
   agreementSaved: 'The agreement is saved.',
   moreNames: (n) => `and ${n} more`,
+  whoTakesPart: 'Who takes part?',
+  tooManyToPick: 'There are too many participants to pick them here: start the meeting again with those taking part @mentioned.',
+  btnSaveParticipants: 'Save participants',
+  participantsSaved: 'The participants are saved.',
   openActionsTitle: 'Open actions from the meetings',
   openActionsNone: 'No open actions.',
   btnActionDone: 'Mark as done',
@@ -302,6 +314,21 @@ function drawMeetingCard(view: MeetingCardView, locale: Locale, detail: Detail):
         });
       }
     }
+    // Participants and mødeleder chosen in the card (the @mentions chose them at the start).
+    // A picker holds a bounded number of names: with more participants than that, the @mentions choose them.
+    const cap = detail.names * 2;
+    const offered = new Set([m.leaderId, ...m.participantIds]);
+    for (const x of view.members) if (offered.size < cap) offered.add(x.aadObjectId);
+    const choices = view.members.filter((x) => offered.has(x.aadObjectId)).map((x) => ({ title: x.name, value: x.aadObjectId }));
+    if (offered.size > cap) body.push(text(s.tooManyToPick, { isSubtle: true, spacing: 'Medium' }));
+    else body.push(
+      text(s.whoTakesPart, { weight: 'Bolder', spacing: 'Medium' }),
+      { type: 'Input.ChoiceSet', id: 'participantIds', label: s.participants, isMultiSelect: true, style: 'compact', choices, value: view.form?.['participantIds'] ?? m.participantIds.join(',') },
+      ...errorBlock(view.errors, 'participantIds', locale),
+      { type: 'Input.ChoiceSet', id: 'leaderId', label: s.leader, style: 'compact', choices, value: view.form?.['leaderId'] ?? m.leaderId },
+      ...errorBlock(view.errors, 'leaderId', locale),
+      { type: 'ActionSet', actions: [execute(s.btnSaveParticipants, VERBS.meetingParticipants, ref)] },
+    );
     actions.push(execute(s.btnStartDialog, VERBS.meetingMove, { ...base, direction: 'next' }, 'positive'));
   }
 

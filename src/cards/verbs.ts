@@ -32,6 +32,7 @@ export const VERBS = {
   meetingAgreement: 'meeting.agreement',
   meetingFinish: 'meeting.finish',
   meetingActions: 'meeting.actions',
+  meetingParticipants: 'meeting.participants',
   meetingActionDone: 'meeting.actionDone',
 } as const;
 

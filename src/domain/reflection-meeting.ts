@@ -230,6 +230,19 @@ export function tickItem(meeting: Meeting, itemId: string, actor: { id: string; 
   return { meetingId: meeting.id, itemId, tickedBy: actor.id, tickedByName: actor.name, tickedAt: now.toISOString() };
 }
 
+/** The mødeleder (or the one who started the meeting) chooses the participants and who leads; only members of the tilbud count. */
+export function setParticipants(meeting: Meeting, input: { leaderId: string; participantIds: readonly string[] }, actorId: string, members: readonly string[]): MeetingOutcome<Meeting> {
+  if (meeting.phase === 'finished') throw new MeetingStateError(FINISHED);
+  if (actorId !== meeting.leaderId && actorId !== meeting.createdBy) throw new MeetingStateError(NOT_LEADER);
+  const participantIds = [...new Set([input.leaderId, ...input.participantIds].filter(Boolean))];
+  const errors = collectErrors({
+    leaderId: members.includes(input.leaderId) ? undefined : { da: 'Vælg mødelederen blandt teamets medlemmer.', en: 'Pick the meeting leader among the team’s members.' },
+    participantIds: participantIds.every((id) => members.includes(id)) ? undefined : { da: 'Vælg deltagerne blandt teamets medlemmer.', en: 'Pick the participants among the team’s members.' },
+  });
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, value: { ...meeting, leaderId: input.leaderId, participantIds } };
+}
+
 /** The mødeleder chooses whether the current step's notes stay hidden until it closes (so the first voice does not steer). */
 export function setNotesHidden(meeting: Meeting, hidden: boolean, actorId: string): Meeting {
   requireLeader(meeting, actorId);

@@ -22,6 +22,7 @@ import {
   previousStep,
   recordAgreement,
   setNotesHidden,
+  setParticipants,
   startMeeting,
   tickItem,
   writeNote,
@@ -255,4 +256,14 @@ export async function listOpenActions(call: Call, teamId: string): Promise<{ ins
     )
     .sort((x, y) => x.dueDate.localeCompare(y.dueDate) || x.meetingId.localeCompare(y.meetingId) || x.actionId.localeCompare(y.actionId));
   return { institution: institution.value, actions };
+}
+
+/** The participants and the mødeleder, chosen in the card (by the mødeleder or the one who started it). */
+export async function chooseParticipants(call: Call, input: { teamId: string; meetingId: string; leaderId: string; participantIds: string[] }): Promise<MeetingState> {
+  return changeMeeting(call, input.teamId, input.meetingId, 'meeting.participants', (meeting, institution) => {
+    const outcome = setParticipants(meeting, input, call.actor.aadObjectId, institution.members.map((m) => m.aadObjectId));
+    if (!outcome.ok) throw new InputError(outcome.errors);
+    const same = outcome.value.leaderId === meeting.leaderId && outcome.value.participantIds.join() === meeting.participantIds.join();
+    return same ? meeting : outcome.value;
+  });
 }

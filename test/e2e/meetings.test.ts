@@ -158,6 +158,22 @@ describe.each(KINDS)('a refleksionsmøde in the channel on the %s store', (kind)
     expect(JSON.stringify(outsider.map((c) => c.card))).not.toContain('Mødeborger');
   });
 
+  it('lets the mødeleder choose the participants and hand over the lead in the card; a stranger is refused beside the field', async () => {
+    const [posted] = await inChannel(h, USERS.anna, 'refleksionsmøde organisation');
+    const save = findAction(posted!.card, VERBS.meetingParticipants);
+    expect(textOf(invokeCardOf(await act(h, USERS.bo, posted!.id, VERBS.meetingParticipants, { ...save.data, participantIds: USERS.bo.aadObjectId, leaderId: USERS.bo.aadObjectId })))).toContain('Kun mødelederen styrer mødets trin.');
+    const refused = invokeCardOf(await act(h, USERS.anna, posted!.id, VERBS.meetingParticipants, { ...save.data, participantIds: `${USERS.bo.aadObjectId},aad-stranger`, leaderId: USERS.bo.aadObjectId }));
+    expect(textOf(refused)).toContain('Vælg deltagerne blandt teamets medlemmer.');
+    expect(inputOf(refused, 'participantIds')['value']).toBe(`${USERS.bo.aadObjectId},aad-stranger`);
+    const handed = invokeCardOf(await act(h, USERS.anna, posted!.id, VERBS.meetingParticipants, { ...save.data, participantIds: `${USERS.bo.aadObjectId},${CROWD[0]!.aadObjectId}`, leaderId: USERS.bo.aadObjectId }));
+    expect(textOf(handed)).toContain('Deltagerne er gemt.');
+    expect(textOf(handed)).toMatch(/Mødeleder\s+Bo Kollega/);
+    expect(textOf(handed)).toContain('Bo Kollega, Kollega 1');
+    const start = findAction(handed, VERBS.meetingMove, (a) => a.data['direction'] === 'next');
+    expect(textOf(invokeCardOf(await act(h, USERS.anna, posted!.id, VERBS.meetingMove, start.data)))).toContain('Kun mødelederen styrer mødets trin.');
+    expect(textOf(invokeCardOf(await act(h, USERS.bo, posted!.id, VERBS.meetingMove, start.data)))).toContain('Dialog, trin 1 af 4');
+  });
+
   it('works with Action.Submit too: the posted card is replaced by the shared view', async () => {
     const [posted] = await inChannel(h, USERS.anna, 'refleksionsmøde indsats');
     expect(textOf(posted!.card)).toContain('Indsats');
