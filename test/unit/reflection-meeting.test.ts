@@ -13,6 +13,7 @@ import {
   previousStep,
   recordAgreement,
   setNotesHidden,
+  setParticipants,
   sinceLast,
   startMeeting,
   tickItem,
@@ -69,6 +70,18 @@ describe('a refleksionsmøde', () => {
     expect(meeting({ level: 'organisation' }).citizenId).toBeUndefined();
     expect(meeting({ leaderId: ANNE.id }).leaderId).toBe(ANNE.id);
     expect(refusal(() => meeting({ citizenId: undefined }))).toBe('Vælg borgeren, mødet handler om.');
+  });
+
+  it('lets the mødeleder or the one who started it choose the participants and the lead, among the members only', () => {
+    const m = meeting();
+    const handed = setParticipants(m, { leaderId: ANNE.id, participantIds: [BO.id, BO.id] }, LEAD, MEMBERS);
+    expect(handed.ok && handed.value).toMatchObject({ leaderId: ANNE.id, participantIds: [ANNE.id, BO.id] });
+    if (!handed.ok) throw new Error('participants');
+    // The starter may still change them after handing over the lead; Bo may not.
+    expect(setParticipants(handed.value, { leaderId: LEAD, participantIds: [] }, LEAD, MEMBERS).ok).toBe(true);
+    expect(refusal(() => setParticipants(handed.value, { leaderId: BO.id, participantIds: [] }, BO.id, MEMBERS))).toBe('Kun mødelederen styrer mødets trin.');
+    const stranger = setParticipants(m, { leaderId: 'aad-x', participantIds: ['aad-y'] }, LEAD, MEMBERS);
+    expect(!stranger.ok && Object.keys(stranger.errors).sort()).toEqual(['leaderId', 'participantIds']);
   });
 
   it('has the booklet’s preparation items for everyone, the mødeleder and the deltagere, and each dialog step its support questions', () => {
