@@ -18,6 +18,8 @@ export type Command =
   | { kind: 'meeting'; level?: 'citizen' | 'indsats' | 'organisation'; alias: string }
   /** `aftaler`: the open actions of the tilbud's meetings (in a team channel). */
   | { kind: 'agreements' }
+  /** `eksportér`: the newest finished meeting as Markdown in the channel. */
+  | { kind: 'exportMeeting' }
   | { kind: 'aliasMissing' }
   | { kind: 'unknown' };
 
@@ -51,6 +53,7 @@ export function parseCommand(raw: string | undefined): Command {
   const managers = /^(?:ledere|leder|managers|manager)(?:\s+(.*))?$/u.exec(lower);
   if (managers) return { kind: 'managers', clear: /^(?:ingen|none)$/u.test((managers[1] ?? '').trim()) };
   if (/^(?:aftaler|agreements|actions)$/u.test(lower)) return { kind: 'agreements' };
+  if (/^(?:eksportér|eksporter|eksport|export)$/u.test(lower)) return { kind: 'exportMeeting' };
   const meeting = /^(?:refleksionsmøde|refleksionsmode|refleksionsmoede|reflection meeting)(?:\s+(.*))?$/iu.exec(text);
   if (meeting) {
     const rest = (meeting[1] ?? '').trim();

@@ -3,9 +3,9 @@
  * the Action.Submit fallback), team registration and roster events, and conversation
  * references for the reminders. All real work happens in the use cases.
  */
-import { meetingStrings } from '../cards/meeting-views.js';
+import { meetingMarkdown, meetingStrings } from '../cards/meeting-views.js';
 import { meetingAnswer, openActionsAnswer, sharedCardOf } from './meeting-actions.js';
-import { startReflectionMeeting } from '../usecases/run-meeting.js';
+import { latestFinishedMeeting, startReflectionMeeting } from '../usecases/run-meeting.js';
 import {
   ActivityTypes,
   CardFactory,
@@ -244,6 +244,7 @@ export class RefleksBot extends TeamsActivityHandler {
       case 'managers':
       case 'meeting':
       case 'agreements':
+      case 'exportMeeting':
         return s.teamOnly;
       case 'aliasMissing':
         return s.errorAliasMissing;
@@ -267,6 +268,24 @@ export class RefleksBot extends TeamsActivityHandler {
     }
     if (command.kind === 'managers' && team) {
       await context.sendActivity(await this.managersReply(context, actor, team.id, command.clear, logger));
+      return;
+    }
+    if (command.kind === 'exportMeeting' && team) {
+      const call = this.call(context, actor, logger);
+      try {
+        const state = await latestFinishedMeeting(call, team.id);
+        if (!state) {
+          await context.sendActivity(actor.locale === 'en' ? 'No reflection meeting of this team has finished yet.' : 'Intet refleksionsmøde i dette tilbud er afsluttet endnu.');
+          return;
+        }
+        const members = state.institution.members.map((x) => ({ aadObjectId: x.aadObjectId, name: x.name }));
+        await context.sendActivity({ type: ActivityTypes.Message, textFormat: 'markdown', text: meetingMarkdown({ meeting: state.meeting.value, notes: state.notes, members, ...(state.alias ? { alias: state.alias } : {}) }, actor.locale) });
+      } catch (error) {
+        if (error instanceof ConnectorUnavailableError) throw error;
+        const refusal = refusalCard(call, error);
+        if (!refusal) throw error;
+        await context.sendActivity({ attachments: [CardFactory.adaptiveCard(refusal)] });
+      }
       return;
     }
     if (command.kind === 'agreements' && team) {

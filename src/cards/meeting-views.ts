@@ -490,3 +490,48 @@ export function openActionsCard(view: { teamId: string; lines: OpenActionLine[];
   if (view.lines.length > OPEN_ACTIONS_MAX) body.push(text(s.moreActions(view.lines.length - OPEN_ACTIONS_MAX), { isSubtle: true }));
   return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, actions: [execute(s.btnRefresh, VERBS.meetingActions, { teamId: view.teamId })] };
 }
+
+/**
+ * Markdown text for a Teams message: characters that would format are shown as typed. A fragment
+ * is always placed after something on its line, so only its later lines can start with a list
+ * marker ("- ", "1. "), which is escaped there.
+ */
+function md(value: string): string {
+  return value
+    .replace(/([\\`*_[\]<>#|~])/g, '\\$1')
+    .split(/\r?\n/)
+    .map((line, i) => (i === 0 ? line : line.replace(/^(\s*)([-+]|\d+\.)/, (_m, space: string, marker: string) => `${space}${marker.replace(/([-+.])/, '\\$1')}`)))
+    .join('  \n');
+}
+
+/**
+ * `@Refleks eksportér`: the finished meeting's notes and aftalepapir as Markdown for the channel,
+ * with the names of who wrote and who does what. No CPR number can be in it: every text was
+ * refused with one when it was written.
+ */
+export function meetingMarkdown(view: { meeting: Meeting; notes: readonly MeetingNote[]; members: ReadonlyArray<{ aadObjectId: string; name: string }>; alias?: string }, locale: Locale): string {
+  const s = meetingStrings(locale);
+  const m = view.meeting;
+  const names = new Map(view.members.map((x) => [x.aadObjectId, x.name]));
+  const nameOf = (id: string): string => names.get(id) ?? '?';
+  const lines: string[] = [
+    `**${md(s.title)}: ${md(`${s.level[m.level]}${m.level === 'citizen' && view.alias ? ` ${view.alias}` : ''}`)}** (${md(formatDate((m.finishedAt ?? m.createdAt).slice(0, 10), locale))})`,
+    '',
+    `${md(s.leader)}: ${md(nameOf(m.leaderId))}  `,
+    `${md(s.participants)}: ${md(m.participantIds.map(nameOf).join(', '))}`,
+  ];
+  for (const step of DIALOG_STEPS) {
+    const notes = view.notes.filter((n) => n.step === step);
+    if (notes.length === 0) continue;
+    lines.push('', `**${md(DIALOG_STEP_TEXT[step].name[locale])}**`, '');
+    for (const n of notes) lines.push(`- ${md(n.authorName)}: ${md(n.text)}`);
+  }
+  const a = m.agreement;
+  if (a) {
+    lines.push('', `**${md(s.agreement)}**`, '', `- ${md(s.shortTerm)} ${md(a.shortTermGoal)}`, `- ${md(s.longTerm)} (${a.longTermMonths}) ${md(a.longTermGoal)}`, `- ${md(s.progressData)} ${md(a.progressData)}`);
+    for (const [i, x] of a.actions.entries()) {
+      lines.push(`- ${md(s.action(i + 1))}: ${md(x.what)}; ${md(s.who)} ${md(x.ownerIds.map(nameOf).join(', '))}; ${md(s.followUp)} ${md(nameOf(x.followUpBy))}; ${md(s.when)} ${md(formatDate(x.dueDate, locale))}${x.doneAt ? ` (${md(s.actionState.done)})` : ''}`);
+    }
+  }
+  return lines.join('\n');
+}

@@ -83,6 +83,18 @@ export class MeetingRepository {
     return found ? parseWith(MeetingSchema, found, 'meetingRef') : undefined;
   }
 
+  /** The tilbud's newest finished meeting (what `@Refleks eksportér` exports). */
+  async latestFinished(tenantId: string, teamId: string): Promise<Versioned<Meeting> | undefined> {
+    const rows = await this.store.query({
+      pk: partitionKeys.institution(tenantId, teamId),
+      type: 'meeting',
+      where: [{ field: 'phase', op: '=', value: 'finished' }],
+      orderBy: { field: 'finishedAt', direction: 'desc' },
+      limit: 1,
+    });
+    return rows[0] ? parseWith(MeetingSchema, rows[0], 'meetingRef') : undefined;
+  }
+
   /** The finished meetings that still have open actions (`@Refleks aftaler`), newest first, bounded. */
   async withOpenActions(tenantId: string, teamId: string, limit = 50): Promise<Array<Versioned<Meeting>>> {
     const rows = await this.store.query({

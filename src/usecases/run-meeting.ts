@@ -267,3 +267,10 @@ export async function chooseParticipants(call: Call, input: { teamId: string; me
     return same ? meeting : outcome.value;
   });
 }
+
+/** The tilbud's newest finished meeting with its notes, for the export; undefined when none is finished. */
+export async function latestFinishedMeeting(call: Call, teamId: string): Promise<MeetingState | undefined> {
+  const institution = await requireMember(call, teamId, { action: 'meeting.export', resourceType: 'institution', resourceId: teamId });
+  const meeting = await call.deps.repos.meetings.latestFinished(call.actor.tenantId, teamId);
+  return meeting ? stateOf(call, institution.value, meeting) : undefined;
+}

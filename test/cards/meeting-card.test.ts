@@ -5,7 +5,7 @@
  * an aftalepapir at its limits); long notes fold.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { meetingCard, MEETING_CARD_MAX_BYTES, type MeetingCardView } from '../../src/cards/meeting-views.js';
+import { meetingCard, meetingMarkdown, MEETING_CARD_MAX_BYTES, type MeetingCardView } from '../../src/cards/meeting-views.js';
 import { cardSizeBytes } from '../../src/cards/render.js';
 import { VERBS } from '../../src/cards/verbs.js';
 import { DIALOG_STEPS, finishMeeting, nextStep, recordAgreement, startMeeting, type Meeting, type MeetingNote } from '../../src/domain/reflection-meeting.js';
@@ -92,5 +92,13 @@ describe('the refleksionsmøde card', () => {
     // Leader, one participant, and the 15 owners plus 3 follow-ups already chosen.
     expect(new Set(pickers).size).toBeLessThanOrEqual(2 + 15 + 3);
     expect(actionsOf(card).some((a) => a.verb === VERBS.meetingAgreement)).toBe(true);
+  });
+
+  it('exports as Markdown that shows a note as it was typed (no accidental bold, lists or headings)', () => {
+    const typed: MeetingNote = { ...notes[0]!, step: 'explore', text: '*vigtigt* # ikke en overskrift\n- et punkt\n1. første' };
+    const text = meetingMarkdown({ meeting: meetingAt('finished'), notes: [typed], members }, 'da');
+    expect(text).toContain('- Medarbejder Nummer 0 Med Et Langt Efternavn: \\*vigtigt\\* \\# ikke en overskrift  \n\\- et punkt  \n1\\. første');
+    expect(text).toContain('**Aftalepapir**');
+    expect(text).toContain('7. dec. 2026');
   });
 });

@@ -158,6 +158,25 @@ describe.each(KINDS)('a refleksionsmøde in the channel on the %s store', (kind)
     expect(JSON.stringify(outsider.map((c) => c.card))).not.toContain('Mødeborger');
   });
 
+  it('exports the newest finished meeting as Markdown in the channel: notes by name, the aftalepapir, no CPR number', async () => {
+    const before = h.connector.sent.length;
+    await inChannel(h, USERS.bo, 'eksportér');
+    const posted = h.connector.sent.slice(before).map((x) => x.body);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!['textFormat']).toBe('markdown');
+    const md = String(posted[0]!['text']);
+    expect(md).toContain('**Refleksionsmøde: Borger Mødeborger AB**');
+    expect(md).toContain('Mødeleder: Anna Medarbejder');
+    expect(md).toContain('**Siden sidst**');
+    expect(md).toContain('- Bo Kollega: Aftalen om madplan blev holdt tre uger ud af fire');
+    expect(md).toContain('**Udforsk**');
+    expect(md).toContain('**Aftalepapir**');
+    expect(md).toMatch(/- Tiltag 1: Madplan med AB hver søndag; Hvem gør det\? Bo Kollega; Hvem følger op\? Anna Medarbejder; Hvornår\? 7\. dec\. 2026/);
+    expect(md).not.toMatch(/\d{6}-?\d{4}/);
+    // Not in 1:1, and not for someone outside the team.
+    expect(JSON.stringify((await inChannel(h, USERS.carl, 'eksportér')).map((c) => c.card))).not.toContain('Madplan');
+  });
+
   it('lets the mødeleder choose the participants and hand over the lead in the card; a stranger is refused beside the field', async () => {
     const [posted] = await inChannel(h, USERS.anna, 'refleksionsmøde organisation');
     const save = findAction(posted!.card, VERBS.meetingParticipants);
