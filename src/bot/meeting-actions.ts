@@ -69,6 +69,7 @@ function draw(call: Call, state: MeetingState, viewerId: string, drawn: Drawn = 
       ...(state.previous ? { previous: state.previous } : {}),
       members,
       ...(alias ? { alias } : {}),
+      ...(state.basis ? { basis: state.basis } : {}),
       viewerId,
       now: call.now,
       noteSubmissionId: newSubmissionId(),

@@ -24,7 +24,8 @@ import { formatDate, type Locale } from './i18n.js';
 import { cardSizeBytes } from './render.js';
 import { escapeMarkdown } from './templates.js';
 import { VERBS } from './verbs.js';
-import type { Card, Notice } from './views.js';
+import { scoreLabel, trendText, type Card, type Notice } from './views.js';
+import type { PlanView } from '../usecases/view-plan.js';
 
 interface MeetingStrings {
   title: string;
@@ -73,6 +74,12 @@ interface MeetingStrings {
   moreNotes: (n: number) => string;
   moreNames: (n: number) => string;
   whoTakesPart: string;
+  basisTitle: string;
+  basisPurpose: string;
+  basisNoPurpose: string;
+  basisLatest: string;
+  basisNoScore: string;
+  basisMore: (n: number) => string;
   tooManyToPick: string;
   btnSaveParticipants: string;
   participantsSaved: string;
@@ -129,6 +136,12 @@ const DA: MeetingStrings = {
   agreementSaved: 'Aftalepapiret er gemt.',
   moreNames: (n) => `og ${n} flere`,
   whoTakesPart: 'Hvem deltager?',
+  basisTitle: 'Datagrundlag',
+  basisPurpose: 'Formål',
+  basisNoPurpose: 'Formålet fra handleplanen mangler.',
+  basisLatest: 'seneste',
+  basisNoScore: 'ingen scorer endnu',
+  basisMore: (n) => `… og ${n} delmål mere (se planen).`,
   tooManyToPick: 'Der er for mange deltagere til at vælge dem her: start mødet igen med de deltagere, der skal være med, @nævnt.',
   btnSaveParticipants: 'Gem deltagere',
   participantsSaved: 'Deltagerne er gemt.',
@@ -186,6 +199,12 @@ const EN: MeetingStrings = {
   agreementSaved: 'The agreement is saved.',
   moreNames: (n) => `and ${n} more`,
   whoTakesPart: 'Who takes part?',
+  basisTitle: 'Data',
+  basisPurpose: 'Purpose',
+  basisNoPurpose: 'The purpose from the action plan is missing.',
+  basisLatest: 'latest',
+  basisNoScore: 'no scores yet',
+  basisMore: (n) => `… and ${n} more sub-goals (see the plan).`,
   tooManyToPick: 'There are too many participants to pick them here: start the meeting again with those taking part @mentioned.',
   btnSaveParticipants: 'Save participants',
   participantsSaved: 'The participants are saved.',
@@ -214,6 +233,8 @@ export interface MeetingCardView {
   members: ReadonlyArray<{ aadObjectId: string; name: string }>;
   /** The citizen's alias, for a meeting about a citizen (shown only to members). */
   alias?: string;
+  /** For a meeting about a citizen: the plan with each delmål's latest score and trend. */
+  basis?: PlanView;
   /** Whose card this is ('' = the shared card in the channel: no hidden notes, no one's own). */
   viewerId: string;
   now: Date;
@@ -297,6 +318,8 @@ function drawMeetingCard(view: MeetingCardView, locale: Locale, detail: Detail):
   const actions: Record<string, unknown>[] = [];
   const base = { ...ref, basePhase: m.phase, baseStep: m.step };
 
+  if ((m.phase === 'preparation' || m.phase === 'dialog') && view.basis) body.push(...basisBlocks(view.basis, s, locale, detail));
+
   if (m.phase === 'preparation') {
     body.push(text(s.preparation, { weight: 'Bolder', spacing: 'Medium' }));
     const ticked = checklistState(view.ticks);
@@ -369,6 +392,25 @@ function drawMeetingCard(view: MeetingCardView, locale: Locale, detail: Detail):
     actions.push(execute(s.btnRefresh, VERBS.meetingView, ref));
   }
   return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, actions };
+}
+
+/** The data basis of a meeting about a citizen: the formål and each active delmål's latest score and trend. */
+function basisBlocks(basis: PlanView, s: MeetingStrings, locale: Locale, detail: Detail): Record<string, unknown>[] {
+  const plan = basis.plan.value;
+  const cut = (t: string, max: number): string => (t.length > max ? `${t.slice(0, max - 1)}…` : t);
+  const blocks: Record<string, unknown>[] = [
+    text(s.basisTitle, { weight: 'Bolder', spacing: 'Medium' }),
+    text(plan.purpose ? `${s.basisPurpose}: ${cut(plan.purpose.text, detail.fold)}` : s.basisNoPurpose, { spacing: 'Small' }),
+  ];
+  const subs = plan.goals.filter((g) => g.parentId && g.state === 'active');
+  const shown = subs.slice(0, detail.names > 12 ? 8 : 4);
+  for (const g of shown) {
+    const summary = basis.scores[g.id];
+    const figures = summary && summary.latest !== undefined ? `${s.basisLatest} ${scoreLabel(basis.institution, summary.latest, locale)} · ${trendText(summary.trend, locale)}` : s.basisNoScore;
+    blocks.push(text(`• ${cut(g.text, 100)}: ${figures}`, { spacing: 'None' }));
+  }
+  if (subs.length > shown.length) blocks.push(text(s.basisMore(subs.length - shown.length), { isSubtle: true, spacing: 'None' }));
+  return blocks;
 }
 
 /** Names, the first `max` of them and how many more. */

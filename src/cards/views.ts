@@ -73,6 +73,11 @@ const TREND_KEYS: Record<Trend, keyof Strings> = {
 
 const TREND_ARROWS: Record<Trend, string> = { improving: '↘', stable: '→', worsening: '↗', insufficient: '·' };
 
+/** A trend as the plan card shows it: its arrow and words ("↘ mindre støttebehov"). */
+export function trendText(trend: Trend, locale: Locale): string {
+  return `${TREND_ARROWS[trend]} ${str(strings(locale), TREND_KEYS[trend])}`.trim();
+}
+
 function str(s: Strings, key: keyof Strings): string {
   const value = s[key];
   return typeof value === 'string' ? value : '';

@@ -39,6 +39,7 @@ import { requireMember } from './access.js';
 import type { Call } from './context.js';
 import { InputError, NotFoundError, RefusedError, StaleError } from './errors.js';
 import { loadPlan } from './plan-access.js';
+import { viewPlan, type PlanView } from './view-plan.js';
 
 const ATTEMPTS = 8;
 
@@ -52,6 +53,8 @@ export interface MeetingState {
   institution: Institution;
   /** For a meeting about a citizen: the citizen's alias (the actor is a member of the owning team). */
   alias?: string;
+  /** For a meeting about a citizen: the data basis (the plan with each delmål's latest score and trend). */
+  basis?: PlanView;
 }
 
 /** The version of an aftalepapir a card was drawn from ('' = none yet). */
@@ -93,9 +96,17 @@ async function stateOf(call: Call, institution: Institution, meeting: Versioned<
     repos.meetings.ticks(tenantId, meeting.value.teamId, meeting.value.id),
     repos.meetings.notes(tenantId, meeting.value.teamId, meeting.value.id),
     meeting.value.previousMeetingId ? repos.meetings.get(tenantId, meeting.value.teamId, meeting.value.previousMeetingId) : Promise.resolve(undefined),
-    citizenId ? repos.plans.get(tenantId, meeting.value.teamId, citizenId, { maxAgeMs: 60_000 }) : Promise.resolve(undefined),
+    // The data basis: the plan card's own reads (the access check again, the plan, its diary summary).
+    citizenId ? viewPlan(call, meeting.value.teamId, citizenId).catch((error: unknown) => (error instanceof NotFoundError ? undefined : Promise.reject(error))) : Promise.resolve(undefined),
   ]);
-  return { meeting, ticks, notes, institution, ...(previous ? { previous: previous.value } : {}), ...(plan ? { alias: plan.value.alias } : {}) };
+  return {
+    meeting,
+    ticks,
+    notes,
+    institution,
+    ...(previous ? { previous: previous.value } : {}),
+    ...(plan ? { alias: plan.plan.value.alias, basis: plan } : {}),
+  };
 }
 
 export interface StartMeetingInput {

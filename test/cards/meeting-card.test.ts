@@ -9,6 +9,9 @@ import { meetingCard, meetingMarkdown, MEETING_CARD_MAX_BYTES, type MeetingCardV
 import { cardSizeBytes } from '../../src/cards/render.js';
 import { VERBS } from '../../src/cards/verbs.js';
 import { DIALOG_STEPS, finishMeeting, nextStep, recordAgreement, startMeeting, type Meeting, type MeetingNote } from '../../src/domain/reflection-meeting.js';
+import { createDefaultSettings } from '../../src/domain/defaults.js';
+import type { Institution, Plan } from '../../src/domain/model.js';
+import { addGoal, createPlan, recordPurpose } from '../../src/domain/plan.js';
 import { closeAdaptiveCardValidator, validateAdaptiveCard } from '../support/adaptive-card-validator.js';
 import { actionsOf, textOf } from '../support/e2e.js';
 
@@ -100,5 +103,25 @@ describe('the refleksionsmøde card', () => {
     expect(text).toContain('- Medarbejder Nummer 0 Med Et Langt Efternavn: \\*vigtigt\\* \\# ikke en overskrift  \n\\- et punkt  \n1\\. første');
     expect(text).toContain('**Aftalepapir**');
     expect(text).toContain('7. dec. 2026');
+  });
+
+  it('shows the data basis of a meeting about a citizen: the formål and each active delmål’s latest score and trend', () => {
+    const ok = <T,>(o: { ok: true; value: T } | { ok: false; errors: unknown }): T => {
+      if (!o.ok) throw new Error('refused');
+      return o.value;
+    };
+    let plan: Plan = ok(createPlan({ id: 'c1', tenantId: 't', teamId: 'team', alias: 'AB', targetGroup: 'adult', contactPersons: [LEAD], actorId: LEAD }, now));
+    plan = ok(recordPurpose(plan, { id: 'p1', text: 'AB skal bo i egen bolig med bostøtte', receivedOn: '2026-10-01' }, LEAD, now));
+    plan = ok(addGoal(plan, { id: 'g1', themeId: 'th1', text: 'AB laver selv aftensmad', ownerId: LEAD, revisionDate: '2027-03-01' }, LEAD, now));
+    plan = ok(addGoal(plan, { id: 's1', parentId: 'g1', themeId: 'th1', text: 'AB skriver selv indkøbsliste', ownerId: LEAD, revisionDate: '2027-02-01' }, LEAD, now));
+    plan = ok(addGoal(plan, { id: 's2', parentId: 'g1', themeId: 'th1', text: 'AB handler selv ind', ownerId: LEAD, revisionDate: '2027-02-01' }, LEAD, now));
+    const institution = { tenantId: 't', teamId: 'team', name: 'Bostedet', members: [], settings: createDefaultSettings(), createdAt: now.toISOString(), createdBy: LEAD, updatedAt: now.toISOString() } as unknown as Institution;
+    const basis = { institution, plan: { value: plan, etag: 'e' }, scores: { s1: { entries: 4, scored: 4, first: 3, latest: 2, average: 2.5, slope: -0.1, trend: 'improving' as const } }, resident: { count: 0 } } as unknown as MeetingCardView['basis'];
+    const meeting = startMeeting({ id: 'm2', tenantId: 't', teamId: 'team', level: 'citizen', citizenId: 'c1', actorId: LEAD }, now);
+    const card = textOf(meetingCard(view(meeting, { notes: [], alias: 'AB', ...(basis ? { basis } : {}) }), 'da'));
+    expect(card).toContain('Borger: AB');
+    expect(card).toContain('Formål: AB skal bo i egen bolig med bostøtte');
+    expect(card).toMatch(/• AB skriver selv indkøbsliste: seneste 2 \S.* · ↘ mindre støttebehov/);
+    expect(card).toContain('• AB handler selv ind: ingen scorer endnu');
   });
 });

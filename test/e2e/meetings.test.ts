@@ -73,6 +73,9 @@ describe.each(KINDS)('a refleksionsmøde in the channel on the %s store', (kind)
     expect(text).toMatch(/Mødeleder\s+Anna Medarbejder/);
     expect(text).toContain('Anna Medarbejder, Bo Kollega');
     expect(text).toContain('Der er reserveret lokale.');
+    // The data basis of a meeting about a citizen: the plan (this one has no formål yet).
+    expect(text).toContain('Datagrundlag');
+    expect(text).toContain('Formålet fra handleplanen mangler.');
     const id = posted!.id;
     const m = ref(start);
 
