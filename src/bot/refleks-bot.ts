@@ -271,33 +271,16 @@ export class RefleksBot extends TeamsActivityHandler {
       return;
     }
     if (command.kind === 'exportMeeting' && team) {
-      const call = this.call(context, actor, logger);
-      try {
+      await this.answerInChannel(context, actor, logger, async (call) => {
         const state = await latestFinishedMeeting(call, team.id);
-        if (!state) {
-          await context.sendActivity(actor.locale === 'en' ? 'No reflection meeting of this team has finished yet.' : 'Intet refleksionsmøde i dette tilbud er afsluttet endnu.');
-          return;
-        }
+        if (!state) return actor.locale === 'en' ? 'No reflection meeting of this team has finished yet.' : 'Intet refleksionsmøde i dette tilbud er afsluttet endnu.';
         const members = state.institution.members.map((x) => ({ aadObjectId: x.aadObjectId, name: x.name }));
-        await context.sendActivity({ type: ActivityTypes.Message, textFormat: 'markdown', text: meetingMarkdown({ meeting: state.meeting.value, notes: state.notes, members, ...(state.alias ? { alias: state.alias } : {}) }, actor.locale) });
-      } catch (error) {
-        if (error instanceof ConnectorUnavailableError) throw error;
-        const refusal = refusalCard(call, error);
-        if (!refusal) throw error;
-        await context.sendActivity({ attachments: [CardFactory.adaptiveCard(refusal)] });
-      }
+        return { type: ActivityTypes.Message, textFormat: 'markdown', text: meetingMarkdown({ meeting: state.meeting.value, notes: state.notes, members, ...(state.alias ? { alias: state.alias } : {}) }, actor.locale) };
+      });
       return;
     }
     if (command.kind === 'agreements' && team) {
-      const call = this.call(context, actor, logger);
-      try {
-        await context.sendActivity({ attachments: [CardFactory.adaptiveCard(await openActionsAnswer(call, team.id))] });
-      } catch (error) {
-        if (error instanceof ConnectorUnavailableError) throw error;
-        const refusal = refusalCard(call, error);
-        if (!refusal) throw error;
-        await context.sendActivity({ attachments: [CardFactory.adaptiveCard(refusal)] });
-      }
+      await this.answerInChannel(context, actor, logger, async (call) => ({ attachments: [CardFactory.adaptiveCard(await openActionsAnswer(call, team.id))] }));
       return;
     }
     if (command.kind === 'meeting' && team) {
@@ -363,6 +346,19 @@ export class RefleksBot extends TeamsActivityHandler {
       }
       logger.error({ err: error }, 'meeting not started');
       await context.sendActivity(`${m.title}: ${strings(actor.locale).errorGeneric}`);
+    }
+  }
+
+  /** Sends what `answer` makes; a refusal (access, state) is answered with its card, anything else propagates. */
+  private async answerInChannel(context: TurnContext, actor: Actor, logger: Logger, answer: (call: Call) => Promise<string | Partial<Activity>>): Promise<void> {
+    const call = this.call(context, actor, logger);
+    try {
+      await context.sendActivity(await answer(call));
+    } catch (error) {
+      if (error instanceof ConnectorUnavailableError) throw error;
+      const refusal = refusalCard(call, error);
+      if (!refusal) throw error;
+      await context.sendActivity({ attachments: [CardFactory.adaptiveCard(refusal)] });
     }
   }
 
