@@ -17,10 +17,11 @@ import {
   type Meeting,
   type MeetingNote,
   type MeetingTick,
+  type TeamFigures,
 } from '../domain/reflection-meeting.js';
 import { todayInZone } from '../domain/plan.js';
 import type { FieldErrors } from '../domain/text.js';
-import { formatDate, type Locale } from './i18n.js';
+import { formatDate, formatDateTime, type Locale } from './i18n.js';
 import { cardSizeBytes } from './render.js';
 import { escapeMarkdown } from './templates.js';
 import { VERBS } from './verbs.js';
@@ -80,6 +81,8 @@ interface MeetingStrings {
   basisLatest: string;
   basisNoScore: string;
   basisMore: (n: number) => string;
+  figures: (f: TeamFigures) => string[];
+  figuresTaken: (when: string) => string;
   tooManyToPick: string;
   btnSaveParticipants: string;
   participantsSaved: string;
@@ -142,6 +145,12 @@ const DA: MeetingStrings = {
   basisLatest: 'seneste',
   basisNoScore: 'ingen scorer endnu',
   basisMore: (n) => `… og ${n} delmål mere (se planen).`,
+  figures: (f) => [
+    `Borgere: ${f.citizens} (formål mangler for ${f.purposeMissing})`,
+    `Aktive mål: ${f.activeGoals}, delmål: ${f.activeSubGoals}; revision nået: ${f.revisionsDue}`,
+    `Delmål med mindre støttebehov: ${f.trends.improving}, uændret: ${f.trends.stable}, større: ${f.trends.worsening}, for få scorer: ${f.trends.insufficient}`,
+  ],
+  figuresTaken: (when) => `Tal for hele tilbuddet ved mødets start (${when}).`,
   tooManyToPick: 'Der er for mange deltagere til at vælge dem her: start mødet igen med de deltagere, der skal være med, @nævnt.',
   btnSaveParticipants: 'Gem deltagere',
   participantsSaved: 'Deltagerne er gemt.',
@@ -205,6 +214,12 @@ const EN: MeetingStrings = {
   basisLatest: 'latest',
   basisNoScore: 'no scores yet',
   basisMore: (n) => `… and ${n} more sub-goals (see the plan).`,
+  figures: (f) => [
+    `Citizens: ${f.citizens} (purpose missing for ${f.purposeMissing})`,
+    `Active goals: ${f.activeGoals}, sub-goals: ${f.activeSubGoals}; revision reached: ${f.revisionsDue}`,
+    `Sub-goals with less support needed: ${f.trends.improving}, unchanged: ${f.trends.stable}, more: ${f.trends.worsening}, too few scores: ${f.trends.insufficient}`,
+  ],
+  figuresTaken: (when) => `Figures for the whole service when the meeting started (${when}).`,
   tooManyToPick: 'There are too many participants to pick them here: start the meeting again with those taking part @mentioned.',
   btnSaveParticipants: 'Save participants',
   participantsSaved: 'The participants are saved.',
@@ -319,6 +334,10 @@ function drawMeetingCard(view: MeetingCardView, locale: Locale, detail: Detail):
   const base = { ...ref, basePhase: m.phase, baseStep: m.step };
 
   if ((m.phase === 'preparation' || m.phase === 'dialog') && view.basis) body.push(...basisBlocks(view.basis, s, locale, detail));
+  if ((m.phase === 'preparation' || m.phase === 'dialog') && m.figures) {
+    body.push(text(s.basisTitle, { weight: 'Bolder', spacing: 'Medium' }), ...s.figures(m.figures).map((line) => text(`• ${line}`, { spacing: 'None' })));
+    body.push(text(s.figuresTaken(formatDateTime(m.figures.takenAt, locale)), { isSubtle: true, size: 'Small', spacing: 'Small' }));
+  }
 
   if (m.phase === 'preparation') {
     body.push(text(s.preparation, { weight: 'Bolder', spacing: 'Medium' }));

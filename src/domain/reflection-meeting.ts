@@ -14,7 +14,8 @@
 import { addMonths, differenceInCalendarDays, parseISO } from 'date-fns';
 import { tz } from '@date-fns/tz';
 import { z } from 'zod';
-import { IsoDateSchema, IsoDateTimeSchema } from './model.js';
+import { IsoDateSchema, IsoDateTimeSchema, type Plan } from './model.js';
+import type { Trend } from './scores.js';
 import { isIsoDate, todayInZone, ZONE } from './plan.js';
 import { checkText, collectErrors, MESSAGES, TEXT_LIMITS, type FieldErrors, type LocalizedText } from './text.js';
 
@@ -121,6 +122,43 @@ export interface Agreement {
   readonly actions: readonly AgreementAction[];
 }
 
+/** The figures across the tilbud's citizens, taken when a meeting on indsats or organisation level starts. */
+export interface TeamFigures {
+  readonly citizens: number;
+  readonly purposeMissing: number;
+  readonly activeGoals: number;
+  readonly activeSubGoals: number;
+  /** Active goals and sub-goals whose revisionsdato has come. */
+  readonly revisionsDue: number;
+  /** Active sub-goals by the trend of their support need in the current period. */
+  readonly trends: Readonly<Record<'improving' | 'stable' | 'worsening' | 'insufficient', number>>;
+  readonly takenAt: string;
+}
+
+/** The figures of a tilbud's plans (with each plan's delmål trends, where known), at `now`. */
+export function teamFigures(plans: ReadonlyArray<{ plan: Plan; trends: Readonly<Record<string, Trend>> }>, now: Date): TeamFigures {
+  const today = todayInZone(now);
+  const trends = { improving: 0, stable: 0, worsening: 0, insufficient: 0 };
+  let purposeMissing = 0;
+  let activeGoals = 0;
+  let activeSubGoals = 0;
+  let revisionsDue = 0;
+  for (const { plan, trends: known } of plans) {
+    if (!plan.purpose) purposeMissing++;
+    for (const goal of plan.goals) {
+      if (goal.state !== 'active') continue;
+      if (goal.revisionDate <= today) revisionsDue++;
+      if (!goal.parentId) {
+        activeGoals++;
+        continue;
+      }
+      activeSubGoals++;
+      trends[known[goal.id] ?? 'insufficient']++;
+    }
+  }
+  return { citizens: plans.length, purposeMissing, activeGoals, activeSubGoals, revisionsDue, trends, takenAt: now.toISOString() };
+}
+
 export interface Meeting {
   readonly id: string;
   readonly tenantId: string;
@@ -143,6 +181,8 @@ export interface Meeting {
   readonly finishedAt?: string;
   /** The meeting on the same subject before this one, whose actions open "siden sidst". */
   readonly previousMeetingId?: string;
+  /** For indsats and organisation level: the figures across the tilbud's citizens at the start. */
+  readonly figures?: TeamFigures;
 }
 
 export interface MeetingTick {
@@ -187,6 +227,7 @@ export interface NewMeetingInput {
   participantIds?: readonly string[];
   actorId: string;
   previousMeetingId?: string;
+  figures?: TeamFigures;
 }
 
 /** A new meeting in its preparation phase; the mødeleder is the one named, else the one who starts it. */
@@ -209,6 +250,7 @@ export function startMeeting(input: NewMeetingInput, now: Date): Meeting {
     createdAt: now.toISOString(),
     createdBy: input.actorId,
     ...(input.previousMeetingId ? { previousMeetingId: input.previousMeetingId } : {}),
+    ...(input.level !== 'citizen' && input.figures ? { figures: input.figures } : {}),
   };
 }
 
@@ -466,6 +508,17 @@ export const MeetingSchema = z.object({
   createdBy: IdText,
   finishedAt: IsoDateTimeSchema.optional(),
   previousMeetingId: IdText.optional(),
+  figures: z
+    .object({
+      citizens: z.number().int().min(0),
+      purposeMissing: z.number().int().min(0),
+      activeGoals: z.number().int().min(0),
+      activeSubGoals: z.number().int().min(0),
+      revisionsDue: z.number().int().min(0),
+      trends: z.object({ improving: z.number().int().min(0), stable: z.number().int().min(0), worsening: z.number().int().min(0), insufficient: z.number().int().min(0) }),
+      takenAt: IsoDateTimeSchema,
+    })
+    .optional(),
 }) satisfies z.ZodType<Meeting>;
 
 export const MeetingTickSchema = z.object({

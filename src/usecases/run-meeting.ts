@@ -24,6 +24,8 @@ import {
   setNotesHidden,
   setParticipants,
   startMeeting,
+  teamFigures,
+  type TeamFigures,
   tickItem,
   writeNote,
   type AgreementInput,
@@ -40,6 +42,7 @@ import type { Call } from './context.js';
 import { InputError, NotFoundError, RefusedError, StaleError } from './errors.js';
 import { loadPlan } from './plan-access.js';
 import { viewPlan, type PlanView } from './view-plan.js';
+import { planCardScores } from '../domain/diary-summary.js';
 
 const ATTEMPTS = 8;
 
@@ -129,6 +132,7 @@ export async function startReflectionMeeting(call: Call, input: StartMeetingInpu
   const members = new Set(institution.value.members.map((m) => m.aadObjectId));
   const subject = meetingSubject({ level: input.level, ...(input.citizenId ? { citizenId: input.citizenId } : {}) });
   const previous = await repos.meetings.latestOnSubject(tenantId, input.teamId, subject);
+  const figures = input.level === 'citizen' ? undefined : await figuresOf(call, input.teamId);
   const meeting = await guarded(() =>
     startMeeting(
       {
@@ -140,6 +144,7 @@ export async function startReflectionMeeting(call: Call, input: StartMeetingInpu
         participantIds: input.participantIds.filter((id) => members.has(id)),
         actorId: aadObjectId,
         ...(previous ? { previousMeetingId: previous.value.id } : {}),
+        ...(figures ? { figures } : {}),
       },
       call.now,
     ),
@@ -284,4 +289,23 @@ export async function latestFinishedMeeting(call: Call, teamId: string): Promise
   const institution = await requireMember(call, teamId, { action: 'meeting.export', resourceType: 'institution', resourceId: teamId });
   const meeting = await call.deps.repos.meetings.latestFinished(call.actor.tenantId, teamId);
   return meeting ? stateOf(call, institution.value, meeting) : undefined;
+}
+
+/**
+ * The figures across the tilbud's citizens for a meeting on indsats or organisation level, taken
+ * once when it starts (the card shows this snapshot): the tilbud's plans in one partition query,
+ * and each citizen's stored diary summary for the delmål trends.
+ */
+async function figuresOf(call: Call, teamId: string): Promise<TeamFigures> {
+  const { repos } = call.deps;
+  const tenantId = call.actor.tenantId;
+  const plans = await repos.plans.list(tenantId, teamId);
+  const withTrends = await Promise.all(
+    plans.map(async ({ value: plan }) => {
+      const summary = await repos.summaries.get(tenantId, teamId, plan.id);
+      const scores = summary ? planCardScores(summary.value, plan) : {};
+      return { plan, trends: Object.fromEntries(Object.entries(scores).map(([goalId, score]) => [goalId, score.trend])) };
+    }),
+  );
+  return teamFigures(withTrends, call.now);
 }

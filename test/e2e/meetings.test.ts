@@ -199,6 +199,9 @@ describe.each(KINDS)('a refleksionsmøde in the channel on the %s store', (kind)
   it('works with Action.Submit too: the posted card is replaced by the shared view', async () => {
     const [posted] = await inChannel(h, USERS.anna, 'refleksionsmøde indsats');
     expect(textOf(posted!.card)).toContain('Indsats');
+    // The figures across the tilbud's citizens, taken at the start (one citizen, no formål, no goals).
+    expect(textOf(posted!.card)).toContain('Borgere: 1 (formål mangler for 1)');
+    expect(textOf(posted!.card)).toContain('Aktive mål: 0, delmål: 0; revision nået: 0');
     const tick = findAction(posted!.card, VERBS.meetingTick, (a) => a.data['itemId'] === 'props');
     const res = await h.post({ ...baseActivity({ connectorUrl: h.connector.url }, USERS.bo, true), type: 'message', id: randomUUID(), replyToId: posted!.id, value: tick.submitData });
     expect(res.status).toBe(200);

@@ -1,5 +1,6 @@
 /** The refleksionsmøde's state rules (domain/reflection-meeting.ts): phases, steps, notes, the aftalepapir. */
 import { describe, expect, it } from 'vitest';
+import { addGoal, createPlan, recordPurpose } from '../../src/domain/plan.js';
 import {
   actionDeadlines,
   checklistState,
@@ -16,6 +17,7 @@ import {
   setParticipants,
   sinceLast,
   startMeeting,
+  teamFigures,
   tickItem,
   validateAgreement,
   visibleNotes,
@@ -82,6 +84,25 @@ describe('a refleksionsmøde', () => {
     expect(refusal(() => setParticipants(handed.value, { leaderId: BO.id, participantIds: [] }, BO.id, MEMBERS))).toBe('Kun mødelederen styrer mødets trin.');
     const stranger = setParticipants(m, { leaderId: 'aad-x', participantIds: ['aad-y'] }, LEAD, MEMBERS);
     expect(!stranger.ok && Object.keys(stranger.errors).sort()).toEqual(['leaderId', 'participantIds']);
+  });
+
+  it('counts the tilbud’s figures for a meeting on indsats level: citizens, missing formål, goals, revisions due, delmål trends', () => {
+    const ok = <T,>(o: { ok: true; value: T } | { ok: false; errors: unknown }): T => {
+      if (!o.ok) throw new Error('refused');
+      return o.value;
+    };
+    const made = new Date('2026-10-01T09:00:00Z');
+    let a = ok(createPlan({ id: 'c1', tenantId: 't', teamId: 'team', alias: 'AB', targetGroup: 'adult', contactPersons: [LEAD], actorId: LEAD }, made));
+    a = ok(recordPurpose(a, { id: 'p', text: 'Egen bolig', receivedOn: '2026-09-20' }, LEAD, made));
+    a = ok(addGoal(a, { id: 'g1', themeId: 'th1', text: 'AB laver mad', ownerId: LEAD, revisionDate: '2026-11-20' }, LEAD, made));
+    a = ok(addGoal(a, { id: 's1', parentId: 'g1', themeId: 'th1', text: 'AB handler ind', ownerId: LEAD, revisionDate: '2026-12-20' }, LEAD, made));
+    a = ok(addGoal(a, { id: 's2', parentId: 'g1', themeId: 'th1', text: 'AB skriver liste', ownerId: LEAD, revisionDate: '2026-12-20' }, LEAD, made));
+    const b = ok(createPlan({ id: 'c2', tenantId: 't', teamId: 'team', alias: 'CD', targetGroup: 'child', contactPersons: [LEAD], actorId: LEAD }, made));
+    const figures = teamFigures([{ plan: a, trends: { s1: 'improving' } }, { plan: b, trends: {} }], now);
+    expect(figures).toEqual({ citizens: 2, purposeMissing: 1, activeGoals: 1, activeSubGoals: 2, revisionsDue: 1, trends: { improving: 1, stable: 0, worsening: 0, insufficient: 1 }, takenAt: now.toISOString() });
+    // Taken for indsats and organisation; a meeting about a citizen has the plan instead.
+    expect(meeting({ level: 'indsats', figures }).figures).toEqual(figures);
+    expect(meeting({ figures }).figures).toBeUndefined();
   });
 
   it('has the booklet’s preparation items for everyone, the mødeleder and the deltagere, and each dialog step its support questions', () => {
