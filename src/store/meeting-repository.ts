@@ -14,30 +14,9 @@
  * partition query; the latest meeting on a subject and the open actions read the tilbud's
  * meeting documents through conditions on top-level fields (`subject`, `openActions`).
  */
-import { z } from 'zod';
 import { MeetingNoteSchema, MeetingSchema, MeetingTickSchema, meetingSubject, type Meeting, type MeetingNote, type MeetingTick } from '../domain/reflection-meeting.js';
-import { AlreadyExistsError, CorruptDocumentError, partitionKeys, type DocumentStore, type StoredDocument, type VersionedDocument } from './ports.js';
-
-export interface Versioned<T> {
-  value: T;
-  etag: string;
-}
-
-/** Fields the store or this repository adds; `subject` and `openActions` exist for the queries. */
-const STORAGE_FIELDS = new Set(['id', 'pk', 'type', '_rid', '_self', '_etag', '_attachments', '_ts', '_id', 'subject', 'openActions']);
-
-/** A stored document as its domain value: the storage fields dropped, the domain id read from `idField` when the document id carries a prefix. */
-function parseWith<S extends z.ZodType>(schema: S, found: VersionedDocument, idField?: string): Versioned<z.infer<S>> {
-  const body: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(found.doc)) if (!STORAGE_FIELDS.has(k) && k !== idField) body[k] = v;
-  if (idField) body['id'] = found.doc[idField];
-  const result = schema.safeParse(body);
-  if (!result.success) {
-    const reason = result.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(document)'}: ${i.code}`).join('; ');
-    throw new CorruptDocumentError(found.doc.type, found.doc.pk, found.doc.id, reason);
-  }
-  return { value: result.data as z.infer<S>, etag: found.etag };
-}
+import { parseAs, type Versioned } from './documents.js';
+import { AlreadyExistsError, partitionKeys, type DocumentStore, type StoredDocument } from './ports.js';
 
 /** The partition of one meeting's ticks and notes. */
 export function meetingPartition(tenantId: string, teamId: string, meetingId: string): string {
@@ -61,7 +40,7 @@ export class MeetingRepository {
 
   async get(tenantId: string, teamId: string, meetingId: string): Promise<Versioned<Meeting> | undefined> {
     const found = await this.store.read(partitionKeys.institution(tenantId, teamId), `meeting:${meetingId}`);
-    return found ? parseWith(MeetingSchema, found, 'meetingRef') : undefined;
+    return found ? parseAs(MeetingSchema, found, String(found.doc['meetingRef'])) : undefined;
   }
 
   /** Replaces the meeting if it is still at `etag`; throws ConcurrencyError otherwise. */
@@ -80,7 +59,7 @@ export class MeetingRepository {
       limit: 2,
     });
     const found = rows.find((row) => row.doc['meetingRef'] !== exceptId);
-    return found ? parseWith(MeetingSchema, found, 'meetingRef') : undefined;
+    return found ? parseAs(MeetingSchema, found, String(found.doc['meetingRef'])) : undefined;
   }
 
   /** The tilbud's newest finished meeting (what `@Refleks eksportér` exports). */
@@ -92,7 +71,7 @@ export class MeetingRepository {
       orderBy: { field: 'finishedAt', direction: 'desc' },
       limit: 1,
     });
-    return rows[0] ? parseWith(MeetingSchema, rows[0], 'meetingRef') : undefined;
+    return rows[0] ? parseAs(MeetingSchema, rows[0], String(rows[0].doc['meetingRef'])) : undefined;
   }
 
   /** The finished meetings that still have open actions (`@Refleks aftaler`), newest first, bounded. */
@@ -104,7 +83,7 @@ export class MeetingRepository {
       orderBy: { field: 'createdAt', direction: 'desc' },
       limit,
     });
-    return rows.map((row) => parseWith(MeetingSchema, row, 'meetingRef'));
+    return rows.map((row) => parseAs(MeetingSchema, row, String(row.doc['meetingRef'])));
   }
 
   /** Ticks an item: the newest tick of it counts; ticking again is harmless. */
@@ -118,7 +97,7 @@ export class MeetingRepository {
 
   async ticks(tenantId: string, teamId: string, meetingId: string): Promise<MeetingTick[]> {
     const rows = await this.store.query({ pk: meetingPartition(tenantId, teamId, meetingId), type: 'meetingTick' });
-    return rows.map((row) => parseWith(MeetingTickSchema, row).value);
+    return rows.map((row) => parseAs(MeetingTickSchema, row).value);
   }
 
   /** Stores a note under its own id; the same note again (a retry) is stored once. Returns false then. */
@@ -135,6 +114,6 @@ export class MeetingRepository {
 
   async notes(tenantId: string, teamId: string, meetingId: string): Promise<MeetingNote[]> {
     const rows = await this.store.query({ pk: meetingPartition(tenantId, teamId, meetingId), type: 'meetingNote', orderBy: { field: 'createdAt', direction: 'asc' } });
-    return rows.map((row) => parseWith(MeetingNoteSchema, row, 'noteId').value);
+    return rows.map((row) => parseAs(MeetingNoteSchema, row, String(row.doc['noteId'])).value);
   }
 }

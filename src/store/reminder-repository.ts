@@ -14,25 +14,10 @@ import { IsoDateTimeSchema } from '../domain/model.js';
 import { planDeadlines, resolveReminderSettings, settingsForRecipient, type ReminderDefaults, type ReminderSettings } from '../domain/deadlines.js';
 import { desiredEntries, planEntry, ReminderEntrySchema, reminderEntryId, type ReminderEntry } from '../domain/reminder-outbox.js';
 import { DIGEST_ID, DigestEntrySchema, type DigestEntry } from '../domain/digest.js';
+import { parseAs, type Versioned } from './documents.js';
 import { AlreadyExistsError, ConcurrencyError, CorruptDocumentError, partitionKeys, type DocumentStore, type StoredDocument, type VersionedDocument } from './ports.js';
 
-export interface Versioned<T> {
-  value: T;
-  etag: string;
-}
-
-const STORAGE_FIELDS = new Set(['id', 'pk', 'type', '_rid', '_self', '_etag', '_attachments', '_ts', '_id']);
-
-function parseWith<S extends z.ZodType>(schema: S, found: VersionedDocument): Versioned<z.infer<S>> {
-  const body: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(found.doc)) if (!STORAGE_FIELDS.has(k)) body[k] = v;
-  const result = schema.safeParse(body);
-  if (!result.success) {
-    const reason = result.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(document)'}: ${i.code}`).join('; ');
-    throw new CorruptDocumentError(found.doc.type, found.doc.pk, found.doc.id, reason);
-  }
-  return { value: result.data as z.infer<S>, etag: found.etag };
-}
+export type { Versioned } from './documents.js';
 
 function entryDoc(entry: ReminderEntry): StoredDocument {
   return { ...entry, id: reminderEntryId(entry.deadlineId, entry.recipientId), pk: partitionKeys.institution(entry.tenantId, entry.teamId), type: 'reminder' };
@@ -65,7 +50,7 @@ export class ReminderRepository {
 
   async get(tenantId: string, teamId: string, id: string): Promise<Versioned<ReminderEntry> | undefined> {
     const found = await this.store.read(partitionKeys.institution(tenantId, teamId), id);
-    return found ? parseWith(ReminderEntrySchema, found) : undefined;
+    return found ? parseAs(ReminderEntrySchema, found) : undefined;
   }
 
   /** The plan's entries (one partition query on the (pk, planId) index). */
@@ -108,7 +93,7 @@ export class ReminderRepository {
 
   async getDigest(tenantId: string, teamId: string): Promise<Versioned<DigestEntry> | undefined> {
     const found = await this.store.read(partitionKeys.institution(tenantId, teamId), DIGEST_ID);
-    return found ? parseWith(DigestEntrySchema, found) : undefined;
+    return found ? parseAs(DigestEntrySchema, found) : undefined;
   }
 
   /** Creates (no etag) or replaces only the version read. */
@@ -222,7 +207,7 @@ export class ReminderRepository {
     const out: Array<Versioned<z.infer<S>>> = [];
     for (const row of found) {
       try {
-        out.push(parseWith((schema ?? ReminderEntrySchema) as S, row));
+        out.push(parseAs((schema ?? ReminderEntrySchema) as S, row));
       } catch (error) {
         if (!(error instanceof CorruptDocumentError)) throw error;
         this.options.onCorrupt?.(error);
@@ -278,7 +263,7 @@ export class ReminderControlRepository {
         await this.store.create(doc);
         return true;
       }
-      const lease = parseWith(LeaseSchema, found).value;
+      const lease = parseAs(LeaseSchema, found).value;
       if (lease.holder !== holder && Date.parse(lease.expiresAt) > now.getTime()) return false;
       await this.store.replace(doc, found.etag);
       return true;
