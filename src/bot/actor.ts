@@ -28,3 +28,12 @@ export function actorOf(activity: Partial<Activity>, forceLocale?: 'da' | 'en'):
     locale: forceLocale ?? localeFrom(activity.locale),
   };
 }
+
+/** The people @mentioned in a message (Teams user ids or AAD object ids, with the name shown), the bot itself left out. */
+export function mentionsOf(activity: Partial<Activity>): Array<{ id: string; name?: unknown }> {
+  const botId = activity.recipient?.id;
+  return (activity.entities ?? [])
+    .filter((e) => e.type === 'mention')
+    .map((e) => (e as { mentioned?: { id?: unknown; name?: unknown } }).mentioned)
+    .filter((m): m is { id: string; name?: unknown } => typeof m?.id === 'string' && m.id !== '' && m.id !== botId);
+}

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { AGREEMENT_FORM_ROWS, meetingCard, meetingStrings, openActionsCard } from '../cards/meeting-views.js';
+import { strings } from '../cards/i18n.js';
 import { newSubmissionId, type Card, type Notice } from '../cards/views.js';
 import { VERBS } from '../cards/verbs.js';
 import type { AgreementInput } from '../domain/reflection-meeting.js';
@@ -59,7 +60,7 @@ function draw(call: Call, state: MeetingState, viewerId: string, drawn: Drawn = 
   const members = state.institution.members.map((m) => ({ aadObjectId: m.aadObjectId, name: m.name }));
   const meeting = state.meeting.value;
   // The citizen's alias is shown to members only: every action here passed the member check.
-  const alias = state.alias;
+  const alias = state.citizen?.alias;
   return meetingCard(
     {
       meeting,
@@ -69,7 +70,7 @@ function draw(call: Call, state: MeetingState, viewerId: string, drawn: Drawn = 
       ...(state.previous ? { previous: state.previous } : {}),
       members,
       ...(alias ? { alias } : {}),
-      ...(state.basis ? { basis: state.basis } : {}),
+      ...(state.citizen?.basis ? { basis: state.citizen.basis } : {}),
       viewerId,
       now: call.now,
       noteSubmissionId: newSubmissionId(),
@@ -119,7 +120,7 @@ const meetingNote: Handler = async (call, data) => {
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     // The note comes back in its field (without a CPR number), the error beside it.
-    const kept = withoutCpr({ noteText: d.noteText }, { noteText: error.errors['note'] ?? { da: '', en: '' } });
+    const kept = withoutCpr({ noteText: d.noteText }, {});
     return meetingAnswer(call, await viewMeeting(call, d.teamId, d.meetingId), { form: kept, errors: error.errors });
   }
 };
@@ -159,7 +160,7 @@ const meetingAgreement: Handler = async (call, data) => {
       return meetingAnswer(call, await current(), { form: withoutCpr(form, {}), errors: byField });
     }
     if (error instanceof AgreementConflictError) return meetingAnswer(call, await current(), { form: withoutCpr(form, {}), notice: { text: error.notice[call.actor.locale], style: 'warning' } });
-    if (error instanceof ContentionError) return meetingAnswer(call, await current(), { form: withoutCpr(form, {}), notice: { text: call.actor.locale === 'en' ? 'Many are saving at once. Try again.' : 'Mange gemmer på én gang. Prøv igen.', style: 'warning' } });
+    if (error instanceof ContentionError) return meetingAnswer(call, await current(), { form: withoutCpr(form, {}), notice: { text: strings(call.actor.locale).busyRetry, style: 'warning' } });
     throw error;
   }
 };

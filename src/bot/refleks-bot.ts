@@ -3,7 +3,7 @@
  * the Action.Submit fallback), team registration and roster events, and conversation
  * references for the reminders. All real work happens in the use cases.
  */
-import { meetingMarkdown, meetingStrings } from '../cards/meeting-views.js';
+import { meetingMarkdown } from '../cards/meeting-views.js';
 import { meetingAnswer, openActionsAnswer, sharedCardOf } from './meeting-actions.js';
 import { latestFinishedMeeting, startReflectionMeeting } from '../usecases/run-meeting.js';
 import {
@@ -30,7 +30,7 @@ import { registerInstitution, updateRoster } from '../usecases/manage-institutio
 import { setManagers, showManagers } from '../usecases/manage-managers.js';
 import { AccessDeniedError } from '../usecases/errors.js';
 import { MAX_MANAGERS } from '../domain/managers.js';
-import { actorOf, teamOf, tenantOf } from './actor.js';
+import { actorOf, mentionsOf, teamOf, tenantOf } from './actor.js';
 import { BadPayloadError } from './action-types.js';
 import { HANDLERS, openCitizenForm, openDiaryTargets, openGoalForm, refusalCard, startDiary } from './card-actions.js';
 import { parseCommand, type Command } from './commands.js';
@@ -275,7 +275,7 @@ export class RefleksBot extends TeamsActivityHandler {
         const state = await latestFinishedMeeting(call, team.id);
         if (!state) return actor.locale === 'en' ? 'No reflection meeting of this team has finished yet.' : 'Intet refleksionsmøde i dette tilbud er afsluttet endnu.';
         const members = state.institution.members.map((x) => ({ aadObjectId: x.aadObjectId, name: x.name }));
-        return { type: ActivityTypes.Message, textFormat: 'markdown', text: meetingMarkdown({ meeting: state.meeting.value, notes: state.notes, members, ...(state.alias ? { alias: state.alias } : {}) }, actor.locale) };
+        return { type: ActivityTypes.Message, textFormat: 'markdown', text: meetingMarkdown({ meeting: state.meeting.value, notes: state.notes, members, ...(state.citizen ? { alias: state.citizen.alias } : {}) }, actor.locale) };
       });
       return;
     }
@@ -297,56 +297,35 @@ export class RefleksBot extends TeamsActivityHandler {
    * mødeleder. The meeting's id comes from the message, so a retried message starts it once.
    */
   private async startMeetingInChannel(context: TurnContext, actor: Actor, teamId: string, command: Extract<Command, { kind: 'meeting' }>, logger: Logger): Promise<void> {
-    const m = meetingStrings(actor.locale);
-    const call = this.call(context, actor, logger);
-    const usage = actor.locale === 'en'
-      ? 'Start a reflection meeting with @Refleks refleksionsmøde borger <alias>, … indsats or … organisation, and @mention the participants.'
-      : 'Start et refleksionsmøde med @Refleks refleksionsmøde borger <alias>, … indsats eller … organisation, og @nævn deltagerne.';
+    const en = actor.locale === 'en';
     if (!command.level || (command.level === 'citizen' && command.alias === '')) {
-      await context.sendActivity(usage);
+      await context.sendActivity(
+        en
+          ? 'Start a reflection meeting with @Refleks refleksionsmøde borger <alias>, … indsats or … organisation, and @mention the participants.'
+          : 'Start et refleksionsmøde med @Refleks refleksionsmøde borger <alias>, … indsats eller … organisation, og @nævn deltagerne.',
+      );
       return;
     }
-    try {
+    const level = command.level;
+    await this.answerInChannel(context, actor, logger, async (call) => {
       let citizenId: string | undefined;
-      if (command.level === 'citizen') {
+      if (level === 'citizen') {
         const found = (await findCitizensByAlias(call, command.alias)).filter((c) => c.institution.teamId === teamId);
-        if (found.length !== 1) {
-          await context.sendActivity(
-            found.length === 0
-              ? actor.locale === 'en' ? 'No citizen of this team has that alias. Check it with borgere in your chat with Refleks.' : 'Ingen borger i dette tilbud har det alias. Tjek det med borgere i din chat med Refleks.'
-              : actor.locale === 'en' ? 'Several citizens match. Write more of the alias.' : 'Flere borgere passer. Skriv mere af aliaset.',
-          );
-          return;
-        }
+        if (found.length === 0) return en ? 'No citizen of this team has that alias. Check it with borgere in your chat with Refleks.' : 'Ingen borger i dette tilbud har det alias. Tjek det med borgere i din chat med Refleks.';
+        if (found.length > 1) return en ? 'Several citizens match. Write more of the alias.' : 'Flere borgere passer. Skriv mere af aliaset.';
         citizenId = found[0]!.citizen.id;
       }
-      const institution = await call.deps.repos.institutions.get(actor.tenantId, teamId);
-      const botId = context.activity.recipient?.id;
-      const mentioned = (context.activity.entities ?? [])
-        .filter((e) => e.type === 'mention')
-        .map((e) => (e as { mentioned?: { id?: unknown } }).mentioned?.id)
-        .filter((id): id is string => typeof id === 'string' && id !== '' && id !== botId);
-      const participantIds = (institution?.value.members ?? []).filter((x) => mentioned.includes(x.teamsUserId ?? '') || mentioned.includes(x.aadObjectId)).map((x) => x.aadObjectId);
       const state = await startReflectionMeeting(call, {
         teamId,
         meetingId: deriveId('meeting', actor.tenantId, teamId, context.activity.id ?? newId()),
-        level: command.level,
+        level,
         ...(citizenId ? { citizenId } : {}),
-        participantIds,
+        mentioned: mentionsOf(context.activity).map((m) => m.id),
       });
+      logger.info({ meetingId: state.meeting.value.id, level, participants: state.meeting.value.participantIds.length }, 'meeting card posted');
       const card = meetingAnswer(call, state);
-      await context.sendActivity({ attachments: [CardFactory.adaptiveCard(sharedCardOf(card) ?? card)] });
-      logger.info({ meetingId: state.meeting.value.id, level: command.level, participants: participantIds.length }, 'meeting card posted');
-    } catch (error) {
-      if (error instanceof ConnectorUnavailableError) throw error;
-      const refusal = refusalCard(call, error);
-      if (refusal) {
-        await context.sendActivity({ attachments: [CardFactory.adaptiveCard(refusal)] });
-        return;
-      }
-      logger.error({ err: error }, 'meeting not started');
-      await context.sendActivity(`${m.title}: ${strings(actor.locale).errorGeneric}`);
-    }
+      return { attachments: [CardFactory.adaptiveCard(sharedCardOf(card) ?? card)] };
+    });
   }
 
   /** Sends what `answer` makes; a refusal (access, state) is answered with its card, anything else propagates. */
@@ -381,11 +360,7 @@ export class RefleksBot extends TeamsActivityHandler {
   private async managersReply(context: TurnContext, actor: Actor, teamId: string, clear: boolean, logger: Logger): Promise<string> {
     const s = strings(actor.locale);
     const call = this.call(context, actor, logger);
-    const botId = context.activity.recipient?.id;
-    const mentioned = (context.activity.entities ?? [])
-      .filter((e) => e.type === 'mention')
-      .map((e) => (e as { mentioned?: { id?: unknown; name?: unknown } }).mentioned)
-      .filter((m): m is { id: string; name?: unknown } => typeof m?.id === 'string' && m.id !== '' && m.id !== botId);
+    const mentioned = mentionsOf(context.activity);
     const names = (list: Array<{ name: string }>): string => list.map((m) => m.name || s.unnamed).join(', ');
     try {
       if (!clear && mentioned.length === 0) {

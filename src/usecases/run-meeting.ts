@@ -54,10 +54,12 @@ export interface MeetingState {
   /** The previous meeting on the same subject (its actions open "siden sidst"). */
   previous?: Meeting;
   institution: Institution;
-  /** For a meeting about a citizen: the citizen's alias (the actor is a member of the owning team). */
-  alias?: string;
-  /** For a meeting about a citizen: the data basis (the plan with each delmål's latest score and trend). */
-  basis?: PlanView;
+  /**
+   * For a meeting about a citizen (the actor is a member of the owning team): the alias, and while
+   * the card shows it (preparation and dialog) the data basis: the plan with each delmål's latest
+   * score and trend.
+   */
+  citizen?: { alias: string; basis?: PlanView };
 }
 
 /** The version of an aftalepapir a card was drawn from ('' = none yet). */
@@ -99,8 +101,7 @@ async function stateOf(call: Call, institution: Institution, meeting: Versioned<
     repos.meetings.ticks(tenantId, meeting.value.teamId, meeting.value.id),
     repos.meetings.notes(tenantId, meeting.value.teamId, meeting.value.id),
     meeting.value.previousMeetingId ? repos.meetings.get(tenantId, meeting.value.teamId, meeting.value.previousMeetingId) : Promise.resolve(undefined),
-    // The data basis: the plan card's own reads (the access check again, the plan, its diary summary).
-    citizenId ? viewPlan(call, meeting.value.teamId, citizenId).catch((error: unknown) => (error instanceof NotFoundError ? undefined : Promise.reject(error))) : Promise.resolve(undefined),
+    citizenId ? citizenOf(call, meeting.value, citizenId) : Promise.resolve(undefined),
   ]);
   return {
     meeting,
@@ -108,8 +109,23 @@ async function stateOf(call: Call, institution: Institution, meeting: Versioned<
     notes,
     institution,
     ...(previous ? { previous: previous.value } : {}),
-    ...(plan ? { alias: plan.plan.value.alias, basis: plan } : {}),
+    ...(plan ? { citizen: plan } : {}),
   };
+}
+
+/** The citizen's alias, and the data basis while the card shows it (the plan card's own reads: the access check again, the plan, its diary summary). */
+async function citizenOf(call: Call, meeting: Meeting, citizenId: string): Promise<MeetingState['citizen']> {
+  if (meeting.phase === 'preparation' || meeting.phase === 'dialog') {
+    try {
+      const basis = await viewPlan(call, meeting.teamId, citizenId);
+      return { alias: basis.plan.value.alias, basis };
+    } catch (error) {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }
+  }
+  const plan = await call.deps.repos.plans.get(call.actor.tenantId, meeting.teamId, citizenId, { maxAgeMs: 60_000 });
+  return plan ? { alias: plan.value.alias } : undefined;
 }
 
 export interface StartMeetingInput {
@@ -117,7 +133,8 @@ export interface StartMeetingInput {
   meetingId: string;
   level: MeetingLevel;
   citizenId?: string;
-  participantIds: string[];
+  /** Who was @mentioned (Teams user ids or AAD object ids): the tilbud's members among them take part. */
+  mentioned: string[];
 }
 
 /** Starts a meeting in the team's channel; the same start again (a retry) answers with the meeting made the first time. */
@@ -129,7 +146,8 @@ export async function startReflectionMeeting(call: Call, input: StartMeetingInpu
     : await requireMember(call, input.teamId, { action: 'meeting.start', resourceType: 'meeting', resourceId: input.meetingId });
   const existing = await repos.meetings.get(tenantId, input.teamId, input.meetingId);
   if (existing) return stateOf(call, institution.value, existing);
-  const members = new Set(institution.value.members.map((m) => m.aadObjectId));
+  const mentioned = new Set(input.mentioned);
+  const participantIds = institution.value.members.filter((m) => mentioned.has(m.aadObjectId) || (m.teamsUserId !== undefined && mentioned.has(m.teamsUserId))).map((m) => m.aadObjectId);
   const subject = meetingSubject({ level: input.level, ...(input.citizenId ? { citizenId: input.citizenId } : {}) });
   const previous = await repos.meetings.latestOnSubject(tenantId, input.teamId, subject);
   const figures = input.level === 'citizen' ? undefined : await figuresOf(call, input.teamId);
@@ -141,7 +159,7 @@ export async function startReflectionMeeting(call: Call, input: StartMeetingInpu
         teamId: input.teamId,
         level: input.level,
         ...(input.citizenId ? { citizenId: input.citizenId } : {}),
-        participantIds: input.participantIds.filter((id) => members.has(id)),
+        participantIds,
         actorId: aadObjectId,
         ...(previous ? { previousMeetingId: previous.value.id } : {}),
         ...(figures ? { figures } : {}),
