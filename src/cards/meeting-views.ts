@@ -25,7 +25,7 @@ import { formatDate, formatDateTime, type Locale } from './i18n.js';
 import { cardSizeBytes } from './render.js';
 import { escapeMarkdown } from './templates.js';
 import { VERBS } from './verbs.js';
-import { scoreLabel, trendText, type Card, type Notice } from './views.js';
+import { executeAction, scoreLabel, trendText, type Card, type Notice } from './views.js';
 import type { PlanView } from '../usecases/view-plan.js';
 
 interface MeetingStrings {
@@ -261,9 +261,6 @@ export interface MeetingCardView {
   noteSubmissionId: string;
 }
 
-function execute(title: string, verb: string, data: Record<string, string>, style?: 'positive'): Record<string, unknown> {
-  return { type: 'Action.Execute', title, verb, data, ...(style ? { style } : {}), fallback: { type: 'Action.Submit', title, data: { ...data, verb } } };
-}
 
 function text(value: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { type: 'TextBlock', text: escapeMarkdown(value), wrap: true, ...extra };
@@ -351,7 +348,7 @@ function drawMeetingCard(view: MeetingCardView, locale: Locale, detail: Detail):
           spacing: 'Small',
           columns: [
             { type: 'Column', width: 'stretch', items: [text(`${tick ? '☑' : '☐'} ${item.text[locale]}`), ...(tick ? [text(s.tickedBy(tick.tickedByName), { isSubtle: true, size: 'Small', spacing: 'None' })] : [])] },
-            { type: 'Column', width: 'auto', items: [{ type: 'ActionSet', actions: [execute(tick ? s.btnUntick : s.btnTick, VERBS.meetingTick, { ...ref, itemId: item.id, ticked: tick ? '0' : '1' })] }] },
+            { type: 'Column', width: 'auto', items: [{ type: 'ActionSet', actions: [executeAction(tick ? s.btnUntick : s.btnTick, VERBS.meetingTick, { ...ref, itemId: item.id, ticked: tick ? '0' : '1' })] }] },
           ],
         });
       }
@@ -369,9 +366,9 @@ function drawMeetingCard(view: MeetingCardView, locale: Locale, detail: Detail):
       ...errorBlock(view.errors, 'participantIds', locale),
       { type: 'Input.ChoiceSet', id: 'leaderId', label: s.leader, style: 'compact', choices, value: view.form?.['leaderId'] ?? m.leaderId },
       ...errorBlock(view.errors, 'leaderId', locale),
-      { type: 'ActionSet', actions: [execute(s.btnSaveParticipants, VERBS.meetingParticipants, ref)] },
+      { type: 'ActionSet', actions: [executeAction(s.btnSaveParticipants, VERBS.meetingParticipants, ref)] },
     );
-    actions.push(execute(s.btnStartDialog, VERBS.meetingMove, { ...base, direction: 'next' }, 'positive'));
+    actions.push(executeAction(s.btnStartDialog, VERBS.meetingMove, { ...base, direction: 'next' }, 'positive'));
   }
 
   if (m.phase === 'dialog') {
@@ -383,18 +380,18 @@ function drawMeetingCard(view: MeetingCardView, locale: Locale, detail: Detail):
     for (const q of step.questions) body.push(text(`• ${q[locale]}`, { spacing: 'None' }));
     body.push(...notesBlocks(view, m.step, s, detail));
     body.push({ type: 'Input.Text', id: 'noteText', label: s.noteLabel, isMultiline: true, maxLength: 4000, value: view.form?.['noteText'] ?? '' }, ...errorBlock(view.errors, 'note', locale));
-    body.push({ type: 'ActionSet', actions: [execute(s.btnAddNote, VERBS.meetingNote, { ...ref, noteId: view.noteSubmissionId })] });
+    body.push({ type: 'ActionSet', actions: [executeAction(s.btnAddNote, VERBS.meetingNote, { ...ref, noteId: view.noteSubmissionId })] });
     if (m.hideNotesUntilClosed) body.push(text(s.hiddenOn, { isSubtle: true, size: 'Small' }));
     if (m.step === 'prepareAction') body.push(...agreementBlocks(view, s, locale, detail));
-    actions.push(execute(s.btnBack, VERBS.meetingMove, { ...base, direction: 'back' }));
-    actions.push(execute(s.btnNext, VERBS.meetingMove, { ...base, direction: 'next' }, 'positive'));
-    actions.push(execute(m.hideNotesUntilClosed ? s.btnShow : s.btnHide, VERBS.meetingHide, { ...ref, hidden: m.hideNotesUntilClosed ? '0' : '1' }));
+    actions.push(executeAction(s.btnBack, VERBS.meetingMove, { ...base, direction: 'back' }));
+    actions.push(executeAction(s.btnNext, VERBS.meetingMove, { ...base, direction: 'next' }, 'positive'));
+    actions.push(executeAction(m.hideNotesUntilClosed ? s.btnShow : s.btnHide, VERBS.meetingHide, { ...ref, hidden: m.hideNotesUntilClosed ? '0' : '1' }));
   }
 
   if (m.phase === 'action') {
     body.push(...agreementBlocks(view, s, locale, detail));
-    actions.push(execute(s.btnBack, VERBS.meetingMove, { ...base, direction: 'back' }));
-    actions.push(execute(s.btnFinish, VERBS.meetingFinish, ref, 'positive'));
+    actions.push(executeAction(s.btnBack, VERBS.meetingMove, { ...base, direction: 'back' }));
+    actions.push(executeAction(s.btnFinish, VERBS.meetingFinish, ref, 'positive'));
   }
 
   if (m.phase === 'finished') {
@@ -408,7 +405,7 @@ function drawMeetingCard(view: MeetingCardView, locale: Locale, detail: Detail):
     }
   } else {
     body.push(text(s.leaderOnly, { isSubtle: true, size: 'Small', spacing: 'Medium' }));
-    actions.push(execute(s.btnRefresh, VERBS.meetingView, ref));
+    actions.push(executeAction(s.btnRefresh, VERBS.meetingView, ref));
   }
   return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, actions };
 }
@@ -505,7 +502,7 @@ function agreementBlocks(view: MeetingCardView, s: MeetingStrings, locale: Local
       ...errorBlock(view.errors, `actions.${i}.dueDate`, locale),
     );
   }
-  blocks.push({ type: 'ActionSet', actions: [execute(s.btnSaveAgreement, VERBS.meetingAgreement, ref)] });
+  blocks.push({ type: 'ActionSet', actions: [executeAction(s.btnSaveAgreement, VERBS.meetingAgreement, ref)] });
   return blocks;
 }
 
@@ -544,12 +541,12 @@ export function openActionsCard(view: { teamId: string; lines: OpenActionLine[];
             text(`${subject} · ${line.ownerNames.join(', ')} · ${s.followUp} ${line.followUpName} · ${formatDate(line.dueDate, locale)}${line.dueDate < today ? ` · ${s.actionState.overdue}` : ''}`, { isSubtle: true, spacing: 'None' }),
           ],
         },
-        { type: 'Column', width: 'auto', items: [{ type: 'ActionSet', actions: [execute(s.btnActionDone, VERBS.meetingActionDone, { teamId: view.teamId, meetingId: line.meetingId, actionId: line.actionId })] }] },
+        { type: 'Column', width: 'auto', items: [{ type: 'ActionSet', actions: [executeAction(s.btnActionDone, VERBS.meetingActionDone, { teamId: view.teamId, meetingId: line.meetingId, actionId: line.actionId })] }] },
       ],
     });
   }
   if (view.lines.length > OPEN_ACTIONS_MAX) body.push(text(s.moreActions(view.lines.length - OPEN_ACTIONS_MAX), { isSubtle: true }));
-  return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, actions: [execute(s.btnRefresh, VERBS.meetingActions, { teamId: view.teamId })] };
+  return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, actions: [executeAction(s.btnRefresh, VERBS.meetingActions, { teamId: view.teamId })] };
 }
 
 /**

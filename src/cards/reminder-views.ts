@@ -7,7 +7,7 @@ import type { DeadlineKind } from '../domain/model.js';
 import type { DigestLine, DigestView, EscalationView, ReminderView } from '../reminders/delivery.js';
 import { formatDate, formatDateTime, type Locale } from './i18n.js';
 import { VERBS } from './verbs.js';
-import { OPENS_NEW_CARD } from './views.js';
+import { executeAction, OPENS_NEW_CARD } from './views.js';
 import { escapeMarkdown } from './templates.js';
 import type { Card } from './views.js';
 
@@ -81,24 +81,20 @@ const GOAL_TEXT_MAX = 120;
 /** What an action on the card did: shown on the card, which then offers no more done/snooze buttons. */
 export type ReminderCardOutcome = { kind: 'done' } | { kind: 'snoozed'; until: string } | { kind: 'stale' };
 
-/** Action.Execute with its Action.Submit fallback (the verb in the submit data), as the templates get them. */
-function execute(title: string, verb: string, data: Record<string, string>): Record<string, unknown> {
-  return { type: 'Action.Execute', title, verb, data, fallback: { type: 'Action.Submit', title, data: { ...data, verb } } };
-}
 
 /** The card's actions; their data carries ids and the card's version (the due date), never content. */
 function actionsOf(view: ReminderView, s: ReminderStrings, outcome: ReminderCardOutcome | undefined): Record<string, unknown>[] {
   const ref = { teamId: view.teamId, citizenId: view.citizenId, deadlineId: view.deadlineId, deadlineDate: view.deadlineDate, reminderId: view.reminderId };
   const actions: Record<string, unknown>[] = [];
   if (!outcome) {
-    actions.push(execute(s.btnDone, VERBS.reminderDone, ref));
-    actions.push(execute(s.btnSnoozeDay, VERBS.reminderSnooze, { ...ref, days: '1' }));
-    actions.push(execute(s.btnSnoozeWeek, VERBS.reminderSnooze, { ...ref, days: '7' }));
+    actions.push(executeAction(s.btnDone, VERBS.reminderDone, ref));
+    actions.push(executeAction(s.btnSnoozeDay, VERBS.reminderSnooze, { ...ref, days: '1' }));
+    actions.push(executeAction(s.btnSnoozeWeek, VERBS.reminderSnooze, { ...ref, days: '7' }));
   }
   if (view.kind === 'goalRevision' && view.goalId && outcome?.kind !== 'stale') {
-    actions.push(execute(s.btnEvaluate, VERBS.evalOpen, { teamId: view.teamId, citizenId: view.citizenId, goalId: view.goalId, [OPENS_NEW_CARD]: '1' }));
+    actions.push(executeAction(s.btnEvaluate, VERBS.evalOpen, { teamId: view.teamId, citizenId: view.citizenId, goalId: view.goalId, [OPENS_NEW_CARD]: '1' }));
   }
-  actions.push(execute(s.btnOpenPlan, VERBS.planShow, { teamId: view.teamId, citizenId: view.citizenId, [OPENS_NEW_CARD]: '1' }));
+  actions.push(executeAction(s.btnOpenPlan, VERBS.planShow, { teamId: view.teamId, citizenId: view.citizenId, [OPENS_NEW_CARD]: '1' }));
   return actions;
 }
 
@@ -215,7 +211,7 @@ export function escalationCard(view: EscalationView, locale: Locale): Card {
       { type: 'TextBlock', text: m.escalationIntro, wrap: true },
       { type: 'FactSet', facts },
     ],
-    [execute(s.btnOpenPlan, VERBS.planShow, { teamId: view.teamId, citizenId: view.citizenId, [OPENS_NEW_CARD]: '1' })],
+    [executeAction(s.btnOpenPlan, VERBS.planShow, { teamId: view.teamId, citizenId: view.citizenId, [OPENS_NEW_CARD]: '1' })],
   );
 }
 

@@ -51,6 +51,11 @@ function action(title: string, verb: Verb, data: Record<string, string> = {}, ex
  */
 export const OPENS_NEW_CARD = 'opensNewCard';
 
+/** An Action.Execute with its Action.Submit fallback (the verb in the submit data), for the cards built in code. */
+export function executeAction(title: string, verb: string, data: Record<string, string>, style?: 'positive'): Record<string, unknown> {
+  return { type: 'Action.Execute', title, verb, data, ...(style ? { style } : {}), fallback: { type: 'Action.Submit', title, data: { ...data, verb } } };
+}
+
 export function newSubmissionId(): string {
   return randomUUID();
 }
