@@ -81,7 +81,6 @@ const GOAL_TEXT_MAX = 120;
 /** What an action on the card did: shown on the card, which then offers no more done/snooze buttons. */
 export type ReminderCardOutcome = { kind: 'done' } | { kind: 'snoozed'; until: string } | { kind: 'stale' };
 
-
 /** The card's actions; their data carries ids and the card's version (the due date), never content. */
 function actionsOf(view: ReminderView, s: ReminderStrings, outcome: ReminderCardOutcome | undefined): Record<string, unknown>[] {
   const ref = { teamId: view.teamId, citizenId: view.citizenId, deadlineId: view.deadlineId, deadlineDate: view.deadlineDate, reminderId: view.reminderId };

@@ -26,9 +26,6 @@ function must<T>(outcome: Outcome<T>): T {
   return outcome.value;
 }
 
-/** The calendar day in Copenhagen (the bot's process may run in another zone). */
-const day = (date: Date): string => todayInZone(date);
-
 export interface DemoSeedOptions {
   /** The Playground's connector (`--service-url`): Alex's personal chat is stored as reachable there. */
   serviceUrl?: string;
@@ -96,18 +93,18 @@ export async function seedDemoIfEmpty(store: DocumentStore, now: Date, logger: L
   for (const [index, c] of citizens.entries()) {
     const citizenId = `demo-citizen-${index + 1}`;
     let plan: Plan = must(createPlan({ id: citizenId, tenantId, teamId, alias: c.alias, targetGroup: c.targetGroup, contactPersons: [owner], actorId: owner, demo: true }, madeAt));
-    plan = must(recordPurpose(plan, { id: `${citizenId}-purpose`, text: c.purpose, receivedOn: day(subDays(now, 40)) }, owner, madeAt));
+    plan = must(recordPurpose(plan, { id: `${citizenId}-purpose`, text: c.purpose, receivedOn: todayInZone(subDays(now, 40)) }, owner, madeAt));
     const subIds: string[] = [];
     for (const [gi, g] of c.goals.entries()) {
       const goalId = `${citizenId}-goal-${gi + 1}`;
-      plan = must(addGoal(plan, { id: goalId, themeId: g.theme, text: g.text, ownerId: owner, revisionDate: day(addDays(now, 30 + gi * 30)), endDate: day(addDays(now, 180)) }, owner, madeAt));
+      plan = must(addGoal(plan, { id: goalId, themeId: g.theme, text: g.text, ownerId: owner, revisionDate: todayInZone(addDays(now, 30 + gi * 30)), endDate: todayInZone(addDays(now, 180)) }, owner, madeAt));
       for (const [si, text] of g.subs.entries()) {
         const subId = `${goalId}-sub-${si + 1}`;
         subIds.push(subId);
         // Demo AB's first delmål is Alex's and due for revision today: the demo reminder.
         const dueToday = index === 0 && gi === 0 && si === 0;
         const ownerId = dueToday ? owner : staff[(si + 1) % staff.length]!.aadObjectId;
-        plan = must(addGoal(plan, { id: subId, parentId: goalId, themeId: g.theme, text, ownerId, revisionDate: day(dueToday ? now : addDays(now, 21 + si * 14)) }, owner, madeAt));
+        plan = must(addGoal(plan, { id: subId, parentId: goalId, themeId: g.theme, text, ownerId, revisionDate: todayInZone(dueToday ? now : addDays(now, 21 + si * 14)) }, owner, madeAt));
       }
     }
     await repos.plans.create(plan);

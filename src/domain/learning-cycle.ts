@@ -21,7 +21,7 @@
 import { addDays, differenceInCalendarDays, formatISO, parseISO } from 'date-fns';
 import { tz } from '@date-fns/tz';
 import { z } from 'zod';
-import { IsoDateSchema, IsoDateTimeSchema } from './model.js';
+import { IsoDateSchema, IsoDateTimeSchema, StoredIdSchema } from './model.js';
 import { isIsoDate, todayInZone, ZONE } from './plan.js';
 import { checkText, collectErrors, hasErrors, MESSAGES, TEXT_LIMITS, type FieldErrors, type LocalizedText } from './text.js';
 
@@ -820,40 +820,39 @@ export function progressBoard(
 
 // ---------------------------------------------------------------- stored forms
 
-const IdText = z.string().min(1).max(200);
 const DraftDate = z.union([IsoDateSchema, z.literal('')]);
 
 export const ChangeIdeaSchema = z.object({
-  id: IdText,
+  id: StoredIdSchema,
   text: z.string().max(TEXT_LIMITS.short),
-  addedBy: IdText,
+  addedBy: StoredIdSchema,
   addedAt: IsoDateTimeSchema,
 }) satisfies z.ZodType<ChangeIdea>;
 
 export const ImprovementPointSchema = z.object({
-  id: IdText,
-  tenantId: IdText,
-  teamId: IdText,
+  id: StoredIdSchema,
+  tenantId: StoredIdSchema,
+  teamId: StoredIdSchema,
   title: z.string().max(TEXT_LIMITS.short),
   aim: z.string().max(TEXT_LIMITS.goal),
   measure: z.string().max(TEXT_LIMITS.goal),
   ideas: z.array(ChangeIdeaSchema).max(IDEAS_MAX),
   createdAt: IsoDateTimeSchema,
-  createdBy: IdText,
+  createdBy: StoredIdSchema,
 }) satisfies z.ZodType<ImprovementPoint>;
 
 export const TrialSchema = z.object({
-  id: IdText,
-  tenantId: IdText,
-  teamId: IdText,
-  improvementPointId: IdText,
-  ideaId: IdText.optional(),
+  id: StoredIdSchema,
+  tenantId: StoredIdSchema,
+  teamId: StoredIdSchema,
+  improvementPointId: StoredIdSchema,
+  ideaId: StoredIdSchema.optional(),
   step: z.enum(TRIAL_STEPS),
   plan: z
     .object({
       hypothesis: z.string().max(TEXT_LIMITS.goal),
       what: z.string().max(TEXT_LIMITS.goal),
-      who: z.array(IdText).max(50),
+      who: z.array(StoredIdSchema).max(50),
       where: z.string().max(TEXT_LIMITS.short),
       startDate: DraftDate,
       endDate: DraftDate,
@@ -864,10 +863,10 @@ export const TrialSchema = z.object({
     .optional(),
   run: z.object({ happened: z.string().max(TEXT_LIMITS.note), surprises: z.string().max(TEXT_LIMITS.note), data: z.string().max(TEXT_LIMITS.note), savedAt: IsoDateTimeSchema }).optional(),
   reflection: z.object({ comparison: z.string().max(TEXT_LIMITS.note), held: z.enum(HYPOTHESIS_HELD).optional(), savedAt: IsoDateTimeSchema }).optional(),
-  decision: z.object({ decision: z.enum(DECISIONS), reason: z.string().max(TEXT_LIMITS.short), decidedBy: IdText, decidedAt: IsoDateTimeSchema }).optional(),
+  decision: z.object({ decision: z.enum(DECISIONS), reason: z.string().max(TEXT_LIMITS.short), decidedBy: StoredIdSchema, decidedAt: IsoDateTimeSchema }).optional(),
   stage: z.enum(SPREAD_STAGES),
-  previousTrialId: IdText.optional(),
+  previousTrialId: StoredIdSchema.optional(),
   createdAt: IsoDateTimeSchema,
-  createdBy: IdText,
+  createdBy: StoredIdSchema,
   finishedAt: IsoDateTimeSchema.optional(),
 }) satisfies z.ZodType<Trial>;

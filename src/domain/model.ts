@@ -8,6 +8,8 @@ import { ScoreStatsSchema } from './scores.js';
 
 export const IsoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'yyyy-MM-dd');
 export const IsoDateTimeSchema = z.string().datetime({ offset: true });
+/** An id (or a person's AAD object id) in a stored meeting or learning cycle. */
+export const StoredIdSchema = z.string().min(1).max(200);
 
 export const TargetGroupSchema = z.enum(['adult', 'child']);
 export type TargetGroup = z.infer<typeof TargetGroupSchema>;

@@ -14,7 +14,7 @@
 import { addMonths, differenceInCalendarDays, parseISO } from 'date-fns';
 import { tz } from '@date-fns/tz';
 import { z } from 'zod';
-import { IsoDateSchema, IsoDateTimeSchema, type Plan } from './model.js';
+import { IsoDateSchema, IsoDateTimeSchema, StoredIdSchema, type Plan } from './model.js';
 import type { Trend } from './scores.js';
 import { isIsoDate, todayInZone, ZONE } from './plan.js';
 import { checkText, collectErrors, MESSAGES, TEXT_LIMITS, type FieldErrors, type LocalizedText } from './text.js';
@@ -471,16 +471,15 @@ export function checklistState(ticks: readonly MeetingTick[]): Map<string, Meeti
 // ---------------------------------------------------------------- stored forms
 
 const DialogStepSchema = z.enum(DIALOG_STEPS);
-const IdText = z.string().min(1).max(200);
 
 export const AgreementActionSchema = z.object({
-  id: IdText,
+  id: StoredIdSchema,
   what: z.string().max(TEXT_LIMITS.short),
-  ownerIds: z.array(IdText).min(1).max(ACTION_OWNERS_MAX),
-  followUpBy: IdText,
+  ownerIds: z.array(StoredIdSchema).min(1).max(ACTION_OWNERS_MAX),
+  followUpBy: StoredIdSchema,
   dueDate: IsoDateSchema,
   doneAt: IsoDateTimeSchema.optional(),
-  doneBy: IdText.optional(),
+  doneBy: StoredIdSchema.optional(),
 }) satisfies z.ZodType<AgreementAction>;
 
 export const AgreementSchema = z.object({
@@ -492,22 +491,22 @@ export const AgreementSchema = z.object({
 }) satisfies z.ZodType<Agreement>;
 
 export const MeetingSchema = z.object({
-  id: IdText,
-  tenantId: IdText,
-  teamId: IdText,
+  id: StoredIdSchema,
+  tenantId: StoredIdSchema,
+  teamId: StoredIdSchema,
   level: z.enum(['citizen', 'indsats', 'organisation']),
-  citizenId: IdText.optional(),
-  leaderId: IdText,
-  participantIds: z.array(IdText).max(200),
+  citizenId: StoredIdSchema.optional(),
+  leaderId: StoredIdSchema,
+  participantIds: z.array(StoredIdSchema).max(200),
   phase: z.enum(['preparation', 'dialog', 'action', 'finished']),
   step: DialogStepSchema,
   closedSteps: z.array(DialogStepSchema).max(DIALOG_STEPS.length),
   hideNotesUntilClosed: z.boolean(),
   agreement: AgreementSchema.optional(),
   createdAt: IsoDateTimeSchema,
-  createdBy: IdText,
+  createdBy: StoredIdSchema,
   finishedAt: IsoDateTimeSchema.optional(),
-  previousMeetingId: IdText.optional(),
+  previousMeetingId: StoredIdSchema.optional(),
   figures: z
     .object({
       citizens: z.number().int().min(0),
@@ -522,19 +521,19 @@ export const MeetingSchema = z.object({
 }) satisfies z.ZodType<Meeting>;
 
 export const MeetingTickSchema = z.object({
-  meetingId: IdText,
-  itemId: IdText,
-  tickedBy: IdText,
+  meetingId: StoredIdSchema,
+  itemId: StoredIdSchema,
+  tickedBy: StoredIdSchema,
   tickedByName: z.string().max(TEXT_LIMITS.short),
   tickedAt: IsoDateTimeSchema,
 }) satisfies z.ZodType<MeetingTick>;
 
 export const MeetingNoteSchema = z.object({
-  id: IdText,
-  meetingId: IdText,
+  id: StoredIdSchema,
+  meetingId: StoredIdSchema,
   step: DialogStepSchema,
   text: z.string().max(TEXT_LIMITS.note),
-  authorId: IdText,
+  authorId: StoredIdSchema,
   authorName: z.string().max(TEXT_LIMITS.short),
   createdAt: IsoDateTimeSchema,
 }) satisfies z.ZodType<MeetingNote>;
