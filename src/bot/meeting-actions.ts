@@ -80,9 +80,14 @@ function draw(call: Call, state: MeetingState, viewerId: string, drawn: Drawn = 
   );
 }
 
-/** The clicker's card with the shared one attached. */
-export function meetingAnswer(call: Call, state: MeetingState, drawn: Drawn = {}): Card {
+/**
+ * The clicker's card with the shared one attached. A change shares; a view (Opdatér, or the
+ * card's automatic refresh for each of up to 60 members) changed nothing, so it updates no one
+ * else's card: otherwise every refresh would update the posted card and start the others' again.
+ */
+export function meetingAnswer(call: Call, state: MeetingState, drawn: Drawn = {}, options: { share: boolean } = { share: true }): Card {
   const own = draw(call, state, call.actor.aadObjectId, drawn);
+  if (!options.share) return own;
   const shared = draw(call, state, '', drawn.notice && !drawn.errors ? { notice: drawn.notice } : {});
   const userIds = state.institution.members.flatMap((m) => (m.teamsUserId ? [m.teamsUserId] : [])).slice(0, REFRESH_USERS_MAX);
   const ref = { teamId: state.meeting.value.teamId, meetingId: state.meeting.value.id };
@@ -95,7 +100,7 @@ export function meetingAnswer(call: Call, state: MeetingState, drawn: Drawn = {}
 
 const meetingView: Handler = async (call, data) => {
   const d = parse(MeetingRef, data);
-  return meetingAnswer(call, await viewMeeting(call, d.teamId, d.meetingId));
+  return meetingAnswer(call, await viewMeeting(call, d.teamId, d.meetingId), {}, { share: false });
 };
 
 const meetingTick: Handler = async (call, data) => {
@@ -201,9 +206,8 @@ export async function openActionsAnswer(call: Call, teamId: string, notice?: Not
     dueDate: a.dueDate,
   }));
   const card = openActionsCard({ teamId, now: call.now, lines, ...(notice ? { notice } : {}) }, call.actor.locale);
-  // The list is the same for everyone: the posted one is brought up to date, without the clicker's notice.
-  const shared = notice ? openActionsCard({ teamId, now: call.now, lines }, call.actor.locale) : card;
-  Object.defineProperty(card, SHARED, { value: shared, enumerable: false });
+  // After a change (a notice says which), the posted list is brought up to date for everyone, without the notice.
+  if (notice) Object.defineProperty(card, SHARED, { value: openActionsCard({ teamId, now: call.now, lines }, call.actor.locale), enumerable: false });
   return card;
 }
 

@@ -108,7 +108,10 @@ describe.each(KINDS)('a refleksionsmøde in the channel on the %s store', (kind)
     card = invokeCardOf(await act(h, USERS.anna, id, VERBS.meetingHide, findAction(card, VERBS.meetingHide).data));
     const bosView = invokeCardOf(await act(h, USERS.bo, id, VERBS.meetingNote, { ...addNote(card).data, noteText: 'Flest gode aftener i weekenden' }));
     expect(textOf(bosView)).toContain('Bo Kollega: Flest gode aftener i weekenden');
+    const putsBefore = h.connector.sent.filter((x) => x.method === 'PUT').length;
     const annasView = invokeCardOf(await act(h, USERS.anna, id, VERBS.meetingView, m));
+    // A view (Opdatér, the card's own refresh) changes nothing, so no one else's card is updated.
+    expect(h.connector.sent.filter((x) => x.method === 'PUT').length).toBe(putsBefore);
     expect(textOf(annasView)).not.toContain('Flest gode aftener');
     expect(textOf(annasView)).toContain('1 note er skjult, til trinnet lukkes.');
     expect(textOf(sharedCard(h, id, start))).not.toContain('Flest gode aftener');
