@@ -7,7 +7,7 @@
  */
 import type { DeadlineLine } from '../usecases/list-deadlines.js';
 import { formatDate, formatDateTime, strings, type Locale } from './i18n.js';
-import { reminderStrings, type ReminderCardOutcome } from './reminder-views.js';
+import { openTarget, reminderStrings, subjectLabel, type ReminderCardOutcome } from './reminder-views.js';
 import { renderCard } from './templates.js';
 import { VERBS } from './verbs.js';
 import { noticeFields, OPENS_NEW_CARD, truncate, type Card, type Notice } from './views.js';
@@ -92,7 +92,7 @@ function lineActions(line: DeadlineLine, locale: Locale, outcome: ReminderCardOu
   if (line.kind === 'goalRevision' && line.goalId && outcome?.kind !== 'stale') {
     actions.push({ title: r.btnEvaluate, verb: VERBS.evalOpen, data: { teamId: line.teamId, citizenId: line.citizenId, goalId: line.goalId, [OPENS_NEW_CARD]: '1' } });
   }
-  actions.push({ title: r.btnOpenPlan, verb: VERBS.planShow, data: { teamId: line.teamId, citizenId: line.citizenId, [OPENS_NEW_CARD]: '1' } });
+  actions.push(openTarget(line, r));
   return actions;
 }
 
@@ -110,10 +110,11 @@ export function deadlinesCard(locale: Locale, model: { lines: DeadlineLine[]; to
   const all = model.lines.slice(0, DEADLINE_LINES_MAX).map((line) => {
     const acted = model.acted && model.acted.teamId === line.teamId && model.acted.deadlineId === line.deadlineId ? model.acted.outcome : undefined;
     const days = -line.offsetDays;
-    const what = [line.goalText ? `${r.goal}: ${truncate(line.goalText, DEADLINE_GOAL_TEXT_MAX)}` : '', many ? truncate(line.institution.name, 60) : ''].filter(Boolean).join(' · ');
+    const about = line.task ? `${line.task.source === 'meeting' ? r.action : r.trial}: ${truncate(line.task.text, DEADLINE_GOAL_TEXT_MAX)}` : line.goalText ? `${r.goal}: ${truncate(line.goalText, DEADLINE_GOAL_TEXT_MAX)}` : '';
+    const what = [about, many ? truncate(line.institution.name, 60) : ''].filter(Boolean).join(' · ');
     const when = [d.when(days, formatDate(line.deadlineDate, locale)), !acted && line.snoozedUntil ? d.snoozedUntil(formatDateTime(line.snoozedUntil, locale)) : ''].filter(Boolean).join(' · ');
     return {
-      title: `${line.alias} · ${r.kind[line.kind]}`,
+      title: [subjectLabel(line, locale), r.kind[line.kind]].filter(Boolean).join(' · '),
       what,
       when,
       whenColor: days < 0 ? 'Attention' : days === 0 ? 'Warning' : 'Default',

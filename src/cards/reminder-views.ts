@@ -1,9 +1,10 @@
 /**
- * The reminder card: what is due, for which citizen (alias), by when. Built in code (no
+ * The reminder card: what is due, for which citizen (alias) or team task, by when. Built in code (no
  * template): a few text blocks and facts. Its own strings, Danish and English, live here so the
  * shared i18n table is untouched.
  */
 import type { DeadlineKind } from '../domain/model.js';
+import { TRIAL_STEP_NAMES, type TrialStep } from '../domain/learning-cycle.js';
 import type { DigestLine, DigestView, EscalationView, ReminderView } from '../reminders/delivery.js';
 import { formatDate, formatDateTime, type Locale } from './i18n.js';
 import { VERBS } from './verbs.js';
@@ -15,6 +16,13 @@ interface ReminderStrings {
   title: string;
   kind: Record<DeadlineKind, string>;
   citizen: string;
+  action: string;
+  meeting: string;
+  level: Record<'citizen' | 'indsats' | 'organisation', string>;
+  trial: string;
+  step: string;
+  btnOpenActions: string;
+  btnOpenBoard: string;
   due: string;
   goal: string;
   when: (offsetDays: number, date: string) => string;
@@ -35,8 +43,17 @@ const DA: ReminderStrings = {
     statusReport: 'Status til myndighed',
     statusMeetingInvitation: 'Invitation til statusmøde',
     purposeMissing: 'Formål fra handleplanen mangler',
+    meetingAction: 'Aftale fra refleksionsmøde',
+    trialStep: 'Trin i en prøvehandling',
   },
   citizen: 'Borger',
+  action: 'Aftale',
+  meeting: 'Møde om',
+  level: { citizen: 'borger', indsats: 'indsatsniveau', organisation: 'organisationsniveau' },
+  trial: 'Prøvehandling',
+  step: 'Trin',
+  btnOpenActions: 'Se aftalerne',
+  btnOpenBoard: 'Åbn fremdriftstavlen',
   due: 'Frist',
   goal: 'Mål',
   when: (d, date) => (d < 0 ? `Om ${-d} ${-d === 1 ? 'dag' : 'dage'} (${date})` : d === 0 ? `I dag (${date})` : `Overskredet med ${d} ${d === 1 ? 'dag' : 'dage'} (${date})`),
@@ -57,8 +74,17 @@ const EN: ReminderStrings = {
     statusReport: 'Status to the municipality',
     statusMeetingInvitation: 'Invitation to the status meeting',
     purposeMissing: 'Purpose from the action plan is missing',
+    meetingAction: 'Action from a reflection meeting',
+    trialStep: 'Step of a trial',
   },
   citizen: 'Citizen',
+  action: 'Action',
+  meeting: 'Meeting about',
+  level: { citizen: 'citizen', indsats: 'intervention level', organisation: 'organisation level' },
+  trial: 'Trial',
+  step: 'Step',
+  btnOpenActions: 'See the actions',
+  btnOpenBoard: 'Open the progress board',
   due: 'Deadline',
   goal: 'Goal',
   when: (d, date) => (d < 0 ? `In ${-d} ${-d === 1 ? 'day' : 'days'} (${date})` : d === 0 ? `Today (${date})` : `Overdue by ${d} ${d === 1 ? 'day' : 'days'} (${date})`),
@@ -78,6 +104,9 @@ export function reminderStrings(locale: Locale): ReminderStrings {
 
 const GOAL_TEXT_MAX = 120;
 
+/** The fremdriftsmøde board's verb (a prøvehandling step's reminder opens it). */
+const TRIAL_BOARD_VERB = 'cycle.board';
+
 /** What an action on the card did: shown on the card, which then offers no more done/snooze buttons. */
 export type ReminderCardOutcome = { kind: 'done' } | { kind: 'snoozed'; until: string } | { kind: 'stale' };
 
@@ -93,8 +122,46 @@ function actionsOf(view: ReminderView, s: ReminderStrings, outcome: ReminderCard
   if (view.kind === 'goalRevision' && view.goalId && outcome?.kind !== 'stale') {
     actions.push(executeAction(s.btnEvaluate, VERBS.evalOpen, { teamId: view.teamId, citizenId: view.citizenId, goalId: view.goalId, [OPENS_NEW_CARD]: '1' }));
   }
-  actions.push(executeAction(s.btnOpenPlan, VERBS.planShow, { teamId: view.teamId, citizenId: view.citizenId, [OPENS_NEW_CARD]: '1' }));
+  actions.push(openAction(view, s));
   return actions;
+}
+
+/** What the card opens: the plan, or for a team task the list it belongs to. */
+function openAction(view: Pick<ReminderView, 'teamId' | 'citizenId' | 'task'>, s: ReminderStrings): Record<string, unknown> {
+  const target = openTarget(view, s);
+  return executeAction(target.title, target.verb, target.data);
+}
+
+/** The button that opens what a deadline belongs to: the plan, the meeting actions' list, the progress board. */
+export function openTarget(view: Pick<ReminderView, 'teamId' | 'citizenId' | 'task'>, s: ReminderStrings): { title: string; verb: string; data: Record<string, string> } {
+  if (view.task?.source === 'meeting') return { title: s.btnOpenActions, verb: VERBS.meetingActions, data: { teamId: view.teamId, [OPENS_NEW_CARD]: '1' } };
+  if (view.task?.source === 'trial') return { title: s.btnOpenBoard, verb: TRIAL_BOARD_VERB, data: { teamId: view.teamId, [OPENS_NEW_CARD]: '1' } };
+  return { title: s.btnOpenPlan, verb: VERBS.planShow, data: { teamId: view.teamId, citizenId: view.citizenId, [OPENS_NEW_CARD]: '1' } };
+}
+
+/** A one-line name of what the deadline is about: the citizen's alias, or for a team task the meeting's subject. */
+export function subjectLabel(view: Pick<ReminderView, 'alias' | 'task'>, locale: Locale): string {
+  const s = reminderStrings(locale);
+  if (view.task?.level && view.task.level !== 'citizen') return s.level[view.task.level];
+  if (view.task?.source === 'trial' && !view.alias) return s.trial;
+  return view.alias;
+}
+
+/** The facts that say what the deadline is about: the citizen (and goal), or the team task. */
+function subjectFacts(view: Pick<ReminderView, 'alias' | 'goalText' | 'task'>, s: ReminderStrings, locale: Locale): Array<{ title: string; value: string }> {
+  const task = view.task;
+  if (task?.source === 'meeting') {
+    const about = task.level === 'citizen' || !task.level ? view.alias : s.level[task.level];
+    return [
+      { title: s.action, value: escapeMarkdown(shortened(task.text)) },
+      ...(about ? [{ title: s.meeting, value: escapeMarkdown(about) }] : []),
+    ];
+  }
+  if (task?.source === 'trial') {
+    const step = task.step && task.step in TRIAL_STEP_NAMES ? TRIAL_STEP_NAMES[task.step as TrialStep][locale] : undefined;
+    return [{ title: s.trial, value: escapeMarkdown(shortened(task.text)) }, ...(step ? [{ title: s.step, value: escapeMarkdown(step) }] : [])];
+  }
+  return [{ title: s.citizen, value: escapeMarkdown(view.alias) }, ...(view.goalText ? [{ title: s.goal, value: escapeMarkdown(shortened(view.goalText)) }] : [])];
 }
 
 function noticeOf(s: ReminderStrings, outcome: ReminderCardOutcome, locale: Locale): string {
@@ -114,11 +181,7 @@ function card(body: Record<string, unknown>[], actions?: Record<string, unknown>
 
 export function reminderCard(view: ReminderView, locale: Locale, outcome?: ReminderCardOutcome): Card {
   const s = reminderStrings(locale);
-  const facts = [
-    { title: s.citizen, value: escapeMarkdown(view.alias) },
-    { title: s.due, value: escapeMarkdown(s.when(view.offsetDays, formatDate(view.deadlineDate, locale))) },
-  ];
-  if (view.goalText) facts.push({ title: s.goal, value: escapeMarkdown(shortened(view.goalText)) });
+  const facts = [...subjectFacts(view, s, locale), { title: s.due, value: escapeMarkdown(s.when(view.offsetDays, formatDate(view.deadlineDate, locale))) }];
   return card(
     [
       { type: 'TextBlock', text: s.title, size: 'Small', isSubtle: true, wrap: true },
@@ -198,11 +261,10 @@ export function escalationCard(view: EscalationView, locale: Locale): Card {
   const s = reminderStrings(locale);
   const m = managerStrings(locale);
   const facts = [
-    { title: s.citizen, value: escapeMarkdown(view.alias) },
+    ...subjectFacts(view, s, locale),
     { title: s.due, value: escapeMarkdown(s.when(view.offsetDays, formatDate(view.deadlineDate, locale))) },
     { title: m.owners, value: escapeMarkdown(view.ownerNames.length > 0 ? view.ownerNames.join(', ') : m.nobody) },
   ];
-  if (view.goalText) facts.push({ title: s.goal, value: escapeMarkdown(shortened(view.goalText)) });
   return card(
     [
       { type: 'TextBlock', text: m.escalationTitle, size: 'Small', isSubtle: true, wrap: true },
@@ -210,15 +272,17 @@ export function escalationCard(view: EscalationView, locale: Locale): Card {
       { type: 'TextBlock', text: m.escalationIntro, wrap: true },
       { type: 'FactSet', facts },
     ],
-    [executeAction(s.btnOpenPlan, VERBS.planShow, { teamId: view.teamId, citizenId: view.citizenId, [OPENS_NEW_CARD]: '1' })],
+    [openAction(view, s)],
   );
 }
 
 function digestLine(line: DigestLine, s: ReminderStrings, m: ManagerStrings, locale: Locale): string {
   const when = line.daysUntilDue < 0 ? m.overdueBy(-line.daysUntilDue) : m.dueIn(line.daysUntilDue);
   const owners = line.ownerNames.length > 0 ? line.ownerNames.join(', ') : m.nobody;
-  const goal = line.goalText ? ` (${shortened(line.goalText)})` : '';
-  return `${line.alias} · ${s.kind[line.kind]}${goal} · ${formatDate(line.deadlineDate, locale)}, ${when} · ${owners}`;
+  const about = line.task?.text ?? line.goalText;
+  const goal = about ? ` (${shortened(about)})` : '';
+  const subject = line.task && line.task.level && line.task.level !== 'citizen' ? s.level[line.task.level] : line.alias;
+  return `${subject ? `${subject} · ` : ''}${s.kind[line.kind]}${goal} · ${formatDate(line.deadlineDate, locale)}, ${when} · ${owners}`;
 }
 
 function digestSection(title: string, count: number, lines: string[], m: ManagerStrings): Record<string, unknown>[] {

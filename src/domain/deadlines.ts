@@ -37,6 +37,7 @@ import type { DeadlineKind, Goal, LocalTime, Plan, QuietHours, ReminderOverrides
 import { DeadlineKindSchema, QuietHoursSchema } from './model.js';
 import { latestEvaluation } from './evaluation.js';
 import { isIsoDate, ZONE } from './plan.js';
+import { actionDeadlines, type Meeting } from './reflection-meeting.js';
 
 const IN_ZONE = { in: tz(ZONE) };
 
@@ -56,6 +57,9 @@ export const DEFAULT_LEAD_DAYS: Readonly<Record<DeadlineKind, LeadSchedule>> = {
   statusMeetingInvitation: { before: [30], overdueEveryDays: 0 },
   // Its due date is the day the plan was made: "at once" (see the module comment), then every 14 days.
   purposeMissing: { before: [0], overdueEveryDays: 14 },
+  // Seed 004: the day before and on the day (a week overdue, the managers hear of it as of any deadline).
+  meetingAction: { before: [1, 0], overdueEveryDays: 0 },
+  trialStep: { before: [1, 0], overdueEveryDays: 0 },
 };
 
 export const DEFAULT_QUIET_HOURS: QuietHours = '17:00-07:30';
@@ -219,7 +223,60 @@ export interface StatusMeetingInvitationDeadline extends DeadlineBase<'statusMee
 /** The formål fra handleplanen is not in the plan: ask the municipality for it, from the day the plan was made. */
 export type PurposeMissingDeadline = DeadlineBase<'purposeMissing'>;
 
-export type Deadline = GoalRevisionDeadline | StatusReportDeadline | StatusMeetingInvitationDeadline | PurposeMissingDeadline;
+/**
+ * An action of a finished refleksionsmøde's aftalepapir, for its owners (hvem). `planId` is the
+ * meeting's source id (`teamTaskSourceId('meeting', id)`): the deadline belongs to the team's
+ * meeting, not to a plan.
+ */
+export interface MeetingActionDeadline extends DeadlineBase<'meetingAction'> {
+  readonly meetingId: string;
+  readonly actionId: string;
+}
+
+/** A step of a running prøvehandling, for the people the plan names. `planId` is the trial's source id. */
+export interface TrialStepDeadline extends DeadlineBase<'trialStep'> {
+  readonly trialId: string;
+  readonly step: string;
+}
+
+export type Deadline = GoalRevisionDeadline | StatusReportDeadline | StatusMeetingInvitationDeadline | PurposeMissingDeadline | MeetingActionDeadline | TrialStepDeadline;
+
+/** Where a team's own deadlines come from (not a plan): a meeting's aftalepapir, a læringscirkel's prøvehandling. */
+export type TeamTaskSource = 'meeting' | 'trial';
+
+/**
+ * The id a team task's deadlines and reminder entries carry in place of a plan id:
+ * `meeting:<id>` / `trial:<id>`. A citizen's id never has this form (it is a generated id without `:`).
+ */
+export function teamTaskSourceId(source: TeamTaskSource, id: string): string {
+  return `${source}:${id}`;
+}
+
+/** The team task a source id names, or undefined for a plan's id. */
+export function teamTaskOf(planId: string): { source: TeamTaskSource; id: string } | undefined {
+  const match = /^(meeting|trial):(.+)$/.exec(planId);
+  return match ? { source: match[1] as TeamTaskSource, id: match[2]! } : undefined;
+}
+
+/** A finished meeting's open actions, as deadlines for their owners. */
+export function meetingDeadlines(meeting: Meeting): MeetingActionDeadline[] {
+  const planId = teamTaskSourceId('meeting', meeting.id);
+  return actionDeadlines(meeting)
+    .filter((a) => validDate(a.dueDate))
+    .map((a) => ({
+      id: deadlineId('meetingAction', planId, a.actionId),
+      kind: 'meetingAction' as const,
+      tenantId: meeting.tenantId,
+      teamId: meeting.teamId,
+      planId,
+      dueDate: a.dueDate,
+      openedAt: a.openedAt,
+      ownerIds: a.ownerIds,
+      meetingId: meeting.id,
+      actionId: a.actionId,
+    }))
+    .sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.id.localeCompare(b.id));
+}
 
 export function deadlineId(kind: DeadlineKind, planId: string, subjectId?: string): string {
   return subjectId === undefined ? `${kind}:${planId}` : `${kind}:${planId}:${subjectId}`;
@@ -499,8 +556,13 @@ export interface DeadlineSchedule {
 
 /** Each open deadline of the plan with its current and next reminder. */
 export function planSchedule(plan: Plan, now: Date, settings: ReminderSettings): DeadlineSchedule[] {
+  return scheduleOf(planDeadlines(plan), now, settings);
+}
+
+/** Each deadline (any source) with where it stands at `now`: its current and next reminder. */
+export function scheduleOf(deadlines: readonly Deadline[], now: Date, settings: ReminderSettings): DeadlineSchedule[] {
   const afterNow = new Date(now.getTime() + 1);
-  return planDeadlines(plan).map((deadline) => {
+  return deadlines.map((deadline) => {
     const latestDue = latestDueReminder(deadline, now, settings);
     const next = nextReminder(deadline, afterNow, settings);
     return {

@@ -53,14 +53,16 @@ export type ResidentContext = z.infer<typeof ResidentContextSchema>;
 
 /**
  * The kinds of deadline the bot reminds of (see domain/deadlines.ts). More kinds come later
- * (aftalepapir actions, prøvehandling steps, the tilbud's yearly method evaluation): add the
- * name here and its default lead times in deadlines.ts.
+ * (the tilbud's yearly method evaluation): add the name here and its default lead times in
+ * deadlines.ts.
  */
 export const DeadlineKindSchema = z.enum([
   'goalRevision', // revisionsdato of an active goal or sub-goal
   'statusReport', // status til myndighed
   'statusMeetingInvitation', // the yearly statusmøde: invite the municipality
   'purposeMissing', // formål fra handleplanen not yet in the plan
+  'meetingAction', // an action of a refleksionsmøde's aftalepapir
+  'trialStep', // a step of a læringscirkel's prøvehandling
 ]);
 export type DeadlineKind = z.infer<typeof DeadlineKindSchema>;
 

@@ -6,12 +6,30 @@
 import type { DeadlineKind } from '../domain/model.js';
 import type { ReminderLead } from '../domain/deadlines.js';
 
+/**
+ * A team's own task (not a plan's deadline): an aftalepapir action or a prøvehandling step.
+ * `text` is the action's "hvad" or the prøvehandling's title; `level` says what the meeting was
+ * about (the citizen by alias in `alias`).
+ */
+export interface TeamTaskView {
+  source: 'meeting' | 'trial';
+  /** The meeting's or the trial's id. */
+  id: string;
+  text: string;
+  level?: 'citizen' | 'indsats' | 'organisation';
+  /** The prøvehandling's step (plan, do, study, act). */
+  step?: string;
+}
+
 /** What the reminder card shows and acts on: ids and dates, the alias (never a name or CPR). */
 export interface ReminderView {
   tenantId: string;
   teamId: string;
+  /** The plan's id, or for a team task its source id (`meeting:<id>`, `trial:<id>`). */
   citizenId: string;
+  /** The citizen's alias ('' for a team task not about a citizen). */
   alias: string;
+  task?: TeamTaskView;
   kind: DeadlineKind;
   /** The goal's text for a revisionsdato (shown shortened). */
   goalId?: string;
@@ -42,6 +60,7 @@ export interface DigestLine {
   daysUntilDue: number;
   ownerNames: string[];
   goalText?: string;
+  task?: TeamTaskView;
 }
 
 /** The weekly digest to a tilbud's ledere (Monday 08:00). Lists are capped; the counts are whole. */

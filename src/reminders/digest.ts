@@ -8,6 +8,7 @@ import { digestSections, openDeadlinesOf, type OpenDeadline } from '../domain/di
 import type { Institution } from '../domain/model.js';
 import type { Repositories } from '../store/repositories.js';
 import type { DigestLine, DigestView } from './delivery.js';
+import { loadDeadlineSource, type DeadlineSource, type DeadlineSubject } from './sources.js';
 
 /** Lines shown per section. */
 export const DIGEST_LINES = 10;
@@ -32,26 +33,26 @@ export async function buildDigest(repos: Repositories, institution: Institution,
   const { today, weekEnd } = digestWeek(now);
   const sections = digestSections(openDeadlinesOf(entries), today, weekEnd);
   const names = new Map(institution.members.map((m) => [m.aadObjectId, m.name]));
-  const plans = new Map<string, { alias: string; goals: Map<string, string> } | undefined>();
+  const sources = new Map<string, DeadlineSource | undefined>();
   const shown = [...sections.overdue.slice(0, DIGEST_LINES), ...sections.dueThisWeek.slice(0, DIGEST_LINES), ...sections.failed.slice(0, DIGEST_LINES)];
   await mapLimited([...new Set(shown.map((d) => d.planId))], 8, async (planId) => {
-    const plan = await repos.plans.get(tenantId, teamId, planId);
-    plans.set(planId, plan ? { alias: plan.value.alias, goals: new Map(plan.value.goals.map((g) => [g.id, g.text])) } : undefined);
+    sources.set(planId, await loadDeadlineSource(repos, tenantId, teamId, planId, { maxAgeMs: 60_000 }));
   });
   const line = (d: OpenDeadline): DigestLine | undefined => {
-    const plan = plans.get(d.planId);
-    if (!plan) return undefined;
-    const prefix = `goalRevision:${d.planId}:`;
-    const goalId = d.kind === 'goalRevision' && d.deadlineId.startsWith(prefix) ? d.deadlineId.slice(prefix.length) : undefined;
-    const goalText = goalId ? plan.goals.get(goalId) : undefined;
+    const source = sources.get(d.planId);
+    // The plan or meeting is gone since the entry was written: not listed.
+    if (!source) return undefined;
+    const deadline = source.deadlines.find((x) => x.id === d.deadlineId);
+    const subject: Partial<DeadlineSubject> & { alias: string } = deadline ? source.subject(deadline) : { alias: source.plan?.alias ?? '' };
     return {
       citizenId: d.planId,
-      alias: plan.alias,
+      alias: subject.alias,
       kind: d.kind,
       deadlineDate: d.deadlineDate,
       daysUntilDue: daysUntil(d.deadlineDate, now),
       ownerNames: d.ownerIds.map((id) => names.get(id) ?? '').filter((n) => n !== ''),
-      ...(goalText ? { goalText } : {}),
+      ...(subject.goalText ? { goalText: subject.goalText } : {}),
+      ...(subject.task ? { task: subject.task } : {}),
     };
   };
   const lines = (list: OpenDeadline[]): DigestLine[] => list.slice(0, DIGEST_LINES).flatMap((d) => line(d) ?? []);

@@ -7,7 +7,8 @@
  *   and `claimUntil`; the entry's `dueAt` becomes `claimUntil`, so an entry left in "sending" by a
  *   crashed instance is due again after the timeout and claimed anew. Only the messages in flight
  *   at a crash can be sent twice; none is lost.
- * - **Checked just before sending** (`isReminderCurrent` on the plan as it is now): a reminder no
+ * - **Checked just before sending** (`isReminderCurrentAmong` the deadlines of its source, the plan
+ *   or the team's meeting as it is now, src/reminders/sources.ts): a reminder no
  *   longer current is re-planned (or removed when its deadline is done), not sent.
  * - **After sending**: remembered as sent and moved on to its next occurrence (the weekly
  *   overdue repetition), a new `dueAt`.
@@ -26,11 +27,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import Bottleneck from 'bottleneck';
-import { isReminderCurrent, planSchedule, settingsForRecipient, type Deadline, type ReminderSettings } from '../domain/deadlines.js';
+import { isReminderCurrentAmong, scheduleOf, settingsForRecipient, type Deadline, type ReminderSettings } from '../domain/deadlines.js';
 import { managersOf } from '../domain/managers.js';
 import { claimedDigest, digestDeliveredTo, nextWeekDigest, retriedDigest, type DigestEntry } from '../domain/digest.js';
 import { buildDigest } from './digest.js';
-import type { Plan } from '../domain/model.js';
+import { loadDeadlineSource, type DeadlineSource } from './sources.js';
 import { afterFailed, afterRetryable, afterSent, afterSnoozeSent, claimed, deliveredToManager, isEscalation, replannedEntry, reminderEntryId, type ReminderEntry } from '../domain/reminder-outbox.js';
 import type { Logger } from '../logger.js';
 import { ConcurrencyError } from '../store/ports.js';
@@ -314,9 +315,9 @@ export class ReminderEngine {
       },
     };
 
-    // Just before sending: still current for the plan as it is now?
-    const plan = await repos.plans.get(entry.tenantId, entry.teamId, entry.planId);
-    if (!plan) {
+    // Just before sending: still current for the plan (or the team's meeting or trial) as it is now?
+    const source = await loadDeadlineSource(repos, entry.tenantId, entry.teamId, entry.planId);
+    if (!source) {
       await held.save(undefined);
       summary.deferred++;
       return;
@@ -326,7 +327,7 @@ export class ReminderEngine {
     const reaches = (deadline: Deadline): boolean => escalation || deadline.ownerIds.includes(entry.recipientId);
     // Snoozed by the recipient: the deadline as it stands, if it still has the same due date.
     if (entry.snoozedUntil !== undefined && !escalation) {
-      const schedule = planSchedule(plan.value, now, settings).find((d) => d.deadline.id === entry.deadlineId);
+      const schedule = scheduleOf(source.deadlines, now, settings).find((d) => d.deadline.id === entry.deadlineId);
       if (!schedule || schedule.deadline.dueDate !== entry.deadlineDate || !reaches(schedule.deadline)) {
         await held.save(schedule && reaches(schedule.deadline) ? replannedEntry(schedule.deadline, entry.recipientId, entry, now, settings) : undefined);
         summary.deferred++;
@@ -334,10 +335,10 @@ export class ReminderEngine {
       }
       const offsetDays = -schedule.daysUntilDue;
       const reminder = { offsetDays, deadlineDate: schedule.deadline.dueDate, lead: offsetDays < 0 ? 'before' : offsetDays === 0 ? 'onDay' : 'overdue' } as const;
-      await this.send({ held, plan: plan.value, deadline: schedule.deadline, reminder, settings, summary, log, whenSent: () => afterSnoozeSent(held.current.value, this.clock()) });
+      await this.send({ held, source, deadline: schedule.deadline, reminder, settings, summary, log, whenSent: () => afterSnoozeSent(held.current.value, this.clock()) });
       return;
     }
-    const check = isReminderCurrent(plan.value, { id: entry.reminderId, deadlineId: entry.deadlineId, deadlineDate: entry.deadlineDate, offsetDays: entry.offsetDays }, now, settings);
+    const check = isReminderCurrentAmong(source.deadlines, { id: entry.reminderId, deadlineId: entry.deadlineId, deadlineDate: entry.deadlineDate, offsetDays: entry.offsetDays }, now, settings);
     if (!check.current || !reaches(check.deadline)) {
       const deadline = check.current || check.reason !== 'done' ? check.deadline : undefined;
       await held.save(deadline && reaches(deadline) ? replannedEntry(deadline, entry.recipientId, entry, now, settings) : undefined);
@@ -345,7 +346,7 @@ export class ReminderEngine {
       return;
     }
     const deadline = check.deadline;
-    const claimedEntry: Claimed = { held, plan: plan.value, deadline, reminder: check.reminder, settings, summary, log, whenSent: () => afterSent(held.current.value, deadline, this.clock(), settings) };
+    const claimedEntry: Claimed = { held, source, deadline, reminder: check.reminder, settings, summary, log, whenSent: () => afterSent(held.current.value, deadline, this.clock(), settings) };
     if (escalation) await this.escalate(claimedEntry);
     else await this.send(claimedEntry);
   }
@@ -418,15 +419,12 @@ export class ReminderEngine {
   }
 
   /** The reminder card's content for a claimed entry. */
-  private viewOf(entry: ReminderEntry, plan: Plan, deadline: Deadline, reminder: Pick<ReminderView, 'offsetDays' | 'deadlineDate' | 'lead'>): ReminderView {
-    const goal = deadline.kind === 'goalRevision' ? plan.goals.find((g) => g.id === deadline.goalId) : undefined;
+  private viewOf(entry: ReminderEntry, source: DeadlineSource, deadline: Deadline, reminder: Pick<ReminderView, 'offsetDays' | 'deadlineDate' | 'lead'>): ReminderView {
     return {
       tenantId: entry.tenantId,
       teamId: entry.teamId,
-      citizenId: plan.id,
-      alias: plan.alias,
+      ...source.subject(deadline),
       kind: entry.kind,
-      ...(goal ? { goalId: goal.id, goalText: goal.text } : {}),
       deadlineId: entry.deadlineId,
       deadlineDate: reminder.deadlineDate,
       offsetDays: reminder.offsetDays,
@@ -458,7 +456,7 @@ export class ReminderEngine {
       c.summary.deferred++;
       return;
     }
-    const failure = await this.deliverOnce(entry.tenantId, entry.teamId, entry.recipientId, { kind: 'reminder', view: this.viewOf(entry, c.plan, c.deadline, c.reminder) }, c.log);
+    const failure = await this.deliverOnce(entry.tenantId, entry.teamId, entry.recipientId, { kind: 'reminder', view: this.viewOf(entry, c.source, c.deadline, c.reminder) }, c.log);
     if (failure) {
       await this.afterFailure(c, failure, entry.recipientId);
       return;
@@ -486,7 +484,7 @@ export class ReminderEngine {
       c.summary.deferred++;
       return;
     }
-    const view: EscalationView = { ...this.viewOf(entry, c.plan, c.deadline, c.reminder), ownerNames: c.deadline.ownerIds.map((id) => members.get(id)?.name || '').filter((n) => n !== '') };
+    const view: EscalationView = { ...this.viewOf(entry, c.source, c.deadline, c.reminder), ownerNames: c.deadline.ownerIds.map((id) => members.get(id)?.name || '').filter((n) => n !== '') };
     const outcome = await this.toEachManager(entry.tenantId, entry.teamId, managers, entry.deliveredTo ?? [], { kind: 'escalation', view }, c.log, {
       reached: (managerId) => c.held.save(deliveredToManager(c.held.current.value, managerId, this.clock())),
       failed: async (managerId, failure) => {
@@ -596,7 +594,7 @@ export class ReminderEngine {
 /** A claimed owner's or managers' entry after its checks: what its send needs and what it becomes after. */
 interface Claimed {
   held: Held;
-  plan: Plan;
+  source: DeadlineSource;
   deadline: Deadline;
   reminder: Pick<ReminderView, 'offsetDays' | 'deadlineDate' | 'lead'>;
   settings: ReminderSettings;

@@ -10,6 +10,9 @@
  *   (two people ticking the same item both see it ticked), an untick a delete; a note is created
  *   under the id its card carries, so a Teams retry or a double click stores it once.
  *
+ * Every write of the meeting document keeps its actions' reminder entries current (`afterWrite`:
+ * finishing the meeting creates them, an action marked done removes its entries).
+ *
  * Reads follow the meeting, not the tilbud's history: a meeting's ticks and notes are one
  * partition query; the latest meeting on a subject and the open actions read the tilbud's
  * meeting documents through conditions on top-level fields (`subject`, `openActions`).
@@ -31,10 +34,15 @@ function meetingDoc(meeting: Meeting): StoredDocument {
 }
 
 export class MeetingRepository {
-  constructor(private readonly store: DocumentStore) {}
+  constructor(
+    private readonly store: DocumentStore,
+    /** Upkeep of what is derived from a meeting (its actions' reminders); handles its own errors. */
+    private readonly afterWrite: (meeting: Meeting) => Promise<void> = async () => undefined,
+  ) {}
 
   async create(meeting: Meeting): Promise<Versioned<Meeting>> {
     const created = await this.store.create(meetingDoc(meeting));
+    await this.afterWrite(meeting);
     return { value: meeting, etag: created.etag };
   }
 
@@ -46,6 +54,7 @@ export class MeetingRepository {
   /** Replaces the meeting if it is still at `etag`; throws ConcurrencyError otherwise. */
   async replace(meeting: Meeting, etag: string): Promise<Versioned<Meeting>> {
     const saved = await this.store.replace(meetingDoc(meeting), etag);
+    await this.afterWrite(meeting);
     return { value: meeting, etag: saved.etag };
   }
 

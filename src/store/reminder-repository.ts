@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import type { Plan } from '../domain/model.js';
 import { IsoDateTimeSchema } from '../domain/model.js';
-import { planDeadlines, resolveReminderSettings, settingsForRecipient, type ReminderDefaults, type ReminderSettings } from '../domain/deadlines.js';
+import { planDeadlines, resolveReminderSettings, settingsForRecipient, type Deadline, type ReminderDefaults, type ReminderSettings } from '../domain/deadlines.js';
 import { desiredEntries, planEntry, ReminderEntrySchema, reminderEntryId, type ReminderEntry } from '../domain/reminder-outbox.js';
 import { DIGEST_ID, DigestEntrySchema, type DigestEntry } from '../domain/digest.js';
 import { parseAs, type Versioned } from './documents.js';
@@ -24,6 +24,13 @@ function entryDoc(entry: ReminderEntry): StoredDocument {
 }
 
 /** How the settings of a tilbud are found (its own over the bot's defaults). */
+/** What a sync keeps current: the entries carrying this `planId` (a plan's id or a team task's source id). */
+export interface SyncSource {
+  tenantId: string;
+  teamId: string;
+  planId: string;
+}
+
 export type ReminderSettingsSource = (tenantId: string, teamId: string) => Promise<ReminderSettings>;
 
 export interface ReminderRepositoryOptions {
@@ -128,7 +135,7 @@ export class ReminderRepository {
     await this.store.delete(partitionKeys.institution(entry.tenantId, entry.teamId), reminderEntryId(entry.deadlineId, entry.recipientId), etag);
   }
 
-  /** Per plan: a sync that has not started yet (later writes share it) and the chain it waits on. */
+  /** Per source (plan or team task): a sync that has not started yet (later writes share it) and the chain it waits on. */
   private readonly syncs = new Map<string, { tail: Promise<void>; queued: Promise<void> | undefined }>();
 
   /**
@@ -144,7 +151,16 @@ export class ReminderRepository {
    * conflict with the engine or another instance is resolved by planning again, a few times.
    */
   syncPlan(plan: Plan, loadLatest?: () => Promise<Plan | undefined>): Promise<void> {
-    const key = `${plan.tenantId}|${plan.teamId}|${plan.id}`;
+    return this.syncSource({ tenantId: plan.tenantId, teamId: plan.teamId, planId: plan.id }, async () => planDeadlines((loadLatest ? await loadLatest() : undefined) ?? plan), plan);
+  }
+
+  /**
+   * The same for any source of deadlines (a plan, a meeting's aftalepapir, a prøvehandling):
+   * `loadDeadlines` reads the source's newest version and lists its open deadlines ([] when it
+   * is gone or has none: its entries are removed). `source.planId` is what its entries carry.
+   */
+  syncSource(source: SyncSource, loadDeadlines: () => Promise<readonly Deadline[]>, reportAs?: Pick<Plan, 'tenantId' | 'teamId' | 'id'>): Promise<void> {
+    const key = `${source.tenantId}|${source.teamId}|${source.planId}`;
     let slot = this.syncs.get(key);
     if (!slot) {
       slot = { tail: Promise.resolve(), queued: undefined };
@@ -154,7 +170,7 @@ export class ReminderRepository {
     const mine = slot;
     const run = mine.tail.then(async () => {
       mine.queued = undefined;
-      await this.syncNewest(plan, loadLatest);
+      await this.syncNewest(source, loadDeadlines, reportAs ?? { tenantId: source.tenantId, teamId: source.teamId, id: source.planId });
     });
     mine.queued = run;
     const tail = run.catch(() => undefined);
@@ -165,28 +181,27 @@ export class ReminderRepository {
     return run;
   }
 
-  private async syncNewest(plan: Plan, loadLatest?: () => Promise<Plan | undefined>): Promise<void> {
+  private async syncNewest(source: SyncSource, loadDeadlines: () => Promise<readonly Deadline[]>, reportAs: Pick<Plan, 'tenantId' | 'teamId' | 'id'>): Promise<void> {
     try {
       for (let attempt = 0; ; attempt++) {
         try {
-          const latest = (loadLatest ? await loadLatest() : undefined) ?? plan;
-          await this.syncOnce(latest);
+          await this.syncOnce(source, await loadDeadlines());
           return;
         } catch (error) {
           if (!(error instanceof ConcurrencyError || error instanceof AlreadyExistsError) || attempt >= 4) throw error;
         }
       }
     } catch (error) {
-      if (this.options.onSyncError) this.options.onSyncError(error, plan);
+      if (this.options.onSyncError) this.options.onSyncError(error, reportAs);
       else throw error;
     }
   }
 
-  private async syncOnce(plan: Plan): Promise<void> {
+  private async syncOnce(source: SyncSource, deadlines: readonly Deadline[]): Promise<void> {
     const now = this.clock();
-    const settings = await this.settingsOf(plan.tenantId, plan.teamId);
-    const wanted = desiredEntries(planDeadlines(plan));
-    const existing = new Map((await this.listForPlan(plan.tenantId, plan.teamId, plan.id)).map((e) => [reminderEntryId(e.value.deadlineId, e.value.recipientId), e]));
+    const settings = await this.settingsOf(source.tenantId, source.teamId);
+    const wanted = desiredEntries(deadlines);
+    const existing = new Map((await this.listForPlan(source.tenantId, source.teamId, source.planId)).map((e) => [reminderEntryId(e.value.deadlineId, e.value.recipientId), e]));
     for (const [id, { deadline, recipientId }] of wanted) {
       const current = existing.get(id);
       const change = planEntry(deadline, recipientId, current?.value, now, settingsForRecipient(settings, recipientId));

@@ -37,7 +37,7 @@ import { isEmptyArchive, mergeIntoArchive, type ArchivedItems } from '../domain/
 import { retryOnConflict, type RetryPolicy } from './retry.js';
 import { isValidDocumentId } from './document-rules.js';
 import { ReminderEntrySchema } from '../domain/reminder-outbox.js';
-import type { ReminderDefaults } from '../domain/deadlines.js';
+import { meetingDeadlines, teamTaskSourceId, type ReminderDefaults } from '../domain/deadlines.js';
 import { ReminderControlRepository, ReminderRepository, reminderSettingsFrom } from './reminder-repository.js';
 import {
   AlreadyExistsError,
@@ -781,6 +781,15 @@ export function createRepositories(store: DocumentStore, options: RepositoryOpti
   const plans: PlanRepository = new PlanRepository(store, citizens, options.planCacheMs, report, (plan) =>
     reminders.syncPlan(plan, async () => (await plans.get(plan.tenantId, plan.teamId, plan.id))?.value),
   );
+  // A meeting's actions are deadlines too: its reminders follow the newest version of the meeting.
+  const meetings: MeetingRepository = new MeetingRepository(store, async (meeting) => {
+    // Before it is finished a meeting has no deadlines and never had any: nothing to read or write.
+    if (meeting.phase !== 'finished') return;
+    await reminders.syncSource({ tenantId: meeting.tenantId, teamId: meeting.teamId, planId: teamTaskSourceId('meeting', meeting.id) }, async () => {
+      const latest = await meetings.get(meeting.tenantId, meeting.teamId, meeting.id);
+      return meetingDeadlines(latest?.value ?? meeting);
+    });
+  });
   return {
     store,
     institutions,
@@ -794,6 +803,6 @@ export function createRepositories(store: DocumentStore, options: RepositoryOpti
     audit: new AuditRepository(store, options.onAuditError, 50, report),
     reminders,
     reminderControl: new ReminderControlRepository(store),
-    meetings: new MeetingRepository(store),
+    meetings,
   };
 }

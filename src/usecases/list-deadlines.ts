@@ -3,7 +3,7 @@
  * (one per open deadline and recipient, kept current on every plan write; a done deadline has
  * none). Per tilbud the actor is a member of: one partition query on (recipientId,
  * deadlineDate) and the tilbud's citizen index (the aliases); a goal revision shown also reads
- * its plan, for the goal's text. What is read follows the open deadlines, never the history.
+ * its plan, for the goal's text, and a team task (a meeting's action) its meeting. What is read follows the open deadlines, never the history.
  */
 import { addDays, differenceInCalendarDays, format, parseISO } from 'date-fns';
 import type { ReminderEntry } from '../domain/reminder-outbox.js';
@@ -11,6 +11,8 @@ import { reminderEntryId } from '../domain/reminder-outbox.js';
 import { todayInZone } from '../domain/plan.js';
 import type { Institution } from '../domain/model.js';
 import type { ReminderView } from '../reminders/delivery.js';
+import { loadDeadlineSource } from '../reminders/sources.js';
+import { teamTaskOf } from '../domain/deadlines.js';
 import { audit, listMyInstitutions } from './access.js';
 import type { Call } from './context.js';
 
@@ -58,7 +60,8 @@ export async function listMyDeadlines(call: Call, options: ListDeadlinesOptions)
       ]);
       await audit(call, { action: 'deadline.list', teamId: institution.teamId, resourceType: 'citizen', outcome: 'allowed' });
       const aliases = new Map(citizens.map((c) => [c.id, c.alias]));
-      return entries.map(({ value }) => ({ institution, entry: value, alias: aliases.get(value.planId) }));
+      // A team task (a meeting's action, a prøvehandling step) is named by its source below.
+      return entries.map(({ value }) => ({ institution, entry: value, alias: teamTaskOf(value.planId) ? '' : aliases.get(value.planId) }));
     }),
   );
   const kept = (entry: ReminderEntry, teamId: string) => options.keep?.teamId === teamId && options.keep.deadlineId === entry.deadlineId;
@@ -75,6 +78,16 @@ export async function listMyDeadlines(call: Call, options: ListDeadlinesOptions)
       planIds.map(async (key) => {
         const [teamId = '', planId = ''] = key.split('\u0000');
         return [key, (await deps.repos.plans.get(actor.tenantId, teamId, planId, { maxAgeMs: 5_000 }))?.value] as const;
+      }),
+    ),
+  );
+  // The team tasks shown: one read of each meeting or trial.
+  const taskKeys = [...new Set(shown.filter((l) => teamTaskOf(l.entry.planId)).map((l) => `${l.institution.teamId}\u0000${l.entry.planId}`))];
+  const tasks = new Map(
+    await Promise.all(
+      taskKeys.map(async (key) => {
+        const [teamId = '', planId = ''] = key.split('\u0000');
+        return [key, await loadDeadlineSource(deps.repos, actor.tenantId, teamId, planId, { maxAgeMs: 5_000 })] as const;
       }),
     ),
   );
@@ -96,6 +109,12 @@ export async function listMyDeadlines(call: Call, options: ListDeadlinesOptions)
       reminderId: entry.reminderId,
       ...(entry.snoozedUntil && Date.parse(entry.snoozedUntil) > now.getTime() ? { snoozedUntil: entry.snoozedUntil } : {}),
     };
+    if (teamTaskOf(entry.planId)) {
+      const source = tasks.get(`${institution.teamId}\u0000${entry.planId}`);
+      const deadline = source?.deadlines.find((d) => d.id === entry.deadlineId);
+      if (!source || !deadline) continue;
+      Object.assign(line, source.subject(deadline));
+    }
     if (entry.kind === 'goalRevision') {
       const plan = plans.get(`${institution.teamId}\u0000${entry.planId}`);
       const goalId = entry.deadlineId.slice(`${GOAL_PREFIX}${entry.planId}:`.length);

@@ -1,19 +1,23 @@
 /**
  * What the owner does from a reminder card: markér som klaret (no more reminders to them for
- * this due date) and udsæt 1 dag / 1 uge (the reminder comes again then, in working hours).
+ * this due date; for an aftalepapir action: the action is done, for everyone) and udsæt 1 dag /
+ * 1 uge (the reminder comes again then, in working hours).
  * Both check access (member of the plan's tilbud) and the card's version (the deadline still
  * open with the due date the card was drawn for); the entry is the actor's own, so nobody acts
  * on someone else's reminders. Safe to repeat: a second click answers with what was done.
  */
 import { addDays } from 'date-fns';
-import { planDeadlines, planSchedule, sendableTime, type Deadline, type ReminderSettings } from '../domain/deadlines.js';
-import type { Plan } from '../domain/model.js';
+import { scheduleOf, sendableTime, teamTaskOf, type Deadline, type ReminderSettings } from '../domain/deadlines.js';
 import { acknowledged, reminderEntryId, snoozed } from '../domain/reminder-outbox.js';
 import type { ReminderView } from '../reminders/delivery.js';
 import { ConcurrencyError } from '../store/ports.js';
 import { ContentionError } from '../store/retry.js';
 import type { Call } from './context.js';
 import { loadPlan } from './plan-access.js';
+import { requireMember } from './access.js';
+import { NotFoundError } from './errors.js';
+import { markMeetingActionDone } from './run-meeting.js';
+import { loadDeadlineSource, planSource, type DeadlineSource } from '../reminders/sources.js';
 
 export interface ReminderCardRef {
   teamId: string;
@@ -39,16 +43,13 @@ export interface ReminderActionResult {
 }
 
 /** The reminder card's content for a deadline as it stands now. */
-export function reminderViewOf(plan: Plan, deadline: Deadline, recipientId: string, reminderId: string, now: Date, settings: ReminderSettings): ReminderView {
-  const days = planSchedule(plan, now, settings).find((d) => d.deadline.id === deadline.id)?.daysUntilDue ?? 0;
-  const goal = deadline.kind === 'goalRevision' ? plan.goals.find((g) => g.id === deadline.goalId) : undefined;
+export function reminderViewOf(source: DeadlineSource, deadline: Deadline, recipientId: string, reminderId: string, now: Date, settings: ReminderSettings): ReminderView {
+  const days = scheduleOf([deadline], now, settings)[0]?.daysUntilDue ?? 0;
   return {
-    tenantId: plan.tenantId,
-    teamId: plan.teamId,
-    citizenId: plan.id,
-    alias: plan.alias,
+    tenantId: deadline.tenantId,
+    teamId: deadline.teamId,
+    ...source.subject(deadline),
     kind: deadline.kind,
-    ...(goal ? { goalId: goal.id, goalText: goal.text } : {}),
     deadlineId: deadline.id,
     deadlineDate: deadline.dueDate,
     offsetDays: -days,
@@ -60,13 +61,29 @@ export function reminderViewOf(plan: Plan, deadline: Deadline, recipientId: stri
 
 const ATTEMPTS = 5;
 
+/** The source the card's deadline belongs to, after the access check: the plan, or the team's meeting. */
+async function sourceOf(call: Call, ref: ReminderCardRef, action: string): Promise<DeadlineSource> {
+  if (!teamTaskOf(ref.citizenId)) return planSource((await loadPlan(call, ref.teamId, ref.citizenId, action)).plan.value);
+  await requireMember(call, ref.teamId, { action, resourceType: 'meeting', resourceId: ref.citizenId });
+  const source = await loadDeadlineSource(call.deps.repos, call.actor.tenantId, ref.teamId, ref.citizenId);
+  if (!source) throw new NotFoundError('institution');
+  return source;
+}
+
 export async function actOnReminder(call: Call, ref: ReminderCardRef, action: ReminderAction): Promise<ReminderActionResult> {
   const { repos } = call.deps;
   const { tenantId, aadObjectId } = call.actor;
-  const { plan } = await loadPlan(call, ref.teamId, ref.citizenId, `reminder.${action.kind}`);
+  const source = await sourceOf(call, ref, `reminder.${action.kind}`);
   const settings = await repos.reminders.settings(tenantId, ref.teamId);
-  const deadline = planDeadlines(plan.value).find((d) => d.id === ref.deadlineId);
-  const view = deadline ? reminderViewOf(plan.value, deadline, aadObjectId, ref.reminderId, call.now, settings) : undefined;
+  const deadline = source.deadlines.find((d) => d.id === ref.deadlineId);
+  // An aftalepapir action marked done from its reminder is done in the meeting (for everyone):
+  // its entries go, and the next meeting's "siden sidst" shows it done.
+  if (action.kind === 'done' && deadline?.kind === 'meetingAction' && deadline.dueDate === ref.deadlineDate && deadline.ownerIds.includes(aadObjectId)) {
+    const view = reminderViewOf(source, deadline, aadObjectId, ref.reminderId, call.now, settings);
+    await markMeetingActionDone(call, { teamId: ref.teamId, meetingId: deadline.meetingId, actionId: deadline.actionId });
+    return { outcome: { kind: 'done' }, view };
+  }
+  const view = deadline ? reminderViewOf(source, deadline, aadObjectId, ref.reminderId, call.now, settings) : undefined;
   const entryId = reminderEntryId(ref.deadlineId, aadObjectId);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const found = await repos.reminders.get(tenantId, ref.teamId, entryId);

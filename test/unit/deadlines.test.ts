@@ -59,6 +59,8 @@ describe('settings: the bot’s defaults, the tilbud’s own on top', () => {
         statusReport: { before: [30, 7, 0], overdueEveryDays: 7 },
         statusMeetingInvitation: { before: [30], overdueEveryDays: 0 },
         purposeMissing: { before: [0], overdueEveryDays: 14 },
+        meetingAction: { before: [1, 0], overdueEveryDays: 0 },
+        trialStep: { before: [1, 0], overdueEveryDays: 0 },
       },
       quietHours: { from: '17:00', to: '07:30' },
       weekends: 'skip',

@@ -26,6 +26,7 @@ import {
   type Meeting,
   type MeetingNote,
 } from '../../src/domain/reflection-meeting.js';
+import { DEFAULT_REMINDER_SETTINGS, meetingDeadlines, remindersBetween, teamTaskOf } from '../../src/domain/deadlines.js';
 
 const now = new Date('2026-11-23T09:30:00Z');
 const later = (minutes: number): Date => new Date(now.getTime() + minutes * 60_000);
@@ -227,6 +228,31 @@ describe('a refleksionsmøde', () => {
     ]);
     expect(refusal(() => nextStep(m, LEAD))).toBe('Mødet er afsluttet.');
     expect(refusal(() => tickItem(m, 'room', ANNE, now))).toBe('Mødet er afsluttet.');
+  });
+
+  it('reminds each action’s owners the day before and on the day, at 07:30 on working days, and stops when it is done', () => {
+    let m = atStep(meeting(), 4);
+    const recorded = recordAgreement(m, agreement(), MEMBERS, now);
+    if (!recorded.ok) throw new Error('agreement');
+    m = finishMeeting(nextStep(recorded.value, LEAD), LEAD, now);
+    const deadlines = meetingDeadlines(m);
+    expect(deadlines.map((d) => [d.id, d.kind, d.planId, d.dueDate, d.ownerIds])).toEqual([
+      ['meetingAction:meeting:m1:a1', 'meetingAction', 'meeting:m1', '2026-12-07', [ANNE.id]],
+      ['meetingAction:meeting:m1:a2', 'meetingAction', 'meeting:m1', '2026-12-14', [BO.id, ANNE.id]],
+    ]);
+    expect(teamTaskOf(deadlines[0]!.planId)).toEqual({ source: 'meeting', id: 'm1' });
+    expect(teamTaskOf('c1')).toBeUndefined();
+    const sent = (dueDate: string) => remindersBetween({ ...deadlines[0]!, dueDate }, now, new Date('2027-02-01T00:00:00Z'), DEFAULT_REMINDER_SETTINGS).map((r) => [r.offsetDays, r.dueAt]);
+    // Due on Wednesday 9 December: Tuesday and Wednesday at 07:30 Copenhagen time; no repeats after.
+    expect(sent('2026-12-09')).toEqual([
+      [-1, '2026-12-08T06:30:00.000Z'],
+      [0, '2026-12-09T06:30:00.000Z'],
+    ]);
+    // Due on Monday 7 December: the day before is a Sunday, so it waits for Monday morning and is one reminder.
+    expect(sent('2026-12-07')).toEqual([[0, '2026-12-07T06:30:00.000Z']]);
+    expect(meetingDeadlines(markActionDone(m, 'a1', ANNE.id, later(5))).map((d) => d.actionId)).toEqual(['a2']);
+    // An unfinished meeting has no deadlines.
+    expect(meetingDeadlines(nextStep(recorded.value, LEAD))).toEqual([]);
   });
 
   it('lets an action’s owner or its follow-up mark it done, once; the next meeting opens with them under siden sidst', () => {
