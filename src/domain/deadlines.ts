@@ -38,6 +38,7 @@ import { DeadlineKindSchema, QuietHoursSchema } from './model.js';
 import { latestEvaluation } from './evaluation.js';
 import { isIsoDate, ZONE } from './plan.js';
 import { actionDeadlines, type Meeting } from './reflection-meeting.js';
+import { trialDeadlines, type Trial } from './learning-cycle.js';
 
 const IN_ZONE = { in: tz(ZONE) };
 
@@ -256,6 +257,25 @@ export function teamTaskSourceId(source: TeamTaskSource, id: string): string {
 export function teamTaskOf(planId: string): { source: TeamTaskSource; id: string } | undefined {
   const match = /^(meeting|trial):(.+)$/.exec(planId);
   return match ? { source: match[1] as TeamTaskSource, id: match[2]! } : undefined;
+}
+
+/** A running prøvehandling's steps from the current one on, once its plan has dates: deadlines for the people it names. */
+export function trialStepDeadlines(trial: Trial): TrialStepDeadline[] {
+  const planId = teamTaskSourceId('trial', trial.id);
+  return trialDeadlines(trial)
+    .filter((d) => validDate(d.dueDate))
+    .map((d) => ({
+      id: deadlineId('trialStep', planId, d.step),
+      kind: 'trialStep' as const,
+      tenantId: trial.tenantId,
+      teamId: trial.teamId,
+      planId,
+      dueDate: d.dueDate,
+      openedAt: d.openedAt,
+      ownerIds: d.ownerIds,
+      trialId: trial.id,
+      step: d.step,
+    }));
 }
 
 /** A finished meeting's open actions, as deadlines for their owners. */
