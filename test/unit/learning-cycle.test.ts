@@ -32,6 +32,7 @@ import {
   type Trial,
 } from '../../src/domain/learning-cycle.js';
 import { MESSAGES } from '../../src/domain/text.js';
+import { DEFAULT_REMINDER_SETTINGS, remindersBetween, teamTaskOf, trialStepDeadlines } from '../../src/domain/deadlines.js';
 
 const now = new Date('2026-11-23T09:30:00Z');
 const later = (days: number): Date => new Date(now.getTime() + days * 86_400_000);
@@ -310,6 +311,22 @@ describe('step deadlines', () => {
       { id: 'trialStep:tr1:study', trialId: 'tr1', step: 'study', dueDate: '2026-12-01', ownerIds: [ANNE, BO], openedAt: now.toISOString() },
       { id: 'trialStep:tr1:act', trialId: 'tr1', step: 'act', dueDate: '2026-12-03', ownerIds: [ANNE, BO], openedAt: now.toISOString() },
     ]);
+  });
+
+  it('are reminder deadlines with the trial as their source: the day before and on the day, to each of the plan’s people', () => {
+    const deadlines = trialStepDeadlines(atStep('do'));
+    expect(deadlines.map((d) => [d.id, d.kind, d.planId, d.step, d.dueDate, d.ownerIds])).toEqual([
+      ['trialStep:trial:tr1:do', 'trialStep', 'trial:tr1', 'do', '2026-11-29', [ANNE, BO]],
+      ['trialStep:trial:tr1:study', 'trialStep', 'trial:tr1', 'study', '2026-12-01', [ANNE, BO]],
+      ['trialStep:trial:tr1:act', 'trialStep', 'trial:tr1', 'act', '2026-12-03', [ANNE, BO]],
+    ]);
+    expect(teamTaskOf('trial:tr1')).toEqual({ source: 'trial', id: 'tr1' });
+    // Reflektér is due Tuesday 1 December: Monday and Tuesday at 07:30 in Copenhagen.
+    expect(remindersBetween(deadlines[1]!, now, later(60), DEFAULT_REMINDER_SETTINGS).map((r) => [r.offsetDays, r.dueAt])).toEqual([
+      [-1, '2026-11-30T06:30:00.000Z'],
+      [0, '2026-12-01T06:30:00.000Z'],
+    ]);
+    expect(trialStepDeadlines(finished('adopt'))).toEqual([]);
   });
 
   it('has Planlæg due at the start, drops steps that are done, and none after the decision or without dates', () => {
