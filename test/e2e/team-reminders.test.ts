@@ -136,4 +136,25 @@ describe.each(KINDS)('an aftalepapir action as a deadline on the %s store', (kin
     await h.app.reminders.runOnce();
     expect(remindersTo(h, USERS.bo, again).map(textOf).join('\n')).toContain('Ring til kommunen om ferieturen');
   });
+
+  it('a week overdue, the managers get an escalation that names the action and opens the team’s actions, not a plan', async () => {
+    h.now.value = new Date('2026-12-01T09:30:00Z');
+    await inChannel(h, USERS.bo, 'ledere', [USERS.anna]);
+    await finishedMeetingWithAction(h, USERS.bo, 'Aftal tandlægetider for december', '2026-12-02');
+    // Eight days after the due date (Thursday 10 December, 07:30 in Copenhagen).
+    h.now.value = new Date('2026-12-10T06:30:00Z');
+    const from = h.connector.sent.length;
+    await h.app.reminders.runOnce();
+    await h.app.reminders.runOnce();
+    const escalations = h.connector.sent.slice(from).flatMap((x) => {
+      const card = (x.body['attachments'] as Array<{ content?: CardJson }> | undefined)?.[0]?.content;
+      return card && textOf(card).includes('Overskredet frist') && textOf(card).includes('Aftal tandlægetider') ? [card] : [];
+    });
+    expect(escalations).toHaveLength(1);
+    const text = textOf(escalations[0]!);
+    expect(text).toContain('Aftale fra refleksionsmøde');
+    expect(text).toContain('Bo Kollega');
+    expect(text).toContain('Se aftalerne');
+    expect(text).not.toContain('Åbn planen');
+  });
 });
