@@ -145,6 +145,19 @@ const NOT_FINITE_VERB = toWordSet(`
 `);
 
 const NEGATIONS = toWordSet('ikke aldrig ingen intet ingenting hverken ej');
+/** Who does the act when the goal is staff-centred: staff, not the citizen (an indsats, seed 000 section 6). */
+const STAFF_SUBJECTS = toWordSet(`
+  personalet personale personalegruppen plejepersonalet medarbejderne medarbejderen medarbejdere
+  kontaktpersonen kontaktpersonerne pædagogen pædagogerne pæd nattevagten dagvagten aftenvagten
+  vagten støttepersonen støttepersonerne bostøtten bostøtteren hjemmeplejen sygeplejersken
+  hjælperen hjælperne teamet vi kp skp bs
+`);
+/** Passives of what staff do for someone ("skal guides i", "støttes i at"): the citizen is the object, not the doer. */
+const INDSATS_PASSIVES = toWordSet(`
+  guides støttes hjælpes mades køres motiveres vejledes påmindes mindes følges understøttes
+  tilbydes hentes ledsages assisteres skærmes vækkes tilses instrueres opfordres bades klædes
+  medicineres doseres
+`);
 /** "ikke kun …" and friends add, they do not negate the goal. */
 const NEGATION_FOCUS = toWordSet('kun bare blot mindst mindre færre');
 const LESS_WORDS = toWordSet('mindre færre sjældnere');
@@ -409,7 +422,7 @@ const ABSTRACT_NOUNS = toWordSet(`
 
 const ABBREVIATIONS = toWordSet(`
   kl fx f.eks eks bl.a ca pr min max evt dvs mht inkl nr osv mv jf ex ifm m.m hhv vha ift iflg tlf
-  st km kr ugl dgl
+  st km kr ugl dgl pæd ped soc ass
 `);
 
 // ---------------------------------------------------------------------------------------------
@@ -424,6 +437,8 @@ interface Token {
   sentenceStart: boolean;
   /** True when the token is in a main clause (see markClauses). */
   main: boolean;
+  /** The first token after a colon: what came before may be a label ("Trygt omsorgsmiljø: …"). */
+  afterColon?: boolean;
 }
 
 const segmenter = new Intl.Segmenter('da', { granularity: 'word' });
@@ -453,6 +468,7 @@ function tokenize(text: string): Token[] {
   let sentence = 0;
   let clause = 0;
   let atSentenceStart = true;
+  let colon = false;
   let joinNext = '';
   segments.forEach((segment, index) => {
     const value = segment.segment;
@@ -462,8 +478,9 @@ function tokenize(text: string): Token[] {
         last.raw = `${last.raw}${joinNext}${value}`;
         last.norm = toLowerDa(last.raw);
       } else {
-        tokens.push({ raw: value, norm: toLowerDa(value), sentence, clause, sentenceStart: atSentenceStart, main: true });
+        tokens.push({ raw: value, norm: toLowerDa(value), sentence, clause, sentenceStart: atSentenceStart, main: true, ...(colon ? { afterColon: true } : {}) });
         atSentenceStart = false;
+        colon = false;
       }
       joinNext = '';
       return;
@@ -482,6 +499,7 @@ function tokenize(text: string): Token[] {
       return;
     }
     if (/[\n!?;:]/.test(value) || (value.includes('.') && isSentenceEnd(tokens, segments, index))) {
+      colon = value.includes(':');
       sentence += 1;
       clause += 1;
       atSentenceStart = true;
@@ -821,6 +839,37 @@ function quote(phrases: readonly string[]): string {
     .join(', ');
 }
 
+/**
+ * The goal's first sentence with a verb states what staff do ("Personalet guider …", "Vi sikrer
+ * …") or has the citizen as the object of a passive ("skal guides i …", "støttes i at …"): the
+ * words that show it, or undefined.
+ */
+function findStaffCentred(tokens: readonly Token[]): string | undefined {
+  const sentences = groupBy(tokens, (token) => token.sentence);
+  for (const [index, sentence] of sentences.entries()) {
+    // A label before a colon ("Trygt omsorgsmiljø:") has no verb: the goal is the next sentence.
+    if (sentence.length < 3 || (sentence.length <= 4 && sentences[index + 1]?.[0]?.afterColon === true)) continue;
+    const [first, second] = sentence;
+    if (first && second && STAFF_SUBJECTS.has(first.norm) && second.norm !== 'og' && second.norm !== 'i' && second.norm !== 'med') return `${first.raw} ${second.raw}`;
+    const passive = sentence.slice(0, 5).findIndex((token) => token.main && INDSATS_PASSIVES.has(token.norm));
+    if (passive > 0) return sentence.slice(Math.max(0, passive - 1), passive + 1).map((t) => t.raw).join(' ');
+    return undefined;
+  }
+  return undefined;
+}
+
+function checkStaffCentred(phrase: string): SmorteFinding {
+  return {
+    letter: 'S',
+    severity: 'warning',
+    code: 'S.staffCentred',
+    message: {
+      da: `Målet beskriver, hvad personalet gør ("${phrase}"). Det er en indsats: skriv det under indsatser, og skriv målet som det, borgeren selv gør og kan, fx "… går selv i bad to gange om ugen".`,
+      en: `The goal describes what staff do ("${phrase}"). That is an intervention: put it under interventions, and write the goal as what the citizen does, e.g. "… takes a shower on their own twice a week".`,
+    },
+  };
+}
+
 function checkSpecific(features: TextFeatures): SmorteFinding[] {
   const vague = features.vague.length > 0;
   const isVague = vague
@@ -1085,7 +1134,8 @@ export function checkSmorte(input: SmorteDraft, ctx: { now: Date }): SmorteFindi
     markClauses(tokens);
     const achievable = checkAchievable(tokens);
     const features = extractFeatures(tokens, achievable.some((finding) => finding.code === 'O.avoidance'));
-    findings.push(...checkSpecific(features), ...checkMeasurable(draft, features), ...achievable);
+    const staff = findStaffCentred(tokens);
+    findings.push(...(staff !== undefined ? [checkStaffCentred(staff)] : checkSpecific(features)), ...checkMeasurable(draft, features), ...achievable);
   }
   findings.push(...checkRelevant(draft), ...checkTimed(draft, ctx.now));
   return findings;

@@ -18,6 +18,7 @@ const KNOWN_CODES = new Set([
   'text.empty',
   'text.tooLong',
   'S.vague',
+  'S.staffCentred',
   'M.noMeasure',
   'O.avoidance',
   'O.absolute',
@@ -121,6 +122,21 @@ describe('SMORTE: S, M and O rules', () => {
     const measure = findings.find((finding) => finding.code === 'M.noMeasure');
     expect(measure?.message.da).toContain('Hvordan måler I, at målet er nået?');
     expect(findings.every((finding) => finding.severity === 'warning')).toBe(true);
+  });
+
+  it('says a staff-centred goal is an indsats, quoting the words, and keeps the citizen’s own act as a goal', () => {
+    const staff = check(toDraft('Personalet guider Pia i bad to gange om ugen.')).find((f) => f.letter === 'S');
+    expect(staff?.code).toBe('S.staffCentred');
+    expect(staff?.message.da).toContain('("Personalet guider")');
+    expect(staff?.message.da).toContain('indsatser');
+    expect(check(toDraft('Vi sikrer at Jonas får sin medicin kl. 8.')).find((f) => f.letter === 'S')?.code).toBe('S.staffCentred');
+    expect(check(toDraft('Pia skal guides i madlavning en gang om ugen.')).find((f) => f.letter === 'S')?.message.da).toContain('("skal guides")');
+    expect(check(toDraft('Brian støttes i at håndtere sin frustration.')).find((f) => f.letter === 'S')?.code).toBe('S.staffCentred');
+    // After a theme label, the goal is the sentence after the colon.
+    expect(check(toDraft('Stimulering og vejledning: pæd. læser højt for Alma hver aften i 15 min.')).find((f) => f.letter === 'S')?.code).toBe('S.staffCentred');
+    // The citizen does it, with staff along: a goal.
+    expect(listLetters('Pia går selv i bad to gange om ugen, og personalet guider hende.').has('S')).toBe(false);
+    expect(listLetters('Personalet og Emil laver aftensmad sammen hver tirsdag.').has('S')).toBe(false);
   });
 
   it('accepts a soft word when a concrete act is named', () => {
