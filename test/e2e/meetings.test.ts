@@ -10,49 +10,14 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../src/cards/verbs.js';
-import { baseActivity, cardOf, findAction, inputOf, invokeCardOf, textOf, user, USERS, type CardJson, type Harness, type InvokeResult, type TestUser } from '../support/e2e.js';
+import { baseActivity, findAction, inputOf, invokeCardOf, textOf, user, USERS, type CardJson, type Harness } from '../support/e2e.js';
+import { act, inChannel, meetingRef as ref, newCitizen, sharedCard } from '../support/meeting-flows.js';
 import { useApp } from '../support/lifecycle.js';
 import type { StoreKind } from '../support/stores.js';
 
 const KINDS: StoreKind[] = ['embedded', 'cosmos'];
 const CROWD = Array.from({ length: 18 }, (_, i) => user(`crowd${i + 1}`, `Kollega ${i + 1}`));
 const TEAM = [USERS.anna, USERS.bo, ...CROWD];
-
-/** A channel message with @mentions, as Teams sends it (the bot's own mention first); the cards posted back. */
-async function inChannel(h: Harness, from: TestUser, text: string, mentions: TestUser[] = []): Promise<Array<{ card: CardJson; id: string }>> {
-  const before = h.connector.sent.length;
-  const entities = [
-    { type: 'mention', text: '<at>Refleks</at>', mentioned: { id: '28:refleks-bot', name: 'Refleks' } },
-    ...mentions.map((m) => ({ type: 'mention', text: `<at>${m.name}</at>`, mentioned: { id: m.id, name: m.name } })),
-  ];
-  const body = `<at>Refleks</at> ${text} ${mentions.map((m) => `<at>${m.name}</at>`).join(' ')}`.trim();
-  const res = await h.post({ ...baseActivity({ connectorUrl: h.connector.url }, from, true), type: 'message', id: randomUUID(), text: body, entities, recipient: { id: '28:refleks-bot', name: 'Refleks' } });
-  expect(res.status).toBe(200);
-  return h.connector.sent.slice(before).flatMap((s) => (s.body['attachments'] ? [{ card: cardOf(s), id: s.sentId ?? '' }] : [{ card: { text: s.body['text'] } as CardJson, id: s.sentId ?? '' }]));
-}
-
-/** An Action.Execute on the posted channel card (replyToId = its message id). */
-async function act(h: Harness, from: TestUser, messageId: string, verb: string, data: Record<string, unknown>): Promise<InvokeResult> {
-  const res = await h.post({ ...baseActivity({ connectorUrl: h.connector.url }, from, true), type: 'invoke', name: 'adaptiveCard/action', id: randomUUID(), replyToId: messageId, value: { action: { type: 'Action.Execute', verb, data } } });
-  return { status: res.status, body: JSON.parse(res.text || '{}') as InvokeResult['body'] };
-}
-
-/** The posted card as everyone else sees it now: the newest update (PUT) of the message, else the card posted. */
-function sharedCard(h: Harness, messageId: string, posted: CardJson): CardJson {
-  const updates = h.connector.sent.filter((s) => s.method === 'PUT' && s.activityId === messageId);
-  return updates.length > 0 ? cardOf(updates.at(-1)) : posted;
-}
-
-async function newCitizen(h: Harness, by: TestUser, alias: string): Promise<void> {
-  const form = cardOf((await h.message(by, 'ny borger')).replies[0]);
-  const data = { ...findAction(form, VERBS.citizenSave).data, alias, targetGroup: 'adult', representative: 'none', contactPersons: by.aadObjectId };
-  invokeCardOf(await h.invoke(by, VERBS.citizenSave, data));
-}
-
-const ref = (card: CardJson): { teamId: string; meetingId: string } => {
-  const d = findAction(card, VERBS.meetingView).data;
-  return { teamId: String(d['teamId']), meetingId: String(d['meetingId']) };
-};
 
 describe.each(KINDS)('a refleksionsmøde in the channel on the %s store', (kind) => {
   let h: Harness;
@@ -168,7 +133,9 @@ describe.each(KINDS)('a refleksionsmøde in the channel on the %s store', (kind)
     const before = h.connector.sent.length;
     await inChannel(h, USERS.bo, 'eksportér');
     const posted = h.connector.sent.slice(before).map((x) => x.body);
-    expect(posted).toHaveLength(1);
+    // The Markdown, and (this setup has no PUBLIC_BASE_URL) a sentence instead of a link to the .docx.
+    expect(posted).toHaveLength(2);
+    expect(String(posted[1]!['text'])).toContain('Word-filen (.docx) kan ikke hentes i denne opsætning');
     expect(posted[0]!['textFormat']).toBe('markdown');
     const md = String(posted[0]!['text']);
     expect(md).toContain('**Refleksionsmøde: Borger Mødeborger AB**');
