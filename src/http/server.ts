@@ -116,7 +116,10 @@ function downloadHeaders(res: restify.Response): void {
 }
 
 export function createHttpServer(deps: HttpDeps): restify.Server {
-  const server = restify.createServer({ name: 'refleks', handleUncaughtExceptions: false });
+  // find-my-way (restify's router) takes no path parameter longer than 100 characters unless told;
+  // a download token is about 350 (the route refuses one over MAX_TOKEN_LENGTH itself).
+  const routerOptions = { maxParamLength: 4096 } as Partial<restify.ServerOptions>;
+  const server = restify.createServer({ name: 'refleks', handleUncaughtExceptions: false, ...routerOptions });
   server.use(restify.plugins.bodyParser({ maxBodySize: deps.maxBodyBytes ?? 256 * 1024, mapParams: false, rejectUnknown: true }));
 
   server.on('restifyError', (req: restify.Request, _res: restify.Response, err: Error & { statusCode?: number; toJSON?: () => unknown }, next: (e?: unknown) => void) => {
