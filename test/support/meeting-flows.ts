@@ -65,7 +65,7 @@ export interface MeetingScript {
 
 const next = (card: CardJson) => findAction(card, VERBS.meetingMove, (a) => a.data['direction'] === 'next').data;
 
-/** Runs a meeting from its start to finished, as the people in it click: the finished card. */
+/** Runs a meeting from its start to finished, as the people in it click (the harness clock moves a minute per note): the finished card. */
 export async function runMeeting(h: Harness, script: MeetingScript): Promise<{ card: CardJson; meetingId: string }> {
   const [posted] = await inChannel(h, script.leader, `refleksionsmøde ${script.subject}`, script.participants);
   const id = posted!.id;
@@ -73,6 +73,8 @@ export async function runMeeting(h: Harness, script: MeetingScript): Promise<{ c
   for (let step = 0; step < 4; step++) {
     expect(textOf(card)).toContain(`trin ${step + 1} af 4`);
     for (const note of script.notes[step] ?? []) {
+      // A minute between notes, as people write them (notes of one instant are ordered by their random ids).
+      h.now.value = new Date(h.now.value.getTime() + 60_000);
       card = invokeCardOf(await act(h, note.by, id, VERBS.meetingNote, { ...findAction(card, VERBS.meetingNote).data, noteText: note.text }));
     }
     if (step < 3) card = invokeCardOf(await act(h, script.leader, id, VERBS.meetingMove, next(card)));
