@@ -3,14 +3,15 @@
  * with a signed link to the meeting as a Word file; the link, fetched from the bot, gives the
  * .docx (read back with mammoth) with the meeting's notes, for an hour. A changed token is
  * refused (403), an expired one is gone (410), and the access is checked again when the link is
- * used: a user removed from the team, someone outside it or in another tenant gets 403. Neither
+ * used: a user removed from the team, someone outside it or in another tenant gets 403; a meeting
+ * not finished (or gone) is 404. Neither
  * the token nor a name or a note reaches the log.
  */
 import mammoth from 'mammoth';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cardOf, TEAM_ID, TENANT_B, user, USERS, type CardJson, type Harness, type TestUser } from '../support/e2e.js';
 import { useApp } from '../support/lifecycle.js';
-import { newCitizen, runMeeting, sendInChannel } from '../support/meeting-flows.js';
+import { inChannel, meetingRef, newCitizen, runMeeting, sendInChannel } from '../support/meeting-flows.js';
 import type { StoreKind } from '../support/stores.js';
 import type { DownloadGrant } from '../../src/http/downloads.js';
 
@@ -167,6 +168,17 @@ describe.each(KINDS)('the meeting as a Word file, by a signed link, on the %s st
     // Outside the team, `eksportér` gives no link at all.
     const sent = await sendInChannel(h, USERS.carl, 'eksportér');
     expect(JSON.stringify(sent.map((s) => s.body))).not.toContain('/api/files/');
+  });
+
+  it('answers 404 for a meeting that is not finished or no longer there', async () => {
+    const [posted] = await inChannel(h, USERS.anna, 'refleksionsmøde organisation');
+    const open = meetingRef(posted!.card).meetingId;
+    for (const id of [open, 'no-such-meeting']) {
+      const token = h.app.downloads.signer.sign({ tenantId: USERS.anna.tenantId, teamId: TEAM_ID, aadObjectId: USERS.anna.aadObjectId, kind: 'meeting', id, locale: 'da' }, h.now.value);
+      const res = await fetch(`${h.url}/api/files/${token}`);
+      expect(res.status).toBe(404);
+      expect(await res.text()).toBe('Dokumentet findes ikke længere.');
+    }
   });
 
   it('refuses the link of a user who has since left the team, and still serves the others', async () => {
