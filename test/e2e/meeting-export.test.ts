@@ -191,5 +191,10 @@ describe.each(KINDS)('the meeting as a Word file, by a signed link, on the %s st
     expect(res.status).toBe(403);
     expect(await res.text()).toBe('Du har ikke adgang til dette dokument.');
     expect((await download(h, annasLink)).status).toBe(200);
+    // Each use of a link is an access decision in the audit trail, like any other.
+    await h.app.repos.audit.flush();
+    const audit = await h.app.repos.audit.list(USERS.anna.tenantId, h.now.value.toISOString().slice(0, 7), TEAM_ID);
+    expect(audit).toContainEqual(expect.objectContaining({ actor: USERS.bo.aadObjectId, action: 'meeting.download', outcome: 'denied', reason: 'not-a-member', resourceId: meetingId }));
+    expect(audit).toContainEqual(expect.objectContaining({ actor: USERS.anna.aadObjectId, action: 'meeting.download', outcome: 'allowed', resourceId: meetingId }));
   });
 });
