@@ -35,7 +35,6 @@ const FONT = 'Calibri';
 
 // Tab, line feed and carriage return are the only control characters XML 1.0 allows; lone
 // surrogates and U+FFFE/U+FFFF are not characters at all.
-// eslint-disable-next-line no-control-regex
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** A text as a document may hold it: only characters XML allows, no CPR number. */
