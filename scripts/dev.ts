@@ -107,13 +107,14 @@ async function main(): Promise<void> {
   const custom = process.env['REFLEKS_DEV_BOT_CMD']?.trim();
   const [botExe, ...botArgs] = (custom ? custom.split(/\s+/) : [process.execPath, '--import', 'tsx', 'src/main.ts']) as [string, ...string[]];
   // A reminder pass every 10 s (unless REMINDER_INTERVAL_MS is set), so the demo's due reminder
-  // (src/dev/seed-demo.ts) shows in the Playground's personal chat shortly after start.
+  // (src/dev/seed-demo.ts) shows in the Playground's personal chat shortly after start. The
+  // download links (a meeting's .docx) point at the local bot, so they open from the Playground.
   const playgroundServiceUrl = `http://127.0.0.1:${playgroundPort}/_connector`;
   start(
     'bot',
     botExe,
     botArgs,
-    { UI_LOCALE: 'da', LOG_FORMAT: 'pretty', REMINDER_INTERVAL_MS: '10000', ...process.env, REFLEKS_DEMO_SEED: '1', REFLEKS_DEMO_SERVICE_URL: playgroundServiceUrl, PORT: String(botPort), NO_PROXY: noProxy },
+    { UI_LOCALE: 'da', LOG_FORMAT: 'pretty', REMINDER_INTERVAL_MS: '10000', PUBLIC_BASE_URL: `http://127.0.0.1:${botPort}`, ...process.env, REFLEKS_DEMO_SEED: '1', REFLEKS_DEMO_SERVICE_URL: playgroundServiceUrl, PORT: String(botPort), NO_PROXY: noProxy },
     false,
   );
   const readyz = `http://127.0.0.1:${botPort}/readyz`;

@@ -11,6 +11,7 @@ import type { Logger } from './logger.js';
 import { createAdapter, type AdapterSettings, type RefleksAdapter } from './bot/adapter.js';
 import { RefleksBot } from './bot/refleks-bot.js';
 import { createHttpServer } from './http/server.js';
+import { DownloadLinks, DownloadSigner, serveDownload } from './http/downloads.js';
 import type { DocumentStore } from './store/ports.js';
 import { createRepositories, type Repositories, type RepositoryOptions } from './store/repositories.js';
 import type { RetryPolicy } from './store/retry.js';
@@ -23,6 +24,8 @@ export interface App {
   store: DocumentStore;
   url: string;
   port: number;
+  /** The signed download links of this process (its key and PUBLIC_BASE_URL). */
+  downloads: DownloadLinks;
   /** The reminder engine of this process (running on REMINDER_INTERVAL_MS unless that is 0). */
   reminders: ReminderEngine;
   /** Another engine over the same store and connector (tests: several instances in one process). */
@@ -95,9 +98,13 @@ export function createReminderSender(config: Config, logger: Logger, repos: Repo
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, logger, store } = options;
   const repos = createRepositories(store, { ...repositoryOptionsOf(config, logger, options.clock), ...options.repositories });
+  const clock = options.clock ?? (() => new Date());
+  const signer = new DownloadSigner(config.DOWNLOAD_SECRET);
+  const downloads = new DownloadLinks(signer, config.PUBLIC_BASE_URL);
   const bot = new RefleksBot({
     repos,
     logger,
+    downloads,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(config.UI_LOCALE !== 'auto' ? { forceLocale: config.UI_LOCALE } : {}),
     ...(options.writeRetry ? { writeRetry: options.writeRetry } : {}),
@@ -122,6 +129,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       await store.ping();
       return { store: store.kind };
     },
+    download: (token) => serveDownload({ signer, repos, logger, clock }, token),
   });
   // Local mode has no authentication, so it listens on loopback only.
   const host = isLocalMode(config) ? '127.0.0.1' : (config.HOST ?? '0.0.0.0');
@@ -139,6 +147,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     store,
     url,
     port,
+    downloads,
     reminders,
     newReminderEngine,
     close: async () => {

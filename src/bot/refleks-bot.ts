@@ -3,9 +3,10 @@
  * the Action.Submit fallback), team registration and roster events, and conversation
  * references for the reminders. All real work happens in the use cases.
  */
-import { meetingMarkdown } from '../cards/meeting-views.js';
+import { meetingDownloadCard, meetingDownloadUnavailable, meetingMarkdown } from '../cards/meeting-views.js';
 import { meetingAnswer, openActionsAnswer, sharedCardOf } from './meeting-actions.js';
 import { latestFinishedMeeting, startReflectionMeeting } from '../usecases/run-meeting.js';
+import { DEFAULT_LINK_TTL_MS, type DownloadLinks } from '../http/downloads.js';
 import {
   ActivityTypes,
   CardFactory,
@@ -49,6 +50,8 @@ export interface BotOptions {
   forceLocale?: 'da' | 'en';
   /** How plan writes retry under contention (defaults in store/retry.ts). */
   writeRetry?: Partial<RetryPolicy>;
+  /** Signed download links (a meeting's .docx); without them, or without a public base URL, none is offered. */
+  downloads?: Pick<DownloadLinks, 'linkFor'>;
 }
 
 const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -275,7 +278,16 @@ export class RefleksBot extends TeamsActivityHandler {
         const state = await latestFinishedMeeting(call, team.id);
         if (!state) return actor.locale === 'en' ? 'No reflection meeting of this team has finished yet.' : 'Intet refleksionsmøde i dette tilbud er afsluttet endnu.';
         const members = state.institution.members.map((x) => ({ aadObjectId: x.aadObjectId, name: x.name }));
-        return { type: ActivityTypes.Message, textFormat: 'markdown', text: meetingMarkdown({ meeting: state.meeting.value, notes: state.notes, members, ...(state.citizen ? { alias: state.citizen.alias } : {}) }, actor.locale) };
+        const markdown: Partial<Activity> = { type: ActivityTypes.Message, textFormat: 'markdown', text: meetingMarkdown({ meeting: state.meeting.value, notes: state.notes, members, ...(state.citizen ? { alias: state.citizen.alias } : {}) }, actor.locale) };
+        // The same meeting as a Word file: a link signed for this user, checked again when it is used.
+        const link = this.options.downloads?.linkFor({ tenantId: actor.tenantId, teamId: team.id, aadObjectId: actor.aadObjectId, kind: 'meeting', id: state.meeting.value.id, locale: actor.locale }, call.now, DEFAULT_LINK_TTL_MS);
+        logger.info({ meetingId: state.meeting.value.id, docxLink: link !== undefined }, 'meeting exported');
+        return [
+          markdown,
+          link
+            ? { type: ActivityTypes.Message, attachments: [CardFactory.adaptiveCard(meetingDownloadCard(link, DEFAULT_LINK_TTL_MS / 3_600_000, actor.locale))] }
+            : { type: ActivityTypes.Message, text: meetingDownloadUnavailable(actor.locale) },
+        ];
       });
       return;
     }
@@ -329,10 +341,12 @@ export class RefleksBot extends TeamsActivityHandler {
   }
 
   /** Sends what `answer` makes; a refusal (access, state) is answered with its card, anything else propagates. */
-  private async answerInChannel(context: TurnContext, actor: Actor, logger: Logger, answer: (call: Call) => Promise<string | Partial<Activity>>): Promise<void> {
+  private async answerInChannel(context: TurnContext, actor: Actor, logger: Logger, answer: (call: Call) => Promise<string | Partial<Activity> | Array<Partial<Activity>>>): Promise<void> {
     const call = this.call(context, actor, logger);
     try {
-      await context.sendActivity(await answer(call));
+      const reply = await answer(call);
+      if (Array.isArray(reply)) for (const activity of reply) await context.sendActivity(activity);
+      else await context.sendActivity(reply);
     } catch (error) {
       if (error instanceof ConnectorUnavailableError) throw error;
       const refusal = refusalCard(call, error);

@@ -593,3 +593,33 @@ export function meetingMarkdown(view: { meeting: Meeting; notes: readonly Meetin
   }
   return lines.join('\n');
 }
+
+const DOWNLOAD_TEXT = {
+  da: {
+    intro: (hours: number) => `Mødet som Word-dokument (.docx). Linket virker i ${hours} ${hours === 1 ? 'time' : 'timer'}, og kun så længe du er med i teamet.`,
+    button: 'Hent som Word (.docx)',
+    unavailable: 'Word-filen (.docx) kan ikke hentes i denne opsætning: Refleks har ingen offentlig adresse at lægge den på (PUBLIC_BASE_URL er ikke sat).',
+  },
+  en: {
+    intro: (hours: number) => `The meeting as a Word document (.docx). The link works for ${hours} ${hours === 1 ? 'hour' : 'hours'}, and only while you are in the team.`,
+    button: 'Download as Word (.docx)',
+    unavailable: 'The Word file (.docx) is not available in this setup: Refleks has no public address to serve it from (PUBLIC_BASE_URL is not set).',
+  },
+} as const;
+
+/** The small card under `@Refleks eksportér`'s Markdown: the signed link to the meeting's .docx. */
+export function meetingDownloadCard(url: string, validHours: number, locale: Locale): Card {
+  const t = DOWNLOAD_TEXT[locale];
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body: [text(t.intro(validHours), { isSubtle: true })],
+    actions: [{ type: 'Action.OpenUrl', title: t.button, url }],
+  };
+}
+
+/** Said instead of a link when the bot has no public address (PUBLIC_BASE_URL). */
+export function meetingDownloadUnavailable(locale: Locale): string {
+  return DOWNLOAD_TEXT[locale].unavailable;
+}

@@ -76,6 +76,24 @@ export const ConfigSchema = z
     REMINDER_CLAIM_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(500).max(3_600_000).default(120_000)),
     /** How long the reminder scan lease holds without renewal (ms): another instance takes over a crashed one's scan after this. */
     REMINDER_LEASE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(500).max(3_600_000).default(60_000)),
+    /**
+     * The address people reach the bot at from their browser (https://refleks.example.dk, no
+     * trailing path): the signed download links (a meeting's .docx from `@Refleks eksportér`) start
+     * with it. Unset: no link is posted; the bot says the Word file is not available in this
+     * setup. `npm run dev` sets it to the local bot (http://127.0.0.1:<PORT>).
+     */
+    PUBLIC_BASE_URL: z.preprocess(
+      (value) => (typeof value === 'string' ? emptyToUndefined(value.trim().replace(/\/+$/, '')) : value),
+      z.url({ protocol: /^https?$/ }).refine((v) => !/[?#]/.test(v), { message: 'a base URL without ? or #' }).optional(),
+    ),
+    /**
+     * The key download links are signed with (HMAC-SHA256), at least 32 characters (e.g.
+     * `openssl rand -base64 48`). Every instance behind one PUBLIC_BASE_URL needs the same key, and
+     * changing it makes the links out there invalid (they last at most 24 hours anyway). Unset: a
+     * random key per process, which is fine for one instance (a restart invalidates the links).
+     * Never logged.
+     */
+    DOWNLOAD_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, { message: 'at least 32 characters' }).optional()),
   })
 ;
 

@@ -1,5 +1,6 @@
 /**
- * restify server: POST /api/messages through the CloudAdapter, GET /healthz, GET /readyz.
+ * restify server: POST /api/messages through the CloudAdapter, GET /healthz, GET /readyz, and
+ * GET /api/files/:token (signed download links, see downloads.ts).
  * Requests are validated before the adapter sees them (malformed → 400), authentication
  * is time-bound (metadata unavailable → 503), and no error text from inside leaks out.
  */
@@ -11,6 +12,7 @@ import type { Logger } from '../logger.js';
 import { AuthUnavailableError, type RefleksAdapter } from '../bot/adapter.js';
 import { isActivityId, isCardId } from '../bot/ids.js';
 import { idContainsCpr } from '../domain/cpr.js';
+import type { DownloadAnswer } from './downloads.js';
 
 export interface HttpDeps {
   adapter: RefleksAdapter;
@@ -20,6 +22,8 @@ export interface HttpDeps {
   checkReady: () => Promise<{ store: string }>;
   /** Body size limit in bytes. */
   maxBodyBytes?: number;
+  /** Answers a signed download link (the token as it is in the path). */
+  download?: (token: string) => Promise<DownloadAnswer>;
 }
 
 /** An id Teams gives an activity, a user or a conversation (see bot/ids.ts): never a CPR number. */
@@ -104,8 +108,18 @@ function sendJson(res: restify.Response, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+/** Headers of every answer to a download link: never stored, never sniffed, the link never passed on as a referrer. */
+function downloadHeaders(res: restify.Response): void {
+  res.setHeader('cache-control', 'no-store');
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('referrer-policy', 'no-referrer');
+}
+
 export function createHttpServer(deps: HttpDeps): restify.Server {
-  const server = restify.createServer({ name: 'refleks', handleUncaughtExceptions: false });
+  // find-my-way (restify's router) takes no path parameter longer than 100 characters unless told;
+  // a download token is about 350 (the route refuses one over MAX_TOKEN_LENGTH itself).
+  const routerOptions = { maxParamLength: 4096 } as Partial<restify.ServerOptions>;
+  const server = restify.createServer({ name: 'refleks', handleUncaughtExceptions: false, ...routerOptions });
   server.use(restify.plugins.bodyParser({ maxBodySize: deps.maxBodyBytes ?? 256 * 1024, mapParams: false, rejectUnknown: true }));
 
   server.on('restifyError', (req: restify.Request, _res: restify.Response, err: Error & { statusCode?: number; toJSON?: () => unknown }, next: (e?: unknown) => void) => {
@@ -134,6 +148,33 @@ export function createHttpServer(deps: HttpDeps): restify.Server {
       sendJson(res, 503, { status: 'unavailable' });
     }
   });
+
+  // A signed download link. The token is in the path and is never logged (the error handler above
+  // logs the route's pattern only).
+  const download = deps.download;
+  if (download) {
+    server.get('/api/files/:token', async (req, res) => {
+      downloadHeaders(res);
+      let answer: DownloadAnswer;
+      try {
+        answer = await download(String((req.params as Record<string, unknown>)['token'] ?? ''));
+      } catch (error) {
+        deps.logger.error({ err: error }, 'download failed');
+        answer = { status: 500, message: 'Intern fejl.' };
+      }
+      if (answer.status === 200) {
+        res.status(200);
+        res.setHeader('content-type', answer.contentType);
+        res.setHeader('content-disposition', `attachment; filename="${answer.fileName}"`);
+        res.setHeader('content-length', String(answer.body.length));
+        res.end(answer.body);
+        return;
+      }
+      res.status(answer.status);
+      res.setHeader('content-type', 'text/plain; charset=utf-8');
+      res.end(answer.message);
+    });
+  }
 
   server.post('/api/messages', async (req, res) => {
     const parsed = ActivityShapeSchema.safeParse(req.body);

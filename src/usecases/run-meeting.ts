@@ -310,6 +310,17 @@ export async function latestFinishedMeeting(call: Call, teamId: string): Promise
 }
 
 /**
+ * One finished meeting with its notes, for a download of its document: the access check runs for
+ * the actor now (a link made for them earlier grants nothing by itself). A meeting that is gone
+ * or not finished is not found.
+ */
+export async function finishedMeeting(call: Call, teamId: string, meetingId: string): Promise<MeetingState> {
+  const { institution, meeting } = await loadMeeting(call, teamId, meetingId, 'meeting.download');
+  if (meeting.value.phase !== 'finished') throw new NotFoundError('institution');
+  return stateOf(call, institution.value, meeting);
+}
+
+/**
  * The figures across the tilbud's citizens for a meeting on indsats or organisation level, taken
  * once when it starts (the card shows this snapshot): the tilbud's plans in one partition query,
  * and each citizen's stored diary summary for the delmål trends.

@@ -5,7 +5,7 @@
  * an aftalepapir at its limits); long notes fold.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { meetingCard, meetingMarkdown, MEETING_CARD_MAX_BYTES, type MeetingCardView } from '../../src/cards/meeting-views.js';
+import { meetingCard, meetingDownloadCard, meetingMarkdown, MEETING_CARD_MAX_BYTES, type MeetingCardView } from '../../src/cards/meeting-views.js';
 import { cardSizeBytes } from '../../src/cards/render.js';
 import { VERBS } from '../../src/cards/verbs.js';
 import { DIALOG_STEPS, finishMeeting, nextStep, recordAgreement, startMeeting, type Meeting, type MeetingNote } from '../../src/domain/reflection-meeting.js';
@@ -103,6 +103,16 @@ describe('the refleksionsmøde card', () => {
     expect(text).toContain('- Medarbejder Nummer 0 Med Et Langt Efternavn: \\*vigtigt\\* \\# ikke en overskrift  \n\\- et punkt  \n1\\. første');
     expect(text).toContain('**Aftalepapir**');
     expect(text).toContain('7. dec. 2026');
+  });
+
+  it('offers the meeting’s .docx in a small valid card with one Action.OpenUrl, in Danish and English', async () => {
+    const url = 'https://refleks.example.dk/api/files/abc.def';
+    for (const [locale, title, says] of [['da', 'Hent som Word (.docx)', 'Linket virker i 1 time'], ['en', 'Download as Word (.docx)', 'The link works for 1 hour']] as const) {
+      const card = meetingDownloadCard(url, 1, locale);
+      expect((await validateAdaptiveCard(card)).errors).toEqual([]);
+      expect(card['actions']).toEqual([{ type: 'Action.OpenUrl', title, url }]);
+      expect(textOf(card)).toContain(says);
+    }
   });
 
   it('shows the data basis of a meeting about a citizen: the formål and each active delmål’s latest score and trend', () => {

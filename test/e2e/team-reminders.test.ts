@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { VERBS } from '../../src/cards/verbs.js';
 import { cardOf, findAction, invokeCardOf, textOf, USERS, type CardJson, type Harness, type TestUser } from '../support/e2e.js';
 import { useApp } from '../support/lifecycle.js';
-import { act, inChannel } from '../support/channel.js';
+import { act, inChannel } from '../support/meeting-flows.js';
 import type { StoreKind } from '../support/stores.js';
 
 const KINDS: StoreKind[] = ['embedded', 'cosmos'];
