@@ -4,6 +4,8 @@
  */
 import { MeetingNoteSchema, MeetingSchema, MeetingTickSchema } from '../domain/reflection-meeting.js';
 import { MeetingRepository } from './meeting-repository.js';
+import { CycleRepository, StoredIdeaSchema, StoredPointSchema } from './cycle-repository.js';
+import { TrialSchema } from '../domain/learning-cycle.js';
 import { parseAs, reasonOf, stripStorageFields, type Versioned } from './documents.js';
 import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
@@ -138,6 +140,9 @@ const DOCUMENT_TYPES: Record<string, { schema: z.ZodType; idField?: string }> = 
   meeting: { schema: MeetingSchema, idField: 'meetingRef' },
   meetingTick: { schema: MeetingTickSchema },
   meetingNote: { schema: MeetingNoteSchema, idField: 'noteId' },
+  cyclePoint: { schema: StoredPointSchema, idField: 'pointRef' },
+  cycleIdea: { schema: StoredIdeaSchema, idField: 'ideaRef' },
+  cycleTrial: { schema: TrialSchema, idField: 'trialRef' },
 };
 
 /** Types without which the bot must not run: a tilbud or a plan that cannot be read is never skipped. */
@@ -746,6 +751,8 @@ export interface Repositories {
   reminders: ReminderRepository;
   reminderControl: ReminderControlRepository;
   meetings: MeetingRepository;
+  /** Læringscirkler: udviklingspunkter, their ideas, and prøvehandlinger. */
+  cycles: CycleRepository;
 }
 
 export interface RepositoryOptions {
@@ -795,5 +802,6 @@ export function createRepositories(store: DocumentStore, options: RepositoryOpti
     reminders,
     reminderControl: new ReminderControlRepository(store),
     meetings: new MeetingRepository(store),
+    cycles: new CycleRepository(store, report),
   };
 }
