@@ -125,6 +125,16 @@ export async function viewCycle(call: Call, teamId: string, pointId: string, tri
   return stateOf(call, institution.value, point, trialId);
 }
 
+/** The card of the udviklingspunkt a trial belongs to, showing that trial. */
+export async function viewTrialCycle(call: Call, teamId: string, trialId: string): Promise<CycleState> {
+  const institution = await member(call, teamId, 'cycle.view', trialId);
+  const trial = await call.deps.repos.cycles.getTrial(call.actor.tenantId, teamId, trialId);
+  if (!trial) throw new NotFoundError('institution');
+  const point = await call.deps.repos.cycles.getPoint(call.actor.tenantId, teamId, trial.value.improvementPointId);
+  if (!point) throw new NotFoundError('institution');
+  return stateOf(call, institution.value, point, trialId);
+}
+
 /** Creates an udviklingspunkt with the three questions' first two answers; a retry answers with the one made the first time. */
 export async function createCyclePoint(call: Call, input: { teamId: string; pointId: string; title: string; aim: string; measure: string }): Promise<CycleState> {
   const { repos } = call.deps;
@@ -145,12 +155,17 @@ export async function createCyclePoint(call: Call, input: { teamId: string; poin
   }
 }
 
-/** Anyone in the tilbud adds an idea to the forandringskatalog; refused input (a CPR number, too long) comes back as field errors. */
+/**
+ * Anyone in the tilbud adds an idea to the forandringskatalog; refused input (a CPR number, too
+ * long) comes back as field errors. The idea's id is the card's submission id and the actor's:
+ * the same person's retry stores it once, two people on one posted card store two ideas.
+ */
 export async function addCycleIdea(call: Call, input: { teamId: string; pointId: string; ideaId: string; text: string; trialId?: string }): Promise<CycleState> {
   const { institution, point } = await loadPoint(call, input.teamId, input.pointId, 'cycle.idea');
-  const outcome = addIdea(point.value, { id: input.ideaId, text: input.text }, call.actor.aadObjectId, call.now);
+  const ideaId = deriveId('idea', input.ideaId, call.actor.aadObjectId);
+  const outcome = addIdea(point.value, { id: ideaId, text: input.text }, call.actor.aadObjectId, call.now);
   if (!outcome.ok) throw new InputError(outcome.errors);
-  const idea = outcome.value.ideas.find((i) => i.id === input.ideaId);
+  const idea = outcome.value.ideas.find((i) => i.id === ideaId);
   if (idea && outcome.value !== point.value) await call.deps.repos.cycles.addIdea(call.actor.tenantId, input.teamId, input.pointId, idea);
   return stateOf(call, institution.value, { value: outcome.value, etag: point.etag }, input.trialId);
 }
