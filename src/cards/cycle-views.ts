@@ -476,12 +476,10 @@ function drawCycleCard(view: CycleCardView, locale: Locale, detail: Detail): Car
 
   const actions: Block[] = [];
   body.push(text(s.trial, { weight: 'Bolder', size: 'Medium', spacing: 'Large', separator: true }));
-  if (!trial) {
-    body.push(text(s.trialNone, { isSubtle: true }));
-    actions.push(executeAction(s.btnTrialDirect, VERBS.cycleTrial, { ...pointRef, trialId: view.trialSubmissionId }));
-  } else {
-    body.push(...trialBlocks(view, trial, s, locale, detail, nameOf, actions));
-  }
+  if (!trial) body.push(text(s.trialNone, { isSubtle: true }));
+  else body.push(...trialBlocks(view, trial, s, locale, detail, nameOf, actions));
+  // A new prøvehandling (not from an idea) while none is running here.
+  if (!trial || trial.finishedAt) actions.push(executeAction(s.btnTrialDirect, VERBS.cycleTrial, { ...pointRef, trialId: view.trialSubmissionId }));
 
   // The point's earlier cycles (finished), newest first.
   const earlier = view.trials.filter((t) => t.finishedAt && t.decision && t.id !== trial?.id).slice(0, detail.earlier);

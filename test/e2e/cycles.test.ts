@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../src/cards/verbs.js';
 import { baseActivity, cardOf, fieldErrorOf, findAction, inputOf, invokeCardOf, textOf, user, USERS, type CardJson, type Harness, type InvokeResult, type TestUser } from '../support/e2e.js';
 import { useApp } from '../support/lifecycle.js';
+import { CountingStore } from '../support/counting-store.js';
 import type { StoreKind } from '../support/stores.js';
 
 const KINDS: StoreKind[] = ['embedded', 'cosmos'];
@@ -48,6 +49,18 @@ async function newPoint(h: Harness, by: TestUser, title: string): Promise<{ id: 
   const create = findAction(posted!.card, VERBS.cycleCreate);
   const card = invokeCardOf(await act(h, by, posted!.id, VERBS.cycleCreate, { ...create.data, title, aim: `Mål for ${title}`, measure: 'Vi tæller dagene' }));
   return { id: posted!.id, card };
+}
+
+const PLAN = { hypothesis: HYPOTHESIS, what: 'Piktogrammer', who: USERS.anna.aadObjectId, where: 'Køkkenet', startDate: '2026-11-24', endDate: '2026-11-30', data: 'Dage', collection: 'Tælling' };
+
+/** Takes a new trial of the card's udviklingspunkt to Justér; its card there. */
+async function trialToAct(h: Harness, by: TestUser, id: string, card: CardJson): Promise<CardJson> {
+  let c = invokeCardOf(await act(h, by, id, VERBS.cycleTrial, findAction(card, VERBS.cycleTrial, (a) => a.title === 'Ny prøvehandling').data));
+  c = invokeCardOf(await act(h, by, id, VERBS.cycleSave, { ...saveOf(c, '1'), ...PLAN }));
+  c = invokeCardOf(await act(h, by, id, VERBS.cycleSave, { ...saveOf(c, '1'), happened: 'Det gik', surprises: '', data: '5 dage' }));
+  c = invokeCardOf(await act(h, by, id, VERBS.cycleSave, { ...saveOf(c, '1'), comparison: 'Fem mod fire', held: 'yes' }));
+  expect(textOf(c)).toContain('Prøvehandlingen er nu ved "Justér".');
+  return c;
 }
 
 describe.each(KINDS)('a læringscirkel in the channel on the %s store', (kind) => {
@@ -167,6 +180,27 @@ describe.each(KINDS)('a læringscirkel in the channel on the %s store', (kind) =
     expect(textOf(invokeCardOf(await act(h, USERS.bo, id, VERBS.cycleMove, { teamId: saveOf(again, '0')['teamId'], trialId: saveOf(again, '0')['trialId'], baseStep: 'do', direction: 'back' })))).toContain('Prøvehandlingen er allerede gået videre.');
   });
 
+  it('spreads an adopted tiltag one stage at a time, and starts the next cycle later at that stage', async () => {
+    const { id, card } = await newPoint(h, USERS.anna, 'Udbredelse');
+    const atAct = await trialToAct(h, USERS.anna, id, card);
+    let c = invokeCardOf(await act(h, USERS.anna, id, VERBS.cycleDecide, { ...findAction(atAct, VERBS.cycleDecide).data, decision: 'adopt', reason: 'Det virker', startNext: '0' }));
+    expect(textOf(c)).toContain('Afsluttet 23. nov. 2026: Bekræft.');
+    const spread = findAction(c, VERBS.cycleStage);
+    expect(spread.title).toBe('Udbred: Flere borgere');
+    c = invokeCardOf(await act(h, USERS.anna, id, VERBS.cycleStage, spread.data));
+    expect(textOf(c)).toContain('Tiltaget er nu udbredt: Flere borgere.');
+    expect(textOf(c)).toMatch(/Udbredelse\nFlere borgere/);
+    // The same old click again changes nothing; skipping a stage is refused on the card.
+    expect(textOf(invokeCardOf(await act(h, USERS.bo, id, VERBS.cycleStage, spread.data)))).toMatch(/Udbredelse\nFlere borgere/);
+    const skip = invokeCardOf(await act(h, USERS.bo, id, VERBS.cycleStage, { ...spread.data, to: 'implemented' }));
+    expect(textOf(skip)).toContain('Udbred ét trin ad gangen: fra "Flere borgere" til "Fuld skala".');
+    expect(findAction(c, VERBS.cycleStage).title).toBe('Udbred: Fuld skala');
+    c = invokeCardOf(await act(h, USERS.bo, id, VERBS.cycleNext, findAction(c, VERBS.cycleNext).data));
+    expect(textOf(c)).toContain('Den næste læringscirkel er startet.');
+    expect(textOf(c)).toContain('▶ Planlæg');
+    expect(textOf(c)).toMatch(/Udbredelse\nFlere borgere/);
+  });
+
   it('accepts laeringscirkel without a title, and works with Action.Submit: the posted card is replaced by the shared view', async () => {
     const [posted] = await inChannel(h, USERS.bo, 'laeringscirkel');
     expect(inputOf(posted!.card, 'title')['value']).toBe('');
@@ -216,4 +250,52 @@ describe.each(KINDS)('a læringscirkel in the channel on the %s store', (kind) =
     expect((await act(h, USERS.anna, id, VERBS.cycleSave, { teamId: 'x' })).status).toBe(400);
     expect((await act(h, USERS.anna, id, VERBS.cycleStage, { ...findAction(card, VERBS.cycleView).data, trialId: 't', to: 'everywhere' })).status).toBe(400);
   });
+});
+
+describe.each(KINDS)('the board and the katalog on the %s store read as much with a long history as with a short one', (kind) => {
+  let h: Harness;
+  let counting: CountingStore;
+  useApp(
+    kind,
+    async (started) => {
+      h = started.h;
+    },
+    { wrapStore: (store) => (counting = new CountingStore(store)) },
+  );
+  beforeAll(async () => {
+    await h.setupTeam(USERS.anna, [USERS.anna, USERS.bo]);
+  });
+
+  async function reads(text: string): Promise<{ calls: number; documents: number }> {
+    await inChannel(h, USERS.anna, text);
+    counting.take();
+    await inChannel(h, USERS.anna, text);
+    return counting.take();
+  }
+
+  it('finishes forty cycles and still reads the board and the katalog in a bounded number of documents', async () => {
+    const { id, card } = await newPoint(h, USERS.anna, 'Historik');
+    const finishOne = async (): Promise<void> => {
+      h.now.value = new Date(h.now.value.getTime() + 60_000);
+      const { teamId, pointId } = findAction(card, VERBS.cycleView).data;
+      const fresh = invokeCardOf(await act(h, USERS.anna, id, VERBS.cycleView, { teamId, pointId }));
+      const atAct = await trialToAct(h, USERS.anna, id, fresh);
+      await act(h, USERS.anna, id, VERBS.cycleDecide, { ...findAction(atAct, VERBS.cycleDecide).data, decision: 'abandon', reason: 'Virkede ikke', startNext: '0' });
+    };
+    for (let i = 0; i < 3; i++) await finishOne();
+    const young = { board: await reads('fremdrift'), katalog: await reads('katalog') };
+    for (let i = 0; i < 37; i++) await finishOne();
+    const old = { board: await reads('fremdrift'), katalog: await reads('katalog') };
+    expect(old.board.calls).toBeLessThanOrEqual(young.board.calls);
+    expect(old.katalog.calls).toBeLessThanOrEqual(young.katalog.calls + 0);
+    // The board reads the newest eleven finished, the katalog a page of ten and one more: never all forty.
+    expect(old.board.documents).toBeLessThanOrEqual(young.board.documents + 8);
+    expect(old.katalog.documents).toBeLessThanOrEqual(young.katalog.documents + 8);
+    expect(old.board.documents).toBeLessThan(30);
+    expect(old.katalog.documents).toBeLessThan(30);
+    const [katalog] = await inChannel(h, USERS.anna, 'katalog');
+    const older = findAction(katalog!.card, VERBS.cycleCatalogue, (a) => a.title === 'Ældre');
+    const page2 = invokeCardOf(await act(h, USERS.anna, katalog!.id, VERBS.cycleCatalogue, older.data));
+    expect((textOf(page2).match(/Forkast · Udbredelse/g) ?? []).length).toBe(10);
+  }, 120_000);
 });
