@@ -234,6 +234,18 @@ describe.each(KINDS)('a læringscirkel in the channel on the %s store', (kind) =
     expect(textOf(sharedCard(h, board!.id)!)).toContain('Idé fra tavlen');
   });
 
+  it('answers the commands in the 1:1 chat with where they work, and the help card names them', async () => {
+    for (const command of ['læringscirkel Morgenmad', 'fremdrift', 'katalog']) {
+      const { replies } = await h.message(USERS.anna, command);
+      expect(replies.map((r) => r.body['text'])).toEqual(['Den kommando virker i en kanal i teamet.']);
+    }
+    const [help] = await inChannel(h, USERS.anna, 'hjælp');
+    const text = textOf(help!.card);
+    expect(text).toContain('"@Refleks læringscirkel <titel>"');
+    expect(text).toContain('"@Refleks fremdrift"');
+    expect(text).toContain('"@Refleks katalog"');
+  });
+
   it('shows a non-member no data, and a malformed action gets a 400', async () => {
     const { id, card } = await newPoint(h, USERS.anna, 'Hemmeligt punkt');
     const outsider = invokeCardOf(await act(h, USERS.carl, id, VERBS.cycleView, findAction(card, VERBS.cycleView).data));
