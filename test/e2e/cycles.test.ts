@@ -219,7 +219,16 @@ describe.each(KINDS)('a læringscirkel in the channel on the %s store', (kind) =
       expect(answer).toContain('Idéen er tilføjet forandringskataloget.');
       expect(answer).toContain(`Idé nummer ${i + 1}`);
     }
+    // The posted card, for everyone: all twenty, refreshing itself for the members (at most 60 named).
+    const shared = sharedCard(h, id)!;
+    const refresh = shared['refresh'] as { action: { verb: string }; userIds: string[] };
+    expect(refresh.action.verb).toBe(VERBS.cycleView);
+    expect(refresh.userIds.length).toBeGreaterThan(0);
+    expect(refresh.userIds.length).toBeLessThanOrEqual(60);
+    const putsBefore = h.connector.sent.filter((x) => x.method === 'PUT').length;
     const all = textOf(invokeCardOf(await act(h, USERS.anna, id, VERBS.cycleView, findAction(card, VERBS.cycleView).data)));
+    // A view changes nothing, so no one else's card is updated.
+    expect(h.connector.sent.filter((x) => x.method === 'PUT').length).toBe(putsBefore);
     for (let i = 1; i <= TEAM.length; i++) expect(all).toContain(`• Idé nummer ${i}\n`);
     // The board shows the newest ten, and anyone adds one there (a minute later).
     h.now.value = new Date(h.now.value.getTime() + 60_000);
