@@ -39,6 +39,7 @@ import { GOAL_HANDLERS, openWizard } from './goal-actions.js';
 import { REMINDER_HANDLERS } from './reminder-actions.js';
 import { STATUS_HANDLERS } from './status-actions.js';
 import { MEETING_HANDLERS } from './meeting-actions.js';
+import { CYCLE_HANDLERS } from './cycle-actions.js';
 
 // Payload schemas are built once (zod compiles them on first use).
 /** A beboerdagbog's "kontekst/type" choice: two ids joined by a slash, or nothing. */
@@ -319,6 +320,7 @@ export const HANDLERS: Record<Verb, Handler> = {
   ...REMINDER_HANDLERS,
   ...STATUS_HANDLERS,
   ...MEETING_HANDLERS,
+  ...CYCLE_HANDLERS,
 };
 
 /** Turns a use-case refusal into the card the user sees; anything else is rethrown. */

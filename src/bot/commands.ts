@@ -20,6 +20,12 @@ export type Command =
   | { kind: 'agreements' }
   /** `eksportér`: the newest finished meeting as Markdown in the channel. */
   | { kind: 'exportMeeting' }
+  /** `læringscirkel [titel]`: the form of a new udviklingspunkt, the title filled in (in a team channel). */
+  | { kind: 'cycle'; title: string }
+  /** `fremdrift`: the fremdriftsmøde's board (in a team channel). */
+  | { kind: 'board' }
+  /** `katalog`: the forbedringskatalog (in a team channel). */
+  | { kind: 'catalogue' }
   | { kind: 'aliasMissing' }
   | { kind: 'unknown' };
 
@@ -54,6 +60,10 @@ export function parseCommand(raw: string | undefined): Command {
   if (managers) return { kind: 'managers', clear: /^(?:ingen|none)$/u.test((managers[1] ?? '').trim()) };
   if (/^(?:aftaler|agreements|actions)$/u.test(lower)) return { kind: 'agreements' };
   if (/^(?:eksportér|eksporter|eksport|export)$/u.test(lower)) return { kind: 'exportMeeting' };
+  if (/^(?:fremdrift|fremdriftsmøde|fremdriftsmode|fremdriftsmoede|progress)$/u.test(lower)) return { kind: 'board' };
+  if (/^(?:katalog|forbedringskatalog|catalogue|catalog)$/u.test(lower)) return { kind: 'catalogue' };
+  const cycle = /^(?:læringscirkel|laeringscirkel|læringscirklen|laeringscirklen|learning cycle)(?:\s+(.*))?$/iu.exec(text);
+  if (cycle) return { kind: 'cycle', title: (cycle[1] ?? '').trim() };
   const meeting = /^(?:refleksionsmøde|refleksionsmode|refleksionsmoede|reflection meeting)(?:\s+(.*))?$/iu.exec(text);
   if (meeting) {
     const rest = (meeting[1] ?? '').trim();

@@ -41,6 +41,12 @@ export function sharedCardOf(card: Card): Card | undefined {
   return (card as { [SHARED]?: Card })[SHARED];
 }
 
+/** Attaches the shared view of a channel card (the bot puts it in place of the posted card); returns the clicker's card. */
+export function attachShared(own: Card, shared: Card): Card {
+  Object.defineProperty(own, SHARED, { value: shared, enumerable: false });
+  return own;
+}
+
 const MeetingRef = z.object({ teamId: id, meetingId: id });
 const TickPayload = MeetingRef.extend({ itemId: id, ticked: z.enum(['0', '1']) });
 const MovePayload = MeetingRef.extend({ direction: z.enum(['next', 'back']), basePhase: id, baseStep: id });
@@ -94,8 +100,7 @@ export function meetingAnswer(call: Call, state: MeetingState, drawn: Drawn = {}
   if (state.meeting.value.phase !== 'finished') {
     shared['refresh'] = { action: { type: 'Action.Execute', title: meetingStrings(call.actor.locale).btnRefresh, verb: VERBS.meetingView, data: ref }, userIds };
   }
-  Object.defineProperty(own, SHARED, { value: shared, enumerable: false });
-  return own;
+  return attachShared(own, shared);
 }
 
 const meetingView: Handler = async (call, data) => {
@@ -207,8 +212,7 @@ export async function openActionsAnswer(call: Call, teamId: string, notice?: Not
   }));
   const card = openActionsCard({ teamId, now: call.now, lines, ...(notice ? { notice } : {}) }, call.actor.locale);
   // After a change (a notice says which), the posted list is brought up to date for everyone, without the notice.
-  if (notice) Object.defineProperty(card, SHARED, { value: openActionsCard({ teamId, now: call.now, lines }, call.actor.locale), enumerable: false });
-  return card;
+  return notice ? attachShared(card, openActionsCard({ teamId, now: call.now, lines }, call.actor.locale)) : card;
 }
 
 const meetingActions: Handler = async (call, data) => openActionsAnswer(call, parse(TeamRef, data).teamId);

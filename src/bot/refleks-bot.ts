@@ -5,6 +5,8 @@
  */
 import { meetingDownloadCard, meetingDownloadUnavailable, meetingMarkdown } from '../cards/meeting-views.js';
 import { meetingAnswer, openActionsAnswer, sharedCardOf } from './meeting-actions.js';
+import { boardAnswer, catalogueAnswer, newPointAnswer } from './cycle-actions.js';
+import { viewBoard } from '../usecases/run-cycle.js';
 import { latestFinishedMeeting, startReflectionMeeting } from '../usecases/run-meeting.js';
 import { DEFAULT_LINK_TTL_MS, type DownloadLinks } from '../http/downloads.js';
 import {
@@ -248,6 +250,9 @@ export class RefleksBot extends TeamsActivityHandler {
       case 'meeting':
       case 'agreements':
       case 'exportMeeting':
+      case 'cycle':
+      case 'board':
+      case 'catalogue':
         return s.teamOnly;
       case 'aliasMissing':
         return s.errorAliasMissing;
@@ -293,6 +298,22 @@ export class RefleksBot extends TeamsActivityHandler {
     }
     if (command.kind === 'agreements' && team) {
       await this.answerInChannel(context, actor, logger, async (call) => ({ attachments: [CardFactory.adaptiveCard(await openActionsAnswer(call, team.id))] }));
+      return;
+    }
+    if (command.kind === 'cycle' && team) {
+      await this.answerInChannel(context, actor, logger, async (call) => ({ attachments: [CardFactory.adaptiveCard(await newPointAnswer(call, team.id, command.title))] }));
+      return;
+    }
+    if (command.kind === 'board' && team) {
+      await this.answerInChannel(context, actor, logger, async (call) => {
+        // The posted board is the shared view (no notice, refreshing itself for the members).
+        const card = boardAnswer(call, await viewBoard(call, team.id));
+        return { attachments: [CardFactory.adaptiveCard(sharedCardOf(card) ?? card)] };
+      });
+      return;
+    }
+    if (command.kind === 'catalogue' && team) {
+      await this.answerInChannel(context, actor, logger, async (call) => ({ attachments: [CardFactory.adaptiveCard(await catalogueAnswer(call, team.id))] }));
       return;
     }
     if (command.kind === 'meeting' && team) {

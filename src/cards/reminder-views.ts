@@ -104,8 +104,6 @@ export function reminderStrings(locale: Locale): ReminderStrings {
 
 const GOAL_TEXT_MAX = 120;
 
-/** The fremdriftsmøde board's verb (a prøvehandling step's reminder opens it). */
-const TRIAL_BOARD_VERB = 'cycle.board';
 
 /** What an action on the card did: shown on the card, which then offers no more done/snooze buttons. */
 export type ReminderCardOutcome = { kind: 'done' } | { kind: 'snoozed'; until: string } | { kind: 'stale' };
@@ -135,7 +133,7 @@ function openAction(view: Pick<ReminderView, 'teamId' | 'citizenId' | 'task'>, s
 /** The button that opens what a deadline belongs to: the plan, the meeting actions' list, the progress board. */
 export function openTarget(view: Pick<ReminderView, 'teamId' | 'citizenId' | 'task'>, s: ReminderStrings): { title: string; verb: string; data: Record<string, string> } {
   if (view.task?.source === 'meeting') return { title: s.btnOpenActions, verb: VERBS.meetingActions, data: { teamId: view.teamId, [OPENS_NEW_CARD]: '1' } };
-  if (view.task?.source === 'trial') return { title: s.btnOpenBoard, verb: TRIAL_BOARD_VERB, data: { teamId: view.teamId, [OPENS_NEW_CARD]: '1' } };
+  if (view.task?.source === 'trial') return { title: s.btnOpenBoard, verb: VERBS.cycleBoard, data: { teamId: view.teamId, [OPENS_NEW_CARD]: '1' } };
   return { title: s.btnOpenPlan, verb: VERBS.planShow, data: { teamId: view.teamId, citizenId: view.citizenId, [OPENS_NEW_CARD]: '1' } };
 }
 

@@ -34,6 +34,18 @@ export const VERBS = {
   meetingActions: 'meeting.actions',
   meetingParticipants: 'meeting.participants',
   meetingActionDone: 'meeting.actionDone',
+  cycleCreate: 'cycle.create',
+  cycleView: 'cycle.view',
+  cycleIdea: 'cycle.idea',
+  cycleTrial: 'cycle.trial',
+  cycleSave: 'cycle.save',
+  cycleMove: 'cycle.move',
+  cycleDecide: 'cycle.decide',
+  cycleNext: 'cycle.next',
+  cycleStage: 'cycle.stage',
+  cycleBoard: 'cycle.board',
+  cycleBoardIdea: 'cycle.boardIdea',
+  cycleCatalogue: 'cycle.catalogue',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

@@ -1,12 +1,13 @@
 /**
  * Where a reminder entry's deadlines come from, read as they are now: a citizen's plan, or one
- * of the team's own tasks (a finished refleksionsmøde's aftalepapir actions; a læringscirkel's
- * prøvehandling steps). The entry's `planId` says which (`teamTaskOf`). The engine checks a
+ * of the team's own tasks (a finished refleksionsmøde's aftalepapir actions; a running
+ * prøvehandling's steps, from its current one on). The entry's `planId` says which (`teamTaskOf`). The engine checks a
  * reminder against these deadlines just before it sends, the reminder card's actions check the
  * card against them, and the digest and "frister" name what each deadline is about with them.
  * One document read per source; nothing here grows with the team's history.
  */
-import { meetingDeadlines, planDeadlines, teamTaskOf, type Deadline } from '../domain/deadlines.js';
+import { meetingDeadlines, planDeadlines, teamTaskOf, trialStepDeadlines, type Deadline } from '../domain/deadlines.js';
+import type { Trial } from '../domain/learning-cycle.js';
 import type { Plan } from '../domain/model.js';
 import type { Meeting } from '../domain/reflection-meeting.js';
 import type { Repositories } from '../store/repositories.js';
@@ -50,6 +51,19 @@ export function meetingSource(meeting: Meeting, citizenAlias: string | undefined
   };
 }
 
+export function trialSource(trial: Trial, planId: string): DeadlineSource {
+  return {
+    deadlines: trialStepDeadlines(trial),
+    subject(deadline) {
+      return {
+        citizenId: planId,
+        alias: '',
+        task: { source: 'trial', id: trial.id, text: trial.plan?.what ?? '', ...(deadline.kind === 'trialStep' ? { step: deadline.step } : {}) },
+      };
+    },
+  };
+}
+
 export interface LoadOptions {
   /** How old a cached plan may be (the digest and lists; the engine reads the newest). */
   maxAgeMs?: number;
@@ -70,5 +84,6 @@ export async function loadDeadlineSource(repos: Repositories, tenantId: string, 
     const plan = citizenId ? await repos.plans.get(tenantId, teamId, citizenId, { maxAgeMs: options.maxAgeMs ?? 60_000 }) : undefined;
     return meetingSource(meeting.value, plan?.value.alias, planId);
   }
-  return undefined;
+  const trial = await repos.cycles.getTrial(tenantId, teamId, task.id);
+  return trial ? trialSource(trial.value, planId) : undefined;
 }

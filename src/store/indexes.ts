@@ -47,6 +47,15 @@ export const DOCUMENT_INDEXES: readonly DocumentIndex[] = [
   { type: 'reminder', equality: ['planId'] },
   // ReminderRepository.listForRecipient: a person's open deadlines in a tilbud up to a date ("frister").
   { type: 'reminder', equality: ['recipientId'], order: 'deadlineDate' },
+  // CycleRepository: the newest udviklingspunkter (the board's aims).
+  { type: 'cyclePoint', equality: [], order: 'createdAt' },
+  // A point's forandringskatalog, and the ideas no trial has taken up yet (the board), by time.
+  { type: 'cycleIdea', equality: ['improvementPointId'], order: 'addedAt' },
+  { type: 'cycleIdea', equality: ['taken'], order: 'addedAt' },
+  // A point's trials; the running ones (the board); the finished ones newest first (log and katalog).
+  { type: 'cycleTrial', equality: ['improvementPointId'], order: 'createdAt' },
+  { type: 'cycleTrial', equality: ['state'], order: 'createdAt' },
+  { type: 'cycleTrial', equality: ['state'], order: 'finishedAt' },
 ];
 
 /** A stable name for an index: its type and fields (what the index is, not where it sits in the list). */

@@ -4,6 +4,8 @@
  */
 import { MeetingNoteSchema, MeetingSchema, MeetingTickSchema } from '../domain/reflection-meeting.js';
 import { MeetingRepository } from './meeting-repository.js';
+import { CycleRepository, StoredIdeaSchema, StoredPointSchema } from './cycle-repository.js';
+import { TrialSchema } from '../domain/learning-cycle.js';
 import { parseAs, reasonOf, stripStorageFields, type Versioned } from './documents.js';
 import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
@@ -37,7 +39,7 @@ import { isEmptyArchive, mergeIntoArchive, type ArchivedItems } from '../domain/
 import { retryOnConflict, type RetryPolicy } from './retry.js';
 import { isValidDocumentId } from './document-rules.js';
 import { ReminderEntrySchema } from '../domain/reminder-outbox.js';
-import { meetingDeadlines, teamTaskSourceId, type ReminderDefaults } from '../domain/deadlines.js';
+import { meetingDeadlines, teamTaskSourceId, trialStepDeadlines, type ReminderDefaults } from '../domain/deadlines.js';
 import { ReminderControlRepository, ReminderRepository, reminderSettingsFrom } from './reminder-repository.js';
 import {
   AlreadyExistsError,
@@ -138,6 +140,9 @@ const DOCUMENT_TYPES: Record<string, { schema: z.ZodType; idField?: string }> = 
   meeting: { schema: MeetingSchema, idField: 'meetingRef' },
   meetingTick: { schema: MeetingTickSchema },
   meetingNote: { schema: MeetingNoteSchema, idField: 'noteId' },
+  cyclePoint: { schema: StoredPointSchema, idField: 'pointRef' },
+  cycleIdea: { schema: StoredIdeaSchema, idField: 'ideaRef' },
+  cycleTrial: { schema: TrialSchema, idField: 'trialRef' },
 };
 
 /** Types without which the bot must not run: a tilbud or a plan that cannot be read is never skipped. */
@@ -746,6 +751,8 @@ export interface Repositories {
   reminders: ReminderRepository;
   reminderControl: ReminderControlRepository;
   meetings: MeetingRepository;
+  /** Læringscirkler: udviklingspunkter, their ideas, and prøvehandlinger. */
+  cycles: CycleRepository;
 }
 
 export interface RepositoryOptions {
@@ -790,6 +797,14 @@ export function createRepositories(store: DocumentStore, options: RepositoryOpti
       return meetingDeadlines(latest?.value ?? meeting);
     });
   });
+  // A prøvehandling's steps are deadlines for the people its plan names: the same upkeep.
+  const cycles: CycleRepository = new CycleRepository(store, report, async (trial) => {
+    if (!trial.plan && !trial.finishedAt) return;
+    await reminders.syncSource({ tenantId: trial.tenantId, teamId: trial.teamId, planId: teamTaskSourceId('trial', trial.id) }, async () => {
+      const latest = await cycles.getTrial(trial.tenantId, trial.teamId, trial.id);
+      return trialStepDeadlines(latest?.value ?? trial);
+    });
+  });
   return {
     store,
     institutions,
@@ -804,5 +819,6 @@ export function createRepositories(store: DocumentStore, options: RepositoryOpti
     reminders,
     reminderControl: new ReminderControlRepository(store),
     meetings,
+    cycles,
   };
 }

@@ -61,10 +61,10 @@ export function reminderViewOf(source: DeadlineSource, deadline: Deadline, recip
 
 const ATTEMPTS = 5;
 
-/** The source the card's deadline belongs to, after the access check: the plan, or the team's meeting. */
+/** The source the card's deadline belongs to, after the access check: the plan, or the team's meeting or trial. */
 async function sourceOf(call: Call, ref: ReminderCardRef, action: string): Promise<DeadlineSource> {
   if (!teamTaskOf(ref.citizenId)) return planSource((await loadPlan(call, ref.teamId, ref.citizenId, action)).plan.value);
-  await requireMember(call, ref.teamId, { action, resourceType: 'meeting', resourceId: ref.citizenId });
+  await requireMember(call, ref.teamId, { action, resourceType: teamTaskOf(ref.citizenId)!.source, resourceId: ref.citizenId });
   const source = await loadDeadlineSource(call.deps.repos, call.actor.tenantId, ref.teamId, ref.citizenId);
   if (!source) throw new NotFoundError('institution');
   return source;

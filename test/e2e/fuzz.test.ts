@@ -147,7 +147,21 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('fuzzing the bot on the %s stor
       const citizenForm = cardOf((await h.message(USERS.anna, 'ny borger')).replies[0]);
       const wizardData = findAction(wizard, VERBS.goalWizardNext).data;
       const reminder = await deliveredReminderCard(h, 'CD');
+      // A læringscirkel with a trial at Planlæg: the payload its plan form carries.
+      const point = invokeCardOf(await h.invoke(USERS.anna, VERBS.cycleCreate, { teamId: ids.teamId, pointId: randomUUID(), title: 'Morgenmad', aim: 'AB vælger selv', measure: 'Dage' }));
+      const trial = invokeCardOf(await h.invoke(USERS.anna, VERBS.cycleTrial, findAction(point, VERBS.cycleTrial).data));
       Object.assign(base, {
+        cycle: {
+          ...findAction(trial, VERBS.cycleIdea).data,
+          ...findAction(trial, VERBS.cycleSave, (a) => a.data['advance'] === '0').data,
+          nextTrialId: randomUUID(),
+          ideaText: 'En idé',
+          hypothesis: 'Hvis vi bruger piktogrammer, så vil AB vælge selv',
+          decision: 'adopt',
+          reason: 'Det virker',
+          to: 'severalCitizens',
+          direction: 'next',
+        },
         [VERBS.citizenSave]: { ...findAction(citizenForm, VERBS.citizenSave).data, alias: 'EF', targetGroup: 'adult', representative: 'none' },
         [VERBS.purposeSave]: { ...findAction(purposeForm, VERBS.purposeSave).data, purposeText: 'Formål', receivedOn: '2026-11-01' },
         [VERBS.diarySave]: { ...findAction(diaryForm, VERBS.diarySave).data, score: '2', note: 'Et notat' },
@@ -195,6 +209,8 @@ describe.each<StoreKind>(['embedded', 'cosmos'])('fuzzing the bot on the %s stor
       [VERBS.reminderSnooze, 'reminder'],
       ...[VERBS.planShow, VERBS.purposeEdit, VERBS.goalNew, VERBS.diaryPickCitizen, VERBS.diaryPickTarget, VERBS.evalStart, VERBS.evalOpen, VERBS.goalEdit, VERBS.helpShow, VERBS.citizenList, VERBS.citizenNew, VERBS.diaryStart].map((v): [string, string] => [v, 'ref']),
     ];
+    // Every other verb with a payload like its card's (the læringscirkel's), or the ids of the setup.
+    for (const v of ALL_VERBS) if (!PAIRS.some(([verb]) => verb === v)) PAIRS.push([v, v.startsWith('cycle.') ? 'cycle' : 'ref']);
     const pair = fc.oneof(
       { weight: 5, arbitrary: fc.constantFrom(...PAIRS) },
       { weight: 1, arbitrary: fc.tuple(fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...ALL_VERBS) }, { weight: 1, arbitrary: nastyString }), fc.constantFrom(...Object.keys(base))) },

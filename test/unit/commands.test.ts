@@ -32,6 +32,13 @@ describe('text commands', () => {
     ['plan', { kind: 'aliasMissing' }],
     ['nyt mål', { kind: 'aliasMissing' }],
     ['hvad er klokken', { kind: 'unknown' }],
+    ['læringscirkel', { kind: 'cycle', title: '' }],
+    ['Læringscirkel Morgenmad med piktogrammer', { kind: 'cycle', title: 'Morgenmad med piktogrammer' }],
+    ['laeringscirkel Aftenro', { kind: 'cycle', title: 'Aftenro' }],
+    ['fremdrift', { kind: 'board' }],
+    ['Fremdriftsmøde', { kind: 'board' }],
+    ['katalog', { kind: 'catalogue' }],
+    ['forbedringskatalog', { kind: 'catalogue' }],
   ])('reads "%s"', (text, expected) => {
     expect(parseCommand(text)).toEqual(expected);
   });
