@@ -3,7 +3,8 @@
  * becomes a deadline for its owner when the meeting is finished. The reminder engine reminds the
  * owner the day before and on the day (DOMAIN.md section 5), "frister" lists it, and "Markér som
  * klaret" on the reminder marks the action done in the meeting: the channel's `aftaler` no longer
- * lists it and no further reminder comes.
+ * lists it and no further reminder comes. A læringscirkel's prøvehandling reminds the people its
+ * plan names of the step it is at (and the steps after it), and moves on with the trial.
  *
  * The harness clock starts Monday 2026-11-23 09:30 UTC (10:30 in Copenhagen).
  */
@@ -158,3 +159,67 @@ describe.each(KINDS)('an aftalepapir action as a deadline on the %s store', (kin
     expect(text).not.toContain('Åbn planen');
   });
 });
+
+describe.each(KINDS)('a prøvehandling’s steps as deadlines on the %s store', (kind) => {
+  let h: Harness;
+  useApp(
+    kind,
+    async (started) => {
+      h = started.h;
+      await h.setupTeam(USERS.anna, [USERS.anna, USERS.bo]);
+      await h.message(USERS.bo, 'hjælp');
+    },
+    { reminderEngine: FAST },
+  );
+
+  it('reminds the people the plan names of the step it is at, opens the board, and moves on with the trial', async () => {
+    const [posted] = await inChannel(h, USERS.anna, 'læringscirkel Morgenmad med piktogrammer');
+    const id = posted!.id;
+    let card = invokeCardOf(await act(h, USERS.anna, id, VERBS.cycleCreate, { ...findAction(posted!.card, VERBS.cycleCreate).data, title: 'Morgenmad med piktogrammer', aim: 'Beboerne vælger selv pålæg', measure: 'Vi tæller de dage, de selv vælger' }));
+    card = invokeCardOf(await act(h, USERS.anna, id, VERBS.cycleTrial, findAction(card, VERBS.cycleTrial, (a) => a.title === 'Ny prøvehandling').data));
+    const save = (c: CardJson) => findAction(c, VERBS.cycleSave, (a) => a.data['advance'] === '1').data;
+    card = invokeCardOf(
+      await act(h, USERS.anna, id, VERBS.cycleSave, {
+        ...save(card),
+        hypothesis: 'Hvis vi bruger piktogrammer ved morgenmaden, så vælger beboerne selv pålæg mindst fire dage om ugen',
+        what: 'Piktogrammer ved morgenmaden',
+        who: USERS.bo.aadObjectId,
+        where: 'Køkkenet',
+        startDate: '2026-11-24',
+        endDate: '2026-11-30',
+        data: 'Dage med eget valg',
+        collection: 'Bo tæller hver morgen',
+      }),
+    );
+    expect(textOf(card)).toContain('Prøvehandlingen er nu ved "Afprøv".');
+
+    // Afprøv ends Monday 30 November (the day before is a Sunday: one reminder, on the day).
+    h.now.value = new Date('2026-11-30T06:30:00Z');
+    const from = h.connector.sent.length;
+    await h.app.reminders.runOnce();
+    const [reminder] = remindersTo(h, USERS.bo, from);
+    const text = textOf(reminder!);
+    expect(text).toContain('Trin i en prøvehandling');
+    expect(text).toContain('Piktogrammer ved morgenmaden');
+    expect(text).toContain('Afprøv');
+    expect(text).toContain('I dag (30. nov. 2026)');
+    expect(remindersTo(h, USERS.anna, from)).toHaveLength(0);
+    // It opens the fremdriftsmøde board, where the trial runs with its step and owner.
+    const before = h.connector.sent.length;
+    expect((await h.invoke(USERS.bo, VERBS.cycleBoard, findAction(reminder!, VERBS.cycleBoard).data)).status).toBe(200);
+    const board = h.connector.sent.slice(before).find((x) => x.body['attachments']);
+    expect(textOf(cardOf(board))).toContain('Piktogrammer ved morgenmaden');
+
+    // The trial moves on to Reflektér: Afprøv's reminders go; Reflektér (Wednesday 2 December) comes the day before.
+    card = invokeCardOf(await act(h, USERS.bo, id, VERBS.cycleSave, { ...save(card), happened: 'Brugt hver morgen', surprises: '', data: 'Fem af syv dage' }));
+    expect(textOf(card)).toContain('Prøvehandlingen er nu ved "Reflektér".');
+    h.now.value = new Date('2026-12-01T06:30:00Z');
+    const next = h.connector.sent.length;
+    await h.app.reminders.runOnce();
+    const texts = remindersTo(h, USERS.bo, next).map(textOf).join('\n');
+    expect(texts).toContain('Reflektér');
+    expect(texts).toContain('Om 1 dag (2. dec. 2026)');
+    expect(texts).not.toContain('Afprøv');
+  });
+});
+
