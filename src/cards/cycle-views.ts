@@ -359,7 +359,8 @@ function folded(label: string, value: string, detail: Detail, locale: Locale): B
     type: 'Container',
     spacing: 'Small',
     items: [
-      text(`${label}: ${long ? `${value.slice(0, detail.fold - 1)}…` : value}`),
+      // A label that is a question ("Hvad skal vi opnå?") takes no colon after it.
+      text(`${label}${/[?:]$/.test(label) ? '' : ':'} ${long ? `${value.slice(0, detail.fold - 1)}…` : value}`),
       ...(full ? [{ type: 'TextBlock', id, text: escapeMarkdown(value), wrap: true, isVisible: false }] : []),
     ],
     ...(full ? { selectAction: { type: 'Action.ToggleVisibility', title: locale === 'en' ? 'show more' : 'vis mere', targetElements: [id] } } : {}),

@@ -219,6 +219,60 @@ describe('Refleks in the Agents Playground (headless Chromium)', { timeout: 120_
     await chat.open('Personal Chat');
   });
 
+  it('runs a læringscirkel in the team channel: udviklingspunkt, an idea, Planlæg → Afprøv → Reflektér → Justér; the board and the katalog', async () => {
+    await chat.open('General');
+    await chat.post('læringscirkel Morgenmad med piktogrammer', 'Nyt udviklingspunkt');
+    await chat.fill(/^1\. Hvad skal vi opnå/, 'Beboerne vælger selv pålæg ved morgenmaden');
+    await chat.fill(/^2\. Hvordan ved vi/, 'Vi tæller de morgener, hvor beboerne selv vælger');
+    await chat.click('Opret udviklingspunkt', 'Udviklingspunktet er oprettet.');
+    await chat.settle();
+    await chat.fill(/^Ny idé/, 'Piktogrammer ved morgenmaden');
+    await chat.click('Tilføj idé', 'Idéen er tilføjet forandringskataloget.');
+    await chat.settle();
+    await chat.click('Afprøv', 'Prøvehandlingen er startet.');
+    // The posted card is updated for everyone too: type once it has landed.
+    await chat.settle();
+    await chat.fill(/^Hypotese/, 'Hvis vi bruger piktogrammer ved morgenmaden, så vælger beboerne selv pålæg mindst fire dage om ugen');
+    await chat.choose('Alex Wilber', { in: /^Hvem gør det/ });
+    await chat.fill(/^Hvor\?/, 'Køkkenet i bo-enheden');
+    await chat.pickDate(/^Hvornår: fra/, 0);
+    await chat.pickDate(/^til/, 0);
+    await chat.fill(/^Hvilke data viser/, 'Antal morgener med eget valg');
+    await chat.fill(/^Hvordan, hvor og hvornår/, 'Morgenvagten krydser af i skemaet');
+    // A draft first: the card comes back with the plan as saved (a screenshot of a card being
+    // typed in redraws it, and what was typed is gone).
+    await chat.click('Gem udkast', 'Gemt.');
+    await chat.settle();
+    expect(await chat.inputValue(/^Hvor\?/)).toBe('Køkkenet i bo-enheden');
+    await chat.screenshot('cycle-plan');
+    await chat.click('Gem og gå videre til Afprøv', 'Prøvehandlingen er nu ved "Afprøv".');
+    await chat.settle();
+    await chat.fill(/^Hvad skete der/, 'Piktogrammerne blev brugt hver morgen');
+    await chat.fill(/^Data: hvad viste/, 'Fem af syv morgener');
+    await chat.click('Gem og gå videre til Reflektér', 'Prøvehandlingen er nu ved "Reflektér".');
+    await chat.settle();
+    await chat.fill(/^Data holdt op mod hypotesen/, 'Fem morgener mod de fire, vi forventede');
+    await chat.choose('Hypotesen holdt');
+    await chat.click('Gem og gå videre til Justér', 'Prøvehandlingen er nu ved "Justér".');
+    await chat.settle();
+    await chat.choose('Justér');
+    await chat.fill(/^Hvorfor/, 'Piktogrammerne skal også bruges til aftensmaden');
+    await chat.click('Afslut læringscirklen', 'Den næste læringscirkel er startet.');
+    await chat.settle();
+    await chat.screenshot('cycle-next');
+    // The channel shows the newest post first: the board and the katalog are found by their titles.
+    await chat.post('fremdrift', 'Tavlen: prøvehandlinger i gang');
+    const board = playground.page.locator(CARD_SELECTOR).filter({ hasText: 'Tavlen: prøvehandlinger i gang' }).first();
+    expect(await board.innerText()).toMatch(/Prøvehandlinger i gang[\s\S]*Piktogrammer ved morgenmaden/);
+    expect(await board.innerText()).toContain('Log over afsluttede læringscirkler');
+    await board.screenshot({ path: `${SCREENSHOTS}/cycle-board.png` });
+    await chat.post('katalog', 'Forbedringskatalog');
+    const catalogue = playground.page.locator(CARD_SELECTOR).filter({ hasText: 'Forbedringskatalog' }).filter({ hasNotText: 'Tavlen' }).first();
+    expect(await catalogue.innerText()).toContain('Piktogrammer ved morgenmaden');
+    await catalogue.screenshot({ path: `${SCREENSHOTS}/cycle-catalogue.png` });
+    await chat.open('Personal Chat');
+  });
+
   // Last: the new citizen has no formål, so its contact person (Alex) gets a "formål mangler"
   // reminder on a later pass, a card that would otherwise land in the middle of another flow.
   it('creates a citizen with ny borger and opens the new plan (after an Annullér that saves nothing)', async () => {

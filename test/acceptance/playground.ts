@@ -153,6 +153,26 @@ export class Chat {
     await this.card().getByText(expect).first().waitFor();
   }
 
+  /**
+   * Waits until the newest card has not been redrawn for a moment. A change on a shared channel
+   * card comes back twice: the clicker's own card (the invoke's answer) and the posted card
+   * updated for everyone; what is typed before the second lands is drawn over. (So does an
+   * element screenshot of a card taller than the window: take it after a save, not while typing.)
+   */
+  async settle(quietMs = 800): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    let last = await this.card().innerHTML();
+    let since = Date.now();
+    while (Date.now() - since < quietMs && Date.now() < deadline) {
+      await this.page.waitForTimeout(100);
+      const now = await this.card().innerHTML();
+      if (now !== last) {
+        last = now;
+        since = Date.now();
+      }
+    }
+  }
+
   /** Fills a text input or text area on the newest card, found by its label. */
   async fill(label: string | RegExp, value: string): Promise<void> {
     await this.card().getByLabel(label).first().fill(value);

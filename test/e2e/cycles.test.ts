@@ -84,8 +84,8 @@ describe.each(KINDS)('a læringscirkel in the channel on the %s store', (kind) =
     expect(inputOf(missing, 'aim')['value']).toBe('AB vælger selv');
     let card = invokeCardOf(await act(h, USERS.anna, id, VERBS.cycleCreate, { ...create.data, title: 'Morgenmad med piktogrammer', aim: 'AB vælger selv sit pålæg', measure: 'Vi tæller de dage, AB selv vælger' }));
     expect(textOf(card)).toContain('Udviklingspunktet er oprettet.');
-    expect(textOf(card)).toContain('1. Hvad skal vi opnå?: AB vælger selv sit pålæg');
-    expect(textOf(card)).toContain('2. Hvordan ved vi, at et tiltag er en forbedring?: Vi tæller de dage, AB selv vælger');
+    expect(textOf(card)).toContain('1. Hvad skal vi opnå? AB vælger selv sit pålæg');
+    expect(textOf(card)).toContain('2. Hvordan ved vi, at et tiltag er en forbedring? Vi tæller de dage, AB selv vælger');
     // Everyone else's copy of the posted card is the udviklingspunkt now.
     expect(textOf(sharedCard(h, id)!)).toContain('Morgenmad med piktogrammer');
 
@@ -119,7 +119,7 @@ describe.each(KINDS)('a læringscirkel in the channel on the %s store', (kind) =
     result = invokeCardOf(await act(h, USERS.anna, id, VERBS.cycleSave, { ...saveOf(result, '1'), ...plan, hypothesis: HYPOTHESIS, endDate: '2026-11-30' }));
     expect(textOf(result)).toContain('Prøvehandlingen er nu ved "Afprøv".');
     expect(textOf(result)).not.toContain('hos jer højst 14 dage');
-    expect(textOf(result)).toContain(`Hypotese: hvad forventer I, der sker?: ${HYPOTHESIS}`);
+    expect(textOf(result)).toContain(`Hypotese: hvad forventer I, der sker? ${HYPOTHESIS}`);
 
     // Afprøv → Reflektér → Justér.
     result = invokeCardOf(await act(h, USERS.bo, id, VERBS.cycleSave, { ...saveOf(result, '1'), happened: 'AB pegede på piktogrammerne fem morgener', surprises: 'AB ville også vælge drikke', data: '5 af 7 dage' }));
@@ -153,9 +153,9 @@ describe.each(KINDS)('a læringscirkel in the channel on the %s store', (kind) =
     const katalogText = textOf(katalog!.card);
     expect(katalogText).toContain('Forbedringskatalog');
     expect(katalogText).toContain('Morgenmad med piktogrammer');
-    expect(katalogText).toContain(`Hypotese: hvad forventer I, der sker?: ${HYPOTHESIS}`);
+    expect(katalogText).toContain(`Hypotese: hvad forventer I, der sker? ${HYPOTHESIS}`);
     expect(katalogText).toContain('Resultat: Hypotesen holdt delvist. Fem dage mod forventet fire');
-    expect(katalogText).toContain('Hvorfor?: Udvid til drikkevarer');
+    expect(katalogText).toContain('Hvorfor? Udvid til drikkevarer');
     expect(katalogText).toMatch(/Justér · Udbredelse: Én borger · Periode: 24\. nov\. 2026 – 30\. nov\. 2026/);
   });
 
