@@ -19,7 +19,7 @@ type SchemaArg = NonNullable<Parameters<typeof AppManifestUtils.validateAgainstS
 const BOT_ID = '3f2a9c1e-7b4d-4e8f-9a6b-2c1d0e9f8a7b';
 const EXPECTED_COMMANDS = {
   personal: ['hjælp', 'ny borger', 'borgere', 'plan', 'formål', 'nyt mål', 'nyt delmål', 'dagbog', 'evaluér'],
-  team: ['opsæt', 'hjælp'],
+  team: ['opsæt', 'hjælp', 'ledere', 'refleksionsmøde', 'aftaler', 'eksportér', 'læringscirkel', 'fremdrift', 'katalog'],
 };
 
 interface Command { title: string; description: string }
