@@ -82,11 +82,15 @@ export async function startPlayground(): Promise<Playground> {
 
 /** A conversation in the Playground (the personal chat, or a team channel), as a person sees it. */
 export class Chat {
+  /** A team channel lists its posts newest first; a chat, newest last. */
+  private inChannel = false;
+
   constructor(readonly page: Page) {}
 
   /** Opens a conversation from the left rail ("Personal Chat", "General"). */
   async open(name: string): Promise<void> {
     await this.page.getByText(name, { exact: true }).first().click();
+    this.inChannel = !/Chat$/.test(name);
     await this.page.waitForTimeout(300);
   }
 
@@ -95,9 +99,9 @@ export class Chat {
     return this.page.locator('[contenteditable="true"][role="textbox"]').first();
   }
 
-  /** The bot's newest card. */
+  /** The bot's newest card (in a channel: the card of the newest post). */
   card(): Locator {
-    return this.page.locator(CARD).last();
+    return this.inChannel ? this.page.locator(CARD).first() : this.page.locator(CARD).last();
   }
 
   /** The card `n` places from the end (1 is the newest, 2 the one before it). */

@@ -9,7 +9,9 @@ import { createEmbeddedDocumentStore, type EmbeddedStoreOptions } from '../../sr
 import { checkStoredDocument, CRITICAL_DOCUMENT_TYPES } from '../../src/store/repositories.js';
 import { startCosmosServer } from '../support/cosmos-server.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
-import type { ContractStore } from './document-store.contract.js';
+import { afterAll, beforeAll } from 'vitest';
+import { createRepositories, type Repositories } from '../../src/store/repositories.js';
+import type { ContractStore, ContractStoreFactory } from './document-store.contract.js';
 
 type EmbeddedExtras = Omit<EmbeddedStoreOptions, 'dataDir' | 'inMemory'>;
 
@@ -70,5 +72,28 @@ export async function openCosmos(): Promise<ContractStore> {
       await store.close();
       await server.close();
     },
+  };
+}
+
+/** The two stores the app runs on, opened as the app opens them. */
+export const APP_STORES: Array<[string, ContractStoreFactory]> = [
+  ['embedded', openEmbeddedAsTheApp],
+  ['cosmos', openCosmos],
+];
+
+/** In a describe: opens the store before its tests and closes it after; the repositories over it (no tilbud cache). */
+export function useRepositories(open: ContractStoreFactory): () => Repositories {
+  let opened: ContractStore | undefined;
+  let repos: Repositories | undefined;
+  beforeAll(async () => {
+    opened = await open();
+    repos = createRepositories(opened.store, { institutionCacheMs: 0 });
+  });
+  afterAll(async () => {
+    await opened?.cleanup();
+  });
+  return () => {
+    if (!repos) throw new Error('the store is not open yet');
+    return repos;
   };
 }

@@ -5,12 +5,11 @@
  * (running trials, new ideas, the newest finished) and the forbedringskatalog's pages are bounded
  * and newest first; another tenant's or tilbud's data is not found.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { addIdea, advanceTrial, createImprovementPoint, decideTrial, saveReflection, saveRun, savePlan, startTrial, type ImprovementPoint, type Trial } from '../../src/domain/learning-cycle.js';
 import { ConcurrencyError } from '../../src/store/ports.js';
-import { createRepositories, type Repositories } from '../../src/store/repositories.js';
-import { openCosmos, openEmbeddedAsTheApp } from './contract-stores.js';
-import type { ContractStore, ContractStoreFactory } from './document-store.contract.js';
+import type { Repositories } from '../../src/store/repositories.js';
+import { APP_STORES, useRepositories } from './contract-stores.js';
 
 const TEAM = '19:cycle-team@thread.tacv2';
 const LEAD = 'aad-lead';
@@ -40,20 +39,11 @@ function finishedTrial(point: ImprovementPoint, id: string, at: Date): Trial {
   return ok(decideTrial(t, { decision: 'adopt', reason: 'Det virker' }, LEAD, at));
 }
 
-const factories: Array<[string, ContractStoreFactory]> = [
-  ['embedded', openEmbeddedAsTheApp],
-  ['cosmos', openCosmos],
-];
-
-describe.each(factories)('læringscirkler on the %s store', (_name, open) => {
-  let opened: ContractStore;
+describe.each(APP_STORES)('læringscirkler on the %s store', (_name, open) => {
+  const reposOf = useRepositories(open);
   let repos: Repositories;
-  beforeAll(async () => {
-    opened = await open();
-    repos = createRepositories(opened.store, { institutionCacheMs: 0 });
-  });
-  afterAll(async () => {
-    await opened?.cleanup();
+  beforeEach(() => {
+    repos = reposOf();
   });
 
   it('keeps all of twenty ideas added at the same moment by twenty people, and stores a retried idea once', async () => {

@@ -4,12 +4,11 @@
  * one meeting lose nothing; a retried note is stored once; the latest meeting on a subject and
  * the open actions are found; another tenant's or tilbud's meeting is not.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { finishMeeting, markActionDone, nextStep, recordAgreement, startMeeting, tickItem, writeNote, PREPARATION_ITEMS, type Meeting } from '../../src/domain/reflection-meeting.js';
 import { ConcurrencyError } from '../../src/store/ports.js';
-import { createRepositories, type Repositories } from '../../src/store/repositories.js';
-import { openCosmos, openEmbeddedAsTheApp } from './contract-stores.js';
-import type { ContractStore, ContractStoreFactory } from './document-store.contract.js';
+import type { Repositories } from '../../src/store/repositories.js';
+import { APP_STORES, useRepositories } from './contract-stores.js';
 
 const TEAM = '19:meeting-team@thread.tacv2';
 const LEAD = 'aad-lead';
@@ -21,20 +20,11 @@ function newMeeting(tenantId: string, id: string, over: Partial<Parameters<typeo
   return startMeeting({ id, tenantId, teamId: TEAM, level: 'citizen', citizenId: 'c1', actorId: LEAD, participantIds: people.map((p) => p.id), ...over }, now);
 }
 
-const factories: Array<[string, ContractStoreFactory]> = [
-  ['embedded', openEmbeddedAsTheApp],
-  ['cosmos', openCosmos],
-];
-
-describe.each(factories)('refleksionsmøder on the %s store', (_name, open) => {
-  let opened: ContractStore;
+describe.each(APP_STORES)('refleksionsmøder on the %s store', (_name, open) => {
+  const reposOf = useRepositories(open);
   let repos: Repositories;
-  beforeAll(async () => {
-    opened = await open();
-    repos = createRepositories(opened.store, { institutionCacheMs: 0 });
-  });
-  afterAll(async () => {
-    await opened?.cleanup();
+  beforeEach(() => {
+    repos = reposOf();
   });
 
   it('keeps all of twenty ticks and twenty notes written at the same moment by twenty people', async () => {

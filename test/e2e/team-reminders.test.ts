@@ -8,7 +8,7 @@
  *
  * The harness clock starts Monday 2026-11-23 09:30 UTC (10:30 in Copenhagen).
  */
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { VERBS } from '../../src/cards/verbs.js';
 import { cardOf, findAction, invokeCardOf, textOf, USERS, type CardJson, type Harness, type TestUser } from '../support/e2e.js';
 import { useApp } from '../support/lifecycle.js';
@@ -53,8 +53,9 @@ function remindersTo(h: Harness, who: TestUser, from = 0): CardJson[] {
   });
 }
 
-describe.each(KINDS)('an aftalepapir action as a deadline on the %s store', (kind) => {
-  let h: Harness;
+/** A fresh app with Anna and Bo in the team (Bo has a personal chat with the bot), for the tests of a describe. */
+function useTeam(kind: StoreKind): () => Harness {
+  let h: Harness | undefined;
   useApp(
     kind,
     async (started) => {
@@ -64,6 +65,15 @@ describe.each(KINDS)('an aftalepapir action as a deadline on the %s store', (kin
     },
     { reminderEngine: FAST },
   );
+  return () => h!;
+}
+
+describe.each(KINDS)('an aftalepapir action as a deadline on the %s store', (kind) => {
+  const team = useTeam(kind);
+  let h: Harness;
+  beforeEach(() => {
+    h = team();
+  });
 
   it('reminds its owner the day before and on the day; done from the reminder, it is done in the meeting', async () => {
     await finishedMeetingWithAction(h, USERS.bo, 'Lav en madplan for december med beboerne', '2026-11-25');
@@ -161,16 +171,11 @@ describe.each(KINDS)('an aftalepapir action as a deadline on the %s store', (kin
 });
 
 describe.each(KINDS)('a prøvehandling’s steps as deadlines on the %s store', (kind) => {
+  const team = useTeam(kind);
   let h: Harness;
-  useApp(
-    kind,
-    async (started) => {
-      h = started.h;
-      await h.setupTeam(USERS.anna, [USERS.anna, USERS.bo]);
-      await h.message(USERS.bo, 'hjælp');
-    },
-    { reminderEngine: FAST },
-  );
+  beforeEach(() => {
+    h = team();
+  });
 
   it('reminds the people the plan names of the step it is at, opens the board, and moves on with the trial', async () => {
     const [posted] = await inChannel(h, USERS.anna, 'læringscirkel Morgenmad med piktogrammer');
