@@ -86,6 +86,19 @@ function toWordSet(words: string): ReadonlySet<string> {
 /** A phrase pattern: one set of alternatives per token position. */
 type Pattern = ReadonlyArray<ReadonlySet<string>>;
 
+/**
+ * A word's skeleton, for words staff type without æ, ø, å or with ae, oe, aa ("undgaa", "undga",
+ * "ophore", "lade vaer med"): each of those letters, in either spelling, becomes a plain vowel.
+ */
+function skeleton(word: string): string {
+  return word.replace(/aa|å/g, 'a').replace(/ae|æ/g, 'a').replace(/oe|ø/g, 'o');
+}
+
+/** The pattern's words as skeletons (matched against the skeletons of the text's words). */
+function toSkeletons(patterns: readonly Pattern[]): Pattern[] {
+  return patterns.map((pattern) => pattern.map((slot) => new Set([...slot].map(skeleton))));
+}
+
 /** 'have|har det godt|bedre' → [{have,har},{det},{godt,bedre}] */
 function toPattern(source: string): Pattern {
   return source
@@ -144,7 +157,9 @@ const NOT_FINITE_VERB = toWordSet(`
   inden uden i på af over under mod
 `);
 
-const NEGATIONS = toWordSet('ikke aldrig ingen intet ingenting hverken ej');
+const NEGATIONS = toWordSet('ikke ik ikk aldrig ingen intet ingenting hverken ej');
+/** After "mindre" these are about size ("mindre opgaver"), not doing less. */
+const SIZE_NOUNS = toWordSet('opgave opgaver opgaverne ting trin skridt grupper hold projekter stykker');
 /** Who does the act when the goal is staff-centred: staff, not the citizen (an indsats, seed 000 section 6). */
 const STAFF_SUBJECTS = toWordSet(`
   personalet personale personalegruppen plejepersonalet medarbejderne medarbejderen medarbejdere
@@ -152,6 +167,8 @@ const STAFF_SUBJECTS = toWordSet(`
   vagten støttepersonen støttepersonerne bostøtten bostøtteren hjemmeplejen sygeplejersken
   hjælperen hjælperne teamet vi kp skp bs
 `);
+/** "Vi" names staff only with what staff do ("Vi sikrer …"); "Vi vil reducere hans brug …" states the citizen's aim. */
+const STAFF_VERBS = toWordSet('sikrer sørger hjælper guider støtter motiverer understøtter tilbyder følger minder påminder vækker henter kører laver giver');
 /** Passives of what staff do for someone ("skal guides i", "støttes i at"): the citizen is the object, not the doer. */
 const INDSATS_PASSIVES = toWordSet(`
   guides støttes hjælpes mades køres motiveres vejledes påmindes mindes følges understøttes
@@ -171,7 +188,7 @@ const AVOIDANCE_PATTERNS = toPatterns([
   'stoppe|stopper|stoppede|stoppet med',
   'holde|holder|holdt op med',
   'holde|holder|holdt sig fra|væk',
-  'lade|lader|lod være med|at',
+  'lade|lader|lod være|vær med|at',
   'afstå|afstår|afstod fra',
   'afholde|afholder|afholdt sig fra',
   'ophøre|ophører|ophørte|ophørt',
@@ -187,6 +204,12 @@ const AVOIDANCE_PATTERNS = toPatterns([
   'fri|fritaget for',
   'mindst mulig|muligt',
   'så lidt|få som muligt',
+  'droppe|dropper|droppede|droppet',
+  'kvitte|kvitter|kvittede|kvittet',
+  'slutte|slutter|sluttede|sluttet med',
+  'opgive|opgiver|opgav|opgivet',
+  'nul episoder|konflikter|konflikt|vold|udbrud|trusler|fravær|magtanvendelser',
+  'uden vold|konflikter|konflikt|episoder|udbrud|trusler|magtanvendelse|magtanvendelser|misbrug|skænderier',
 ]);
 
 const ABSOLUTE_PATTERNS = toPatterns([
@@ -197,7 +220,17 @@ const ABSOLUTE_PATTERNS = toPatterns([
   'hver eneste gang',
   'i alle situationer',
   'under alle omstændigheder',
+  'hver eneste dag|morgen|aften|nat',
+  'for altid',
+  'resten af livet|sit|sin|hans|hendes',
+  '100 af tiden',
+  'fuldstændig|helt selvhjulpen|selvhjulpne|selvstændig',
+  'på alle områder',
+  'alt selv',
 ]);
+
+const AVOIDANCE_SKELETONS = toSkeletons(AVOIDANCE_PATTERNS);
+const ABSOLUTE_SKELETONS = toSkeletons(ABSOLUTE_PATTERNS);
 
 /** Vague aims (S). */
 const VAGUE_PATTERNS = toPatterns([
@@ -439,6 +472,8 @@ interface Token {
   main: boolean;
   /** The first token after a colon: what came before may be a label ("Trygt omsorgsmiljø: …"). */
   afterColon?: boolean;
+  /** `skeleton(norm)`, once it is needed. */
+  fold?: string;
 }
 
 const segmenter = new Intl.Segmenter('da', { granularity: 'word' });
@@ -609,26 +644,26 @@ function markClause(clause: readonly Token[], sentenceInitial: boolean): void {
 // ---------------------------------------------------------------------------------------------
 
 /** Tokens matched by the pattern at position i (same clause), or undefined. */
-function matchAt(tokens: readonly Token[], i: number, pattern: Pattern): Token[] | undefined {
+function matchAt(tokens: readonly Token[], i: number, pattern: Pattern, folded = false): Token[] | undefined {
   const first = tokens[i];
   if (!first) return undefined;
   const matched: Token[] = [];
   for (let k = 0; k < pattern.length; k += 1) {
     const token = tokens[i + k];
     const slot = pattern[k];
-    if (!token || !slot || token.clause !== first.clause || !slot.has(token.norm)) return undefined;
+    if (!token || !slot || token.clause !== first.clause || !slot.has(folded ? (token.fold ??= skeleton(token.norm)) : token.norm)) return undefined;
     matched.push(token);
   }
   return matched;
 }
 
 /** Every match of the patterns, as phrases; mainOnly keeps matches that start in a main clause. */
-function findPhrases(tokens: readonly Token[], patterns: readonly Pattern[], mainOnly: boolean): string[] {
+function findPhrases(tokens: readonly Token[], patterns: readonly Pattern[], mainOnly: boolean, folded = false): string[] {
   const found: string[] = [];
   tokens.forEach((token, i) => {
     if (mainOnly && !token.main) return;
     for (const pattern of patterns) {
-      const matched = matchAt(tokens, i, pattern);
+      const matched = matchAt(tokens, i, pattern, folded);
       if (matched) found.push(matched.map((t) => t.norm).join(' '));
     }
   });
@@ -850,7 +885,8 @@ function findStaffCentred(tokens: readonly Token[]): string | undefined {
     // A label before a colon ("Trygt omsorgsmiljø:") has no verb: the goal is the next sentence.
     if (sentence.length < 3 || (sentence.length <= 4 && sentences[index + 1]?.[0]?.afterColon === true)) continue;
     const [first, second] = sentence;
-    if (first && second && STAFF_SUBJECTS.has(first.norm) && second.norm !== 'og' && second.norm !== 'i' && second.norm !== 'med') return `${first.raw} ${second.raw}`;
+    const staffSubject = first !== undefined && STAFF_SUBJECTS.has(first.norm) && (first.norm !== 'vi' || STAFF_VERBS.has(second?.norm ?? ''));
+    if (first && second && staffSubject && second.norm !== 'og' && second.norm !== 'i' && second.norm !== 'med') return `${first.raw} ${second.raw}`;
     const passive = sentence.slice(0, 5).findIndex((token) => token.main && INDSATS_PASSIVES.has(token.norm));
     if (passive > 0) return sentence.slice(Math.max(0, passive - 1), passive + 1).map((t) => t.raw).join(' ');
     return undefined;
@@ -907,8 +943,17 @@ function checkMeasurable(draft: SmorteDraft, features: TextFeatures): SmorteFind
   ];
 }
 
+/** "komme ud af sengen / døren": getting up or out, not getting away from something. */
+const LITERAL_OUT_OF = toWordSet('sengen døren huset bilen badet lejligheden værelset');
+
 function findAvoidance(tokens: readonly Token[]): string[] {
-  const found = findPhrases(tokens, AVOIDANCE_PATTERNS, true);
+  const found = findPhrases(tokens, AVOIDANCE_SKELETONS, true, true);
+  tokens.forEach((token, i) => {
+    if (token.main && ['komme', 'kommer', 'kom'].includes(token.norm) && tokens[i + 1]?.norm === 'ud' && tokens[i + 2]?.norm === 'af') {
+      const what = tokens[i + 3];
+      if (what && !LITERAL_OUT_OF.has(what.norm) && !isPlace(what.norm)) found.push(`${token.norm} ud af`);
+    }
+  });
   tokens.forEach((token, i) => {
     if (!token.main) return;
     const word = token.norm;
@@ -924,12 +969,26 @@ function findAvoidance(tokens: readonly Token[]): string[] {
       return;
     }
     if (LESS_WORDS.has(word)) {
+      if (word === 'mindre' && sameClauseNext !== undefined && SIZE_NOUNS.has(sameClauseNext)) return;
       if (sameClausePrevious !== undefined && (DETERMINERS.has(sameClausePrevious) || sameClausePrevious === 'ikke')) return;
       if (sameClausePrevious === 'eller' && tokens[i - 2]?.norm === 'mere') return;
       found.push(sameClauseNext !== undefined ? `${word} ${sameClauseNext}` : word);
     }
   });
   return dedupe(found);
+}
+
+/**
+ * "hver gang" closing its clause ("… spise alt, hver gang") demands it every time; opening a
+ * situation ("hver gang han bliver vred, går han …") it is a trigger, not an absolute.
+ */
+function findClauseFinalEveryTime(tokens: readonly Token[]): string[] {
+  return tokens.flatMap((token, i) => {
+    const next = tokens[i + 1];
+    if (!token.main || token.norm !== 'hver' || next?.norm !== 'gang' || next.clause !== token.clause) return [];
+    const after = tokens[i + 2];
+    return after === undefined || after.clause !== token.clause ? ['hver gang'] : [];
+  });
 }
 
 function checkAchievable(tokens: readonly Token[]): SmorteFinding[] {
@@ -946,7 +1005,7 @@ function checkAchievable(tokens: readonly Token[]): SmorteFinding[] {
       },
     });
   }
-  const absolute = dedupe(findPhrases(tokens, ABSOLUTE_PATTERNS, true));
+  const absolute = dedupe([...findPhrases(tokens, ABSOLUTE_SKELETONS, true, true), ...findClauseFinalEveryTime(tokens)]);
   if (absolute.length > 0) {
     findings.push({
       letter: 'O',

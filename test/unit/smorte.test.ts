@@ -139,6 +139,32 @@ describe('SMORTE: S, M and O rules', () => {
     expect(listLetters('Personalet og Emil laver aftensmad sammen hver tirsdag.').has('S')).toBe(false);
   });
 
+  it('reads avoidance however it is spelt and whichever verb says it, and absolutes beyond "altid"', () => {
+    const o = (text: string) => check(toDraft(text)).filter((f) => f.letter === 'O').map((f) => f.code);
+    for (const text of [
+      'Kim skal undgaa sine gamle venner.',
+      'Kim skal undga sine gamle venner.',
+      'Kristian skal ophore med at ryge hash.',
+      'Ida skal lade vaer med at gemme mad paa vaerelset.',
+      'Jesper skal droppe hashen i weekenden.',
+      'Amir skal slutte med at provokere de voksne.',
+      'Ahmed skal komme ud af sin isolation.',
+      'Samværet skal foregå uden konflikter.',
+      'Jamal har nul episoder med vold på afdelingen.',
+      'Mads vil ik ryge mere.',
+    ]) {
+      expect(o(text), text).toContain('O.avoidance');
+    }
+    for (const text of ['Tove skal klare alt selv fra i morgen.', 'Jesper møder på værkstedet hver eneste dag.', 'Ida spiser alt, hvad der bliver serveret, hver gang.', 'Bent er fuldstændig selvhjulpen med sin økonomi.']) {
+      expect(o(text), text).toContain('O.absolute');
+    }
+    expect(check(toDraft('Tove skal klare alt selv fra i morgen.')).find((f) => f.code === 'O.absolute')?.message.da).toContain('"alt selv"');
+    // Not avoidance: getting up, the size of a task, "hver gang" opening a situation.
+    expect(o('Anders skal komme ud af sengen om morgenen.')).toEqual([]);
+    expect(o('Kirsten udfører mindre opgaver på værkstedet to gange om ugen.')).toEqual([]);
+    expect(o('Hver gang Villads bliver vred, går han ind på sit værelse.')).toEqual([]);
+  });
+
   it('accepts a soft word when a concrete act is named', () => {
     expect(listLetters('Emma arbejder med at smøre sin madpakke selv hver morgen.').size).toBe(0);
   });
