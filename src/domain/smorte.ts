@@ -432,7 +432,7 @@ const MILESTONE_VERBS = toWordSet(`
 const MILESTONE_NOUNS: ReadonlySet<string> = new Set(
   expandNouns(`
     fritidsjob job praktik praktikplads uddannelse kørekort lejlighed bolig eksamen afgangsprøve
-    svendeprøve bankkonto mitid budget læreplads studiejob
+    svendeprøve bankkonto mitid budget læreplads studiejob klasse skoleår forløb
   `),
 );
 
@@ -766,13 +766,60 @@ function hasFrequency(tokens: readonly Token[]): boolean {
   );
 }
 
+const MONTH_WORDS = toWordSet('januar februar marts april maj juni juli august september oktober november december jan feb mar apr jun jul aug sep sept okt nov dec');
+/** A number after these names a thing (a room, a ward, a week, a bus), it does not count. */
+const NUMBERED_THINGS = toWordSet('værelse værelset lejlighed lejlighedsnr stue afdeling afd nr nummer hus bus linje rum uge kvartal');
+/** A number before these is a grade or a rank, not an amount. */
+const RANK_WORDS = toWordSet('klasse klassetrin semester årgang sal');
+
+/**
+ * A number that measures nothing: a year ("i 2027"), a date ("1. juni", "1.6.2027"), a school
+ * grade ("9. klasse"), a number of a thing ("værelse 12", "uge 12"). A date is T, not M.
+ */
+function isIdentifierNumber(tokens: readonly Token[], i: number): boolean {
+  const token = tokens[i];
+  if (!token) return false;
+  const word = token.norm;
+  if (/^\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?$/.test(word)) return true;
+  if (!/^\d+$/.test(word)) return false;
+  if (/^(?:19|20)\d{2}$/.test(word)) return true;
+  const next = tokens[i + 1]?.norm ?? '';
+  const previous = tokens[i - 1]?.norm ?? '';
+  return MONTH_WORDS.has(next) || RANK_WORDS.has(next) || NUMBERED_THINGS.has(previous) || MONTH_WORDS.has(previous);
+}
+
+/**
+ * A state or feeling as the aim ("føler sig tryg", "har det godt", "sover godt", "er rolig"):
+ * how often ("hver dag", "altid") does not make it measurable; a number, a scale or an indicator does.
+ */
+const STATE_PATTERNS = toPatterns([
+  'føle|føler|følte sig',
+  'have|har det godt|bedre|fint|rart|dårligt',
+  'have|har en god|godt',
+  'være|er|blive|bliver glad|gladere|tryg|rolig|roligere|ren|velsoigneret|stabil|clean|ædru|tilfreds|afslappet|positiv|motiveret|glade',
+  'sove|sover godt|bedre|trygt|roligt',
+  'trives|trivsel',
+  'holde|holder sig clean|ædru|rolig|rask',
+  'mærke|mærker sig selv',
+]);
+const SCALE_WORDS = toWordSet('skala skalaen niveau score scoren procent point');
+
+function hasStateAim(tokens: readonly Token[]): boolean {
+  return findPhrases(tokens, STATE_PATTERNS, true).length > 0;
+}
+
+/** What can measure a state: a number (not an age, a date or a grade), a number word, a scale. */
+function hasNumericMeasure(tokens: readonly Token[]): boolean {
+  return tokens.some((token, i) => (/\d/.test(token.norm) && !isAge(tokens, i) && !isIdentifierNumber(tokens, i)) || NUMBER_WORDS.has(token.norm) || SCALE_WORDS.has(token.norm));
+}
+
 /** Anything countable: a number, a frequency, a duration, "alle …", "hele …". */
 function hasQuantity(tokens: readonly Token[]): boolean {
   if (hasFrequency(tokens) || hasPhrase(tokens, [toPattern('hele tiden')])) return true;
   return tokens.some((token, i) => {
     const word = token.norm;
     const next = tokens[i + 1]?.norm;
-    if (/\d/.test(word)) return !isAge(tokens, i);
+    if (/\d/.test(word)) return !isAge(tokens, i) && !isIdentifierNumber(tokens, i);
     if (NUMBER_WORDS.has(word) || DURATION_WORDS.has(word) || ABSOLUTE_FREQUENCY_WORDS.has(word)) return true;
     if (word === 'alle' && next !== undefined && !OPEN_ENDED_AFTER_ALL.has(next)) return true;
     if (word === 'hele' && next !== undefined && !OPEN_ENDED_AFTER_WHOLE.has(next)) return true;
@@ -845,7 +892,8 @@ function extractFeatures(tokens: readonly Token[], avoidance: boolean): TextFeat
   // With a vague verb ("trives med sin medicin", "styr på sine lektier") a concrete thing alone
   // is no act: a concrete verb must name what the citizen does.
   const strongAct = tokens.some((token, i) => token.main && isStrongActToken(tokens, i, vague.length === 0));
-  const quantity = hasQuantity(tokens);
+  const state = hasStateAim(tokens);
+  const quantity = state ? hasNumericMeasure(tokens) : hasQuantity(tokens);
   const place = tokens.some((token) => isPlace(token.norm) || (!token.main && isConcreteNoun(token.norm)));
   const person = tokens.some((token) => isPerson(token.norm)) || hasPhrase(tokens, PERSON_PATTERNS);
   const time = hasFrequency(tokens) || tokens.some((token) => TIME_WORDS.has(token.norm));
@@ -859,6 +907,7 @@ function extractFeatures(tokens: readonly Token[], avoidance: boolean): TextFeat
   const observableAct =
     !avoidance &&
     !improvementFrame &&
+    !state &&
     (hasMilestone(tokens) || ((strongAct || possessed) && (independent || able || trigger)));
   return { vague, strongAct, weakAnchors, trigger, avoidance, quantity, observableAct, improvementFrame };
 }
@@ -1189,7 +1238,8 @@ export function checkSmorte(input: SmorteDraft, ctx: { now: Date }): SmorteFindi
   const findings = checkTextLength(draft.text);
   const text = draft.text.length > SMORTE_MAX_TEXT ? draft.text.slice(0, SMORTE_MAX_TEXT) : draft.text;
   if (text.trim() !== '') {
-    const tokens = tokenize(text);
+    // A paragraph of the law ("§ 107", "§§ 66-67, stk. 2") is a reference, never an amount.
+    const tokens = tokenize(text.replace(/§+\s*\d+(?:\s*[-–,]\s*\d+)*(?:\s*,?\s*stk\.?\s*\d+)?/g, '§'));
     markClauses(tokens);
     const achievable = checkAchievable(tokens);
     const features = extractFeatures(tokens, achievable.some((finding) => finding.code === 'O.avoidance'));

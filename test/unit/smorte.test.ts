@@ -165,6 +165,27 @@ describe('SMORTE: S, M and O rules', () => {
     expect(o('Hver gang Villads bliver vred, går han ind på sit værelse.')).toEqual([]);
   });
 
+  it('does not take a date, a year, a grade, a paragraph or a room number for a measure, nor how often for a feeling', () => {
+    const m = (text: string) => listLetters(text).has('M');
+    for (const text of [
+      'Henrik skal have styr på sin økonomi inden 1. juni 2027.',
+      'Malthe skal have et bedre skoleliv i 2027.',
+      'Mathias skal trives og have det godt i 9. klasse.',
+      'Jesper skal gøre sit bedste på værkstedet, jf. § 104.',
+      'Villy skal have det godt i sin bolig på værelse 12.',
+      'Poul skal føle sig tryg hver aften ved sengetid.',
+      'Clara skal sove godt hver nat.',
+      'Lars skal altid være rolig.',
+    ]) {
+      expect(m(text), text).toBe(true);
+    }
+    // A number with a unit, a scale, or an act done on one's own measures; so does a milestone with a grade.
+    expect(m('Peter skal have det bedre 5 dage om ugen.')).toBe(false);
+    expect(m('Poul føler sig tryg ved sengetid, 4 eller mere på en skala fra 1 til 5.')).toBe(false);
+    expect(m('Nanna skal gennemføre 9. klasse.')).toBe(false);
+    expect(m('Jonas tager selv sin medicin kl. 8 hver morgen.')).toBe(false);
+  });
+
   it('accepts a soft word when a concrete act is named', () => {
     expect(listLetters('Emma arbejder med at smøre sin madpakke selv hver morgen.').size).toBe(0);
   });
