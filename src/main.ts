@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
-import { createLogger, createPrettyDestination, type Logger } from './logger.js';
+import { createLogger, createPrettyDestination } from './logger.js';
 import { startApp } from './app.js';
 import { openConfiguredStore } from './store/open-configured-store.js';
 

@@ -4,7 +4,7 @@
  * Field errors come back on the same card with the user's text kept.
  */
 import { z } from 'zod';
-import type { Plan, RepresentativeRole, TargetGroup } from '../domain/model.js';
+import type { RepresentativeRole, TargetGroup } from '../domain/model.js';
 import { findGoal, todayInZone, topLevelGoals } from '../domain/plan.js';
 import { MESSAGES, type FieldErrors } from '../domain/text.js';
 import { strings, type Locale } from '../cards/i18n.js';

@@ -1,12 +1,10 @@
 /** Card actions of "Registrér status" on the plan card: open the form, save it. */
-import { z } from 'zod';
 import { strings } from '../cards/i18n.js';
 import { newSubmissionId, statusFormCard, type Card, type Notice, type StatusForm } from '../cards/views.js';
 import { VERBS } from '../cards/verbs.js';
 import { DEFAULT_STATUS_INTERVAL_MONTHS } from '../domain/deadlines.js';
 import type { Plan } from '../domain/model.js';
 import type { FieldErrors } from '../domain/text.js';
-import type { Call } from '../usecases/context.js';
 import { ContentionError, InputError, StatusConflictError } from '../usecases/errors.js';
 import { loadPlan } from '../usecases/plan-access.js';
 import { recordCitizenStatus, statusBase } from '../usecases/record-status.js';

@@ -6,7 +6,7 @@ import { EXTERNAL_ACTORS, STEP_LETTERS, WIZARD_STEPS, checkDraft, draftFieldsFor
 import type { GoalConflict } from '../domain/goal-lifecycle.js';
 import type { Evidence, Goal, GoalChange, Institution, Plan } from '../domain/model.js';
 import { latestEvaluation, NO_GAS_SCORE } from '../domain/evaluation.js';
-import { findGoal, todayInZone, topLevelGoals } from '../domain/plan.js';
+import { findGoal, topLevelGoals } from '../domain/plan.js';
 import type { SmorteFinding } from '../domain/smorte.js';
 import { TEXT_LIMITS, type FieldErrors } from '../domain/text.js';
 import { formatDate, formatDateTime, formatNumber, strings, type Locale } from './i18n.js';

@@ -279,7 +279,7 @@ function digestLine(line: DigestLine, s: ReminderStrings, m: ManagerStrings, loc
   const owners = line.ownerNames.length > 0 ? line.ownerNames.join(', ') : m.nobody;
   const about = line.task?.text ?? line.goalText;
   const goal = about ? ` (${shortened(about)})` : '';
-  const subject = line.task && line.task.level && line.task.level !== 'citizen' ? s.level[line.task.level] : line.alias;
+  const subject = subjectLabel(line, locale);
   return `${subject ? `${subject} · ` : ''}${s.kind[line.kind]}${goal} · ${formatDate(line.deadlineDate, locale)}, ${when} · ${owners}`;
 }
 

@@ -32,7 +32,7 @@
  * schedule functions take any `Deadline` and `isReminderCurrentAmong` checks against any list.
  */
 import { addDays, addMonths, differenceInCalendarDays, format, getDay, isWeekend, nextMonday, parse, parseISO } from 'date-fns';
-import { TZDate, tz } from '@date-fns/tz';
+import { tz } from '@date-fns/tz';
 import type { DeadlineKind, Goal, LocalTime, Plan, QuietHours, ReminderOverrides, WeekendPolicy } from './model.js';
 import { DeadlineKindSchema, QuietHoursSchema } from './model.js';
 import { latestEvaluation } from './evaluation.js';

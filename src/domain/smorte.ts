@@ -35,7 +35,7 @@
  *   after it, invalid dates are errors; more than 12 months ahead is a warning. Only the
  *   T errors and text.empty/text.tooLong block saving.
  */
-import { addMonths, format, isAfter, isBefore, isValid, parse, startOfDay } from 'date-fns';
+import { addMonths, isAfter, isBefore, isValid, parse, startOfDay } from 'date-fns';
 import { tz } from '@date-fns/tz';
 import { formatCalendarDate } from './dates.js';
 

@@ -41,6 +41,11 @@ export function deriveId(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('base64url').slice(0, 22);
 }
 
+/** The version a card was drawn from, for a part of a document that has no etag of its own ('' = none yet). */
+export function contentVersion(content: unknown): string {
+  return content === undefined ? '' : createHash('sha256').update(JSON.stringify(content)).digest('base64url').slice(0, 16);
+}
+
 export function newId(): string {
   return randomUUID();
 }

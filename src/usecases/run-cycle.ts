@@ -13,7 +13,6 @@
  *   it is a real conflict, answered with theirs and the user's input kept. Moving on or back
  *   carries the step the card was drawn at: a second click does not move twice.
  */
-import { createHash } from 'node:crypto';
 import {
   addIdea,
   advanceStage,
@@ -45,15 +44,14 @@ import {
 } from '../domain/learning-cycle.js';
 import type { Institution } from '../domain/model.js';
 import type { FieldErrors, LocalizedText } from '../domain/text.js';
-import { AlreadyExistsError, ConcurrencyError } from '../store/ports.js';
+import { AlreadyExistsError } from '../store/ports.js';
 import { POINTS_MAX, RUNNING_MAX } from '../store/cycle-repository.js';
-import { ContentionError } from '../store/retry.js';
+import { retryOnConflict } from '../store/retry.js';
 import type { Versioned } from '../store/repositories.js';
 import { requireMember } from './access.js';
-import { deriveId, type Call } from './context.js';
+import { contentVersion, deriveId, type Call } from './context.js';
 import { InputError, NotFoundError, RefusedError, StaleError } from './errors.js';
 
-const ATTEMPTS = 8;
 
 /** An udviklingspunkt with what its card shows. */
 export interface CycleState {
@@ -70,8 +68,7 @@ export interface CycleState {
 /** The version of a step's content a form was drawn from ('' = nothing saved yet). */
 export function stepVersion(trial: Trial | undefined, step: TrialStep): string {
   const content = !trial ? undefined : step === 'plan' ? trial.plan : step === 'do' ? trial.run : step === 'study' ? trial.reflection : trial.decision;
-  if (!content) return '';
-  return createHash('sha256').update(JSON.stringify(content)).digest('base64url').slice(0, 16);
+  return contentVersion(content);
 }
 
 /** The rules a plan is checked against in this tilbud: its members and its longest cycle. */
@@ -195,27 +192,34 @@ interface TrialChange {
   warnings?: FieldErrors;
 }
 
-/** Applies a change of a trial with its etag, re-applied on the newest version on a conflict. */
+/** Applies a change of a trial with its etag, re-applied on the newest version on a conflict (the shared retry helper). */
 async function changeTrial(call: Call, teamId: string, trialId: string, action: string, change: (trial: Trial, institution: Institution) => TrialChange): Promise<CycleState> {
   const institution = await member(call, teamId, action, trialId);
   const { repos } = call.deps;
-  let trial = await repos.cycles.getTrial(call.actor.tenantId, teamId, trialId);
-  if (!trial) throw new NotFoundError('institution');
-  const point = await repos.cycles.getPoint(call.actor.tenantId, teamId, trial.value.improvementPointId);
+  const load = async (): Promise<Versioned<Trial>> => {
+    const found = await repos.cycles.getTrial(call.actor.tenantId, teamId, trialId);
+    if (!found) throw new NotFoundError('institution');
+    return found;
+  };
+  const initial = await load();
+  const point = await repos.cycles.getPoint(call.actor.tenantId, teamId, initial.value.improvementPointId);
   if (!point) throw new NotFoundError('institution');
-  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const next = await guarded(() => change(trial!.value, institution.value));
-    if (next.trial === trial.value) return stateOf(call, institution.value, point, trialId, next.warnings);
-    try {
-      await repos.cycles.replaceTrial(next.trial, trial.etag);
-      return stateOf(call, institution.value, point, trialId, next.warnings);
-    } catch (error) {
-      if (!(error instanceof ConcurrencyError)) throw error;
-      trial = await repos.cycles.getTrial(call.actor.tenantId, teamId, trialId);
-      if (!trial) throw new NotFoundError('institution');
-    }
-  }
-  throw new ContentionError(ATTEMPTS, 0);
+  const { result } = await retryOnConflict<Versioned<Trial>, TrialChange, TrialChange>(
+    {
+      initial,
+      load,
+      change: async (current) => {
+        const next = await guarded(() => change(current.value, institution.value));
+        return next.trial === current.value ? { done: next } : { save: next };
+      },
+      save: async (next, current) => {
+        await repos.cycles.replaceTrial(next.trial, current.etag);
+        return next;
+      },
+    },
+    call.deps.writeRetry,
+  );
+  return stateOf(call, institution.value, point, trialId, result.warnings);
 }
 
 const STEP_CHANGED: LocalizedText = {

@@ -11,7 +11,6 @@
  * - The aftalepapir carries the version it was drawn from: saved over someone else's newer
  *   version it is a real conflict, answered with theirs and the user's input kept.
  */
-import { createHash } from 'node:crypto';
 import type { Institution } from '../domain/model.js';
 import {
   finishMeeting,
@@ -34,17 +33,15 @@ import {
   type MeetingNote,
   type MeetingTick,
 } from '../domain/reflection-meeting.js';
-import { ConcurrencyError } from '../store/ports.js';
-import { ContentionError } from '../store/retry.js';
+import { retryOnConflict } from '../store/retry.js';
 import type { Versioned } from '../store/repositories.js';
 import { requireMember } from './access.js';
-import type { Call } from './context.js';
+import { contentVersion, type Call } from './context.js';
 import { InputError, NotFoundError, RefusedError, StaleError } from './errors.js';
 import { loadPlan } from './plan-access.js';
 import { viewPlan, type PlanView } from './view-plan.js';
 import { planCardScores } from '../domain/diary-summary.js';
 
-const ATTEMPTS = 8;
 
 /** A meeting with what its card shows. */
 export interface MeetingState {
@@ -64,7 +61,7 @@ export interface MeetingState {
 
 /** The version of an aftalepapir a card was drawn from ('' = none yet). */
 export function agreementVersion(meeting: Meeting): string {
-  return meeting.agreement ? createHash('sha256').update(JSON.stringify(meeting.agreement)).digest('base64url').slice(0, 16) : '';
+  return contentVersion(meeting.agreement);
 }
 
 function nameIn(institution: Institution, aadObjectId: string, fallback?: string): string {
@@ -194,24 +191,27 @@ export async function addMeetingNote(call: Call, input: { teamId: string; meetin
 
 type MeetingChange = (meeting: Meeting, institution: Institution) => Meeting;
 
-/** Applies a change of the meeting document with its etag, re-applied on the newest version on a conflict. */
+/** Applies a change of the meeting document with its etag, re-applied on the newest version on a conflict (the shared retry helper). */
 async function changeMeeting(call: Call, teamId: string, meetingId: string, action: string, change: MeetingChange): Promise<MeetingState> {
   const loaded = await loadMeeting(call, teamId, meetingId, action);
-  let meeting = loaded.meeting;
-  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const next = await guarded(() => change(meeting.value, loaded.institution.value));
-    if (next === meeting.value) return stateOf(call, loaded.institution.value, meeting);
-    try {
-      const saved = await call.deps.repos.meetings.replace(next, meeting.etag);
-      return stateOf(call, loaded.institution.value, saved);
-    } catch (error) {
-      if (!(error instanceof ConcurrencyError)) throw error;
-      const fresh = await call.deps.repos.meetings.get(call.actor.tenantId, teamId, meetingId);
-      if (!fresh) throw new NotFoundError('institution');
-      meeting = fresh;
-    }
-  }
-  throw new ContentionError(ATTEMPTS, 0);
+  const { repos } = call.deps;
+  const { result } = await retryOnConflict<Versioned<Meeting>, Meeting, Versioned<Meeting>>(
+    {
+      initial: loaded.meeting,
+      load: async () => {
+        const fresh = await repos.meetings.get(call.actor.tenantId, teamId, meetingId);
+        if (!fresh) throw new NotFoundError('institution');
+        return fresh;
+      },
+      change: async (current) => {
+        const next = await guarded(() => change(current.value, loaded.institution.value));
+        return next === current.value ? { done: current } : { save: next };
+      },
+      save: (next, current) => repos.meetings.replace(next, current.etag),
+    },
+    call.deps.writeRetry,
+  );
+  return stateOf(call, loaded.institution.value, result);
 }
 
 const MOVED: { da: string; en: string } = { da: 'Mødet er allerede gået videre. Her er det, som det er nu.', en: 'The meeting has already moved on. Here it is as it is now.' };

@@ -13,7 +13,7 @@ import type { OpenedStore, StoreKind } from '../support/stores.js';
 import { setUpCitizenWithGoals, type PlanIds } from '../support/flows.js';
 import { wizardNext, wizardStepOf } from '../support/goal-flows.js';
 import { cprFinder, RecordingStore, storedTexts, whereFound } from '../support/cpr-scan.js';
-import { actionsOf, cardOf, fieldErrorOf, findAction, inputOf, invokeCardOf, textOf, USERS, type Harness } from '../support/e2e.js';
+import { actionsOf, cardOf, fieldErrorOf, findAction, inputOf, invokeCardOf, USERS, type Harness } from '../support/e2e.js';
 
 /** 010190-1234 in the formats the guard used to miss. */
 export const CPR_FORMATS: ReadonlyArray<readonly [string, string]> = [
