@@ -12,8 +12,9 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../src/cards/verbs.js';
-import { baseActivity, cardOf, fieldErrorOf, findAction, inputOf, invokeCardOf, textOf, user, USERS, type CardJson, type Harness, type InvokeResult, type TestUser } from '../support/e2e.js';
+import { baseActivity, cardOf, fieldErrorOf, findAction, inputOf, invokeCardOf, textOf, user, USERS, type CardJson, type Harness, type TestUser } from '../support/e2e.js';
 import { useApp } from '../support/lifecycle.js';
+import { act, inChannel } from '../support/meeting-flows.js';
 import { CountingStore } from '../support/counting-store.js';
 import type { StoreKind } from '../support/stores.js';
 
@@ -22,19 +23,6 @@ const CROWD = Array.from({ length: 18 }, (_, i) => user(`cyc${i + 1}`, `Kollega 
 const TEAM = [USERS.anna, USERS.bo, ...CROWD];
 
 const HYPOTHESIS = 'Hvis vi bruger piktogrammer ved morgenmaden, så vil AB selv vælge sit pålæg mindst fire dage om ugen';
-
-async function inChannel(h: Harness, from: TestUser, text: string): Promise<Array<{ card: CardJson; id: string }>> {
-  const before = h.connector.sent.length;
-  const entities = [{ type: 'mention', text: '<at>Refleks</at>', mentioned: { id: '28:refleks-bot', name: 'Refleks' } }];
-  const res = await h.post({ ...baseActivity({ connectorUrl: h.connector.url }, from, true), type: 'message', id: randomUUID(), text: `<at>Refleks</at> ${text}`, entities, recipient: { id: '28:refleks-bot', name: 'Refleks' } });
-  expect(res.status).toBe(200);
-  return h.connector.sent.slice(before).flatMap((s) => (s.body['attachments'] ? [{ card: cardOf(s), id: s.sentId ?? '' }] : [{ card: { text: s.body['text'] } as CardJson, id: s.sentId ?? '' }]));
-}
-
-async function act(h: Harness, from: TestUser, messageId: string, verb: string, data: Record<string, unknown>): Promise<InvokeResult> {
-  const res = await h.post({ ...baseActivity({ connectorUrl: h.connector.url }, from, true), type: 'invoke', name: 'adaptiveCard/action', id: randomUUID(), replyToId: messageId, value: { action: { type: 'Action.Execute', verb, data } } });
-  return { status: res.status, body: JSON.parse(res.text || '{}') as InvokeResult['body'] };
-}
 
 function sharedCard(h: Harness, messageId: string): CardJson | undefined {
   const updates = h.connector.sent.filter((s) => s.method === 'PUT' && s.activityId === messageId);
